@@ -1,0 +1,92 @@
+//! The command line, declared with clap. Doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// banmian (版面) typesets a report — headlines, lede, sections, photos,
+/// byline — into a print-ready Chinese broadsheet page.
+///
+/// Write the report as TOML or JSON (see the README for the format), then:
+///
+///     banmian render data/zhongzhan-2020.toml
+///
+/// which writes out/zhongzhan-2020.newspaper.pdf. Exit codes: 0 done,
+/// 1 the report has errors (nothing written), 2 the command could not run.
+#[derive(Debug, Parser)]
+#[command(name = "banmian", version, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Typeset a report into PDF (or PNG/SVG previews).
+    Render(RenderCommand),
+    /// List the bundled fonts, extra ones, and the families layouts use.
+    Fonts(FontsCommand),
+}
+
+/// `banmian render`.
+#[derive(Debug, Args)]
+pub struct RenderCommand {
+    /// The report: a .toml or .json file. Photos are read from its folder.
+    pub data: PathBuf,
+
+    /// Which layout to make; without it, every layout.
+    #[arg(long, value_enum)]
+    pub layout: Option<LayoutArg>,
+
+    /// Output file (one layout) or folder (several). Default: out/ in the
+    /// current folder, files named <data-stem>.<layout>.<ext>.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+
+    /// Output format. PNG and SVG give one file per page.
+    #[arg(long, value_enum, default_value_t = FormatArg::Pdf)]
+    pub format: FormatArg,
+
+    /// Resolution of PNG output, in pixels per inch.
+    #[arg(long, default_value_t = 144.0, value_name = "N")]
+    pub ppi: f32,
+
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+/// `banmian fonts`.
+#[derive(Debug, Args)]
+pub struct FontsCommand {
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+/// Font options shared by the subcommands.
+#[derive(Debug, Args)]
+pub struct FontArgs {
+    /// Add the fonts in this folder (searched recursively); may be repeated.
+    /// System fonts are never used.
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_paths: Vec<PathBuf>,
+}
+
+/// Layouts on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LayoutArg {
+    /// The one-page broadsheet feature page (390 × 545 mm, 8 columns).
+    Newspaper,
+}
+
+/// Output formats on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// Print-ready PDF with fonts embedded.
+    Pdf,
+    /// PNG preview, one image per page.
+    Png,
+    /// SVG preview, one file per page.
+    Svg,
+}

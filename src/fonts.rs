@@ -1,0 +1,149 @@
+//! Fonts: the faces bundled in the binary, extra ones from `--font-path`,
+//! and the coverage query that keeps tofu off the page.
+
+use std::path::Path;
+
+use typst::foundations::Bytes;
+use typst::text::{Font, FontBook, FontInfo};
+use typst::utils::LazyHash;
+use typst_kit::fonts::{FontPath, FontStore};
+
+/// A face bundled in the binary: file name and bytes.
+struct BundledFace {
+    file: &'static str,
+    data: &'static [u8],
+}
+
+/// The bundled faces (see fonts/make_fonts.py for how they were made).
+const BUNDLED: &[BundledFace] = &[
+    BundledFace {
+        file: "NotoSerifCJKsc-Regular.otf",
+        data: include_bytes!("../fonts/NotoSerifCJKsc-Regular.otf"),
+    },
+    BundledFace {
+        file: "NotoSerifCJKsc-Bold.otf",
+        data: include_bytes!("../fonts/NotoSerifCJKsc-Bold.otf"),
+    },
+    BundledFace {
+        file: "NotoSerifCJKsc-Black.otf",
+        data: include_bytes!("../fonts/NotoSerifCJKsc-Black.otf"),
+    },
+    BundledFace {
+        file: "NotoSansCJKsc-Bold.otf",
+        data: include_bytes!("../fonts/NotoSansCJKsc-Bold.otf"),
+    },
+    BundledFace {
+        file: "BanmianKai-Regular.ttf",
+        data: include_bytes!("../fonts/BanmianKai-Regular.ttf"),
+    },
+];
+
+/// Where a face in the store came from.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// Bundled in the binary, with its file name in fonts/.
+    Bundled(&'static str),
+    /// Found under a `--font-path` folder.
+    Extra(std::path::PathBuf),
+}
+
+/// The fonts a compilation may use, with their metadata.
+pub struct Fonts {
+    store: FontStore,
+    origins: Vec<Origin>,
+}
+
+impl Fonts {
+    /// The bundled faces, then every face found under `extra` (recursively).
+    pub fn load(extra: &[std::path::PathBuf]) -> Self {
+        let mut store = FontStore::new();
+        let mut origins = Vec::new();
+        for face in BUNDLED {
+            for font in Font::iter(Bytes::new(face.data)) {
+                let info = font.info().clone();
+                store.push((font, info));
+                origins.push(Origin::Bundled(face.file));
+            }
+        }
+        for folder in extra {
+            for (path, info) in scan(folder) {
+                origins.push(Origin::Extra(path.path.clone()));
+                store.push((path, info));
+            }
+        }
+        Self { store, origins }
+    }
+
+    /// The font book, for [`typst::World::book`].
+    pub fn book(&self) -> &LazyHash<FontBook> {
+        self.store.book()
+    }
+
+    /// A face by its index in the book.
+    pub fn font(&self, index: usize) -> Option<Font> {
+        self.store.font(index)
+    }
+
+    /// Every face: its metadata and where it came from.
+    pub fn faces(&self) -> impl Iterator<Item = (&FontInfo, &Origin)> {
+        (0..self.origins.len()).filter_map(|i| Some((self.book().info(i)?, &self.origins[i])))
+    }
+
+    /// Whether any face has a glyph for `c`.
+    pub fn covers(&self, c: char) -> bool {
+        self.faces().any(|(info, _)| info.coverage.contains(c as u32))
+    }
+}
+
+/// Faces under a folder, found by fontdb and loaded only when used.
+fn scan(folder: &Path) -> Vec<(FontPath, FontInfo)> {
+    let mut db = fontdb::Database::new();
+    db.load_fonts_dir(folder);
+    let mut faces: Vec<_> = db
+        .faces()
+        .filter_map(|face| {
+            let path = match &face.source {
+                fontdb::Source::File(path) | fontdb::Source::SharedFile(path, _) => path.clone(),
+                fontdb::Source::Binary(_) => return None,
+            };
+            let info = db.with_face_data(face.id, FontInfo::new)??;
+            Some((FontPath { path, index: face.index }, info))
+        })
+        .collect();
+    // fontdb walks folders in directory order; sort so the book is the same
+    // on every machine (the same input must give the same PDF).
+    faces.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
+    faces
+}
+
+/// Characters that print nothing and need no glyph.
+pub fn needs_glyph(c: char) -> bool {
+    !(c.is_control()
+        || matches!(c, ' ' | '\u{00A0}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_faces_cover_the_seed_and_gb2312_samples() {
+        let fonts = Fonts::load(&[]);
+        for c in "中站区：“双零”，。、；（）《》——……·～０１２ABCabc123%é".chars() {
+            assert!(fonts.covers(c), "no bundled face covers {c} (U+{:04X})", c as u32);
+        }
+        assert!(!fonts.covers('\u{2EBF0}'));
+    }
+
+    #[test]
+    fn bundled_families_are_the_ones_templates_name() {
+        let fonts = Fonts::load(&[]);
+        let families: Vec<_> = fonts.book().families().map(|(name, _)| name.to_string()).collect();
+        for family in ["Noto Serif CJK SC", "Noto Sans CJK SC", "Banmian Kai"] {
+            assert!(
+                families.iter().any(|f| f.eq_ignore_ascii_case(family)),
+                "{family} missing from {families:?}"
+            );
+        }
+    }
+}

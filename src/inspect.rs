@@ -1,0 +1,169 @@
+//! The inspector: walks a laid-out document and lists every line of text
+//! with its position, font and size, and every image with its box. Tests
+//! and checks use it to verify layout rules exactly instead of by eye.
+
+use typst::layout::{Frame, FrameItem, Point, Transform};
+use typst_layout::PagedDocument;
+
+/// A run of glyphs in one font and size (one Typst text item).
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// The run's text.
+    pub text: String,
+    /// Left edge in pt from the page's left.
+    pub x: f64,
+    /// Baseline in pt from the page's top.
+    pub y: f64,
+    /// Advance width in pt.
+    pub width: f64,
+    /// Font size in pt.
+    pub size: f64,
+    /// The face's family name.
+    pub family: String,
+    /// The face's weight (400 regular, 700 bold…).
+    pub weight: u16,
+}
+
+/// One line of text: the runs laid out together on one baseline.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// 1-based page number.
+    pub page: usize,
+    /// The runs, left to right.
+    pub runs: Vec<Run>,
+}
+
+impl Line {
+    /// The line's text, word joiners removed.
+    pub fn text(&self) -> String {
+        self.runs.iter().flat_map(|r| r.text.chars()).filter(|&c| c != '\u{2060}').collect()
+    }
+
+    /// Left edge in pt.
+    pub fn left(&self) -> f64 {
+        self.runs.iter().map(|r| r.x).fold(f64::INFINITY, f64::min)
+    }
+
+    /// Right edge in pt.
+    pub fn right(&self) -> f64 {
+        self.runs.iter().map(|r| r.x + r.width).fold(f64::NEG_INFINITY, f64::max)
+    }
+
+    /// Baseline in pt from the page's top.
+    pub fn baseline(&self) -> f64 {
+        self.runs.first().map_or(0.0, |r| r.y)
+    }
+
+    /// The largest font size on the line.
+    pub fn size(&self) -> f64 {
+        self.runs.iter().map(|r| r.size).fold(0.0, f64::max)
+    }
+
+    /// The family of the line's first run.
+    pub fn family(&self) -> &str {
+        self.runs.first().map_or("", |r| r.family.as_str())
+    }
+}
+
+/// An image placed on a page, with its visible box.
+#[derive(Debug, Clone)]
+pub struct Picture {
+    /// 1-based page number.
+    pub page: usize,
+    /// Left, top, right, bottom in pt (after clipping to its frame).
+    pub bbox: [f64; 4],
+}
+
+/// Everything the inspector found in a document.
+#[derive(Debug, Default)]
+pub struct Inspection {
+    /// Page sizes (width, height) in pt.
+    pub pages: Vec<(f64, f64)>,
+    /// Lines, in layout order.
+    pub lines: Vec<Line>,
+    /// Images, in layout order.
+    pub pictures: Vec<Picture>,
+}
+
+/// Walks every page of a document.
+pub fn inspect(document: &PagedDocument) -> Inspection {
+    let mut inspection = Inspection::default();
+    for (index, page) in document.pages().iter().enumerate() {
+        let size = page.frame.size();
+        inspection.pages.push((size.x.to_pt(), size.y.to_pt()));
+        walk(&page.frame, Transform::identity(), None, index + 1, &mut inspection);
+    }
+    inspection
+}
+
+fn walk(frame: &Frame, ts: Transform, clip: Option<[f64; 4]>, page: usize, out: &mut Inspection) {
+    let mut line: Vec<Run> = Vec::new();
+    for (pos, item) in frame.items() {
+        match item {
+            FrameItem::Group(group) => {
+                let inner = ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(group.transform);
+                let clip = match &group.clip {
+                    Some(_) => {
+                        let size = group.frame.size();
+                        let box_ = bbox(inner, size.x.to_pt(), size.y.to_pt());
+                        Some(intersect(clip, box_))
+                    }
+                    None => clip,
+                };
+                walk(&group.frame, inner, clip, page, out);
+            }
+            FrameItem::Text(text) => {
+                let origin = Point::new(pos.x, pos.y).transform(ts);
+                let info = text.font.font().info();
+                line.push(Run {
+                    text: text.text.to_string(),
+                    x: origin.x.to_pt(),
+                    y: origin.y.to_pt(),
+                    width: text.width().to_pt() * ts.sx.get(),
+                    size: text.size.to_pt() * ts.sy.get(),
+                    family: info.family.clone(),
+                    weight: info.variant.weight.to_number(),
+                });
+            }
+            FrameItem::Image(_, size, _) => {
+                let box_ = bbox(ts.pre_concat(Transform::translate(pos.x, pos.y)), size.x.to_pt(), size.y.to_pt());
+                out.pictures.push(Picture { page, bbox: intersect(clip, box_) });
+            }
+            _ => {}
+        }
+    }
+    // A paragraph line is one frame whose text items share a baseline.
+    line.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    let mut current: Vec<Run> = Vec::new();
+    for run in line {
+        if current.last().is_some_and(|last: &Run| (last.y - run.y).abs() > 0.01) {
+            out.lines.push(Line { page, runs: std::mem::take(&mut current) });
+        }
+        current.push(run);
+    }
+    if !current.is_empty() {
+        out.lines.push(Line { page, runs: current });
+    }
+}
+
+fn bbox(ts: Transform, width: f64, height: f64) -> [f64; 4] {
+    let corners = [(0.0, 0.0), (width, 0.0), (0.0, height), (width, height)].map(|(x, y)| {
+        let p = Point::new(typst::layout::Abs::pt(x), typst::layout::Abs::pt(y)).transform(ts);
+        (p.x.to_pt(), p.y.to_pt())
+    });
+    let xs = corners.map(|c| c.0);
+    let ys = corners.map(|c| c.1);
+    [
+        xs.iter().copied().fold(f64::INFINITY, f64::min),
+        ys.iter().copied().fold(f64::INFINITY, f64::min),
+        xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    ]
+}
+
+fn intersect(clip: Option<[f64; 4]>, b: [f64; 4]) -> [f64; 4] {
+    match clip {
+        Some(c) => [b[0].max(c[0]), b[1].max(c[1]), b[2].min(c[2]), b[3].min(c[3])],
+        None => b,
+    }
+}

@@ -1,0 +1,33 @@
+//! The layouts banmian can set, and the templates embedded for them.
+
+/// Every template file, at the virtual path templates import it by.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("/layouts/common.typ", include_str!("../layouts/common.typ")),
+    ("/layouts/newspaper.typ", include_str!("../layouts/newspaper.typ")),
+];
+
+/// A product made from one report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layout {
+    /// The one-page broadsheet feature page.
+    Newspaper,
+}
+
+impl Layout {
+    /// Every layout, in the order `render` makes them.
+    pub const ALL: &[Layout] = &[Layout::Newspaper];
+
+    /// The name used on the command line and in output file names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Newspaper => "newspaper",
+        }
+    }
+
+    /// The template's entry file.
+    pub fn entry(self) -> &'static str {
+        match self {
+            Layout::Newspaper => "/layouts/newspaper.typ",
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! The data file's text and a way back from a field path to the bytes that
+//! wrote it, so that errors found after parsing (a photo missing, a glyph no
+//! font has, a story that overflows) still point at line:column.
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::findings::{DataLocation, FieldPath, Finding, Segment};
+use crate::report::Format;
+
+/// The report's source text, its format, and a parsed syntax tree with spans.
+pub struct SourceMap {
+    file: PathBuf,
+    text: Arc<str>,
+    format: Format,
+    toml: Option<toml_edit::ImDocument<String>>,
+}
+
+impl SourceMap {
+    /// Keeps the text and, for TOML, a span-carrying document.
+    pub fn new(file: PathBuf, text: String, format: Format) -> Self {
+        let toml = match format {
+            Format::Toml => toml_edit::ImDocument::parse(text.clone()).ok(),
+            Format::Json => None,
+        };
+        Self { file, text: Arc::from(text), format, toml }
+    }
+
+    /// The whole text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// TOML or JSON.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// A location for a byte span (or none) and a field path.
+    pub fn location(&self, span: Option<Range<usize>>, path: Option<FieldPath>) -> DataLocation {
+        let line_col = span.as_ref().map(|span| self.line_col(span.start));
+        DataLocation {
+            file: self.file.clone(),
+            path,
+            span,
+            line_col,
+            text: Some(self.text.clone()),
+        }
+    }
+
+    /// A data error at a known span.
+    pub fn error_at(&self, span: Option<Range<usize>>, path: FieldPath, message: String) -> Finding {
+        let code = classify(&message);
+        let path = (!path.segments().is_empty()).then_some(path);
+        Finding::error(code, message).at(self.location(span, path))
+    }
+
+    /// A data error at a field, located through the syntax tree.
+    pub fn error_at_path(&self, path: &FieldPath, message: String) -> Finding {
+        Finding::error("data-value", message).at(self.locate(path))
+    }
+
+    /// The location of a field's value.
+    pub fn locate(&self, path: &FieldPath) -> DataLocation {
+        self.location(self.span_of(path), Some(path.clone()))
+    }
+
+    /// The location of one character inside a string field: the first
+    /// occurrence of `ch` in the value as written (escapes aside, a TOML or
+    /// JSON string is written as it reads).
+    pub fn locate_char(&self, path: &FieldPath, ch: char) -> DataLocation {
+        let span = self.span_of(path).map(|span| {
+            let written = &self.text[span.clone()];
+            match written.find(ch) {
+                Some(offset) => span.start + offset..span.start + offset + ch.len_utf8(),
+                None => span,
+            }
+        });
+        self.location(span, Some(path.clone()))
+    }
+
+    /// The byte span of a field's value, or of the nearest ancestor found.
+    pub fn span_of(&self, path: &FieldPath) -> Option<Range<usize>> {
+        match self.format {
+            Format::Toml => self.toml.as_ref().and_then(|doc| toml_span(doc, path.segments())),
+            Format::Json => json_span(&self.text, path.segments()),
+        }
+    }
+
+    /// 1-based line and column (counted in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+
+    /// The byte offset of a 1-based line and column (in characters).
+    pub fn offset_of_line_col(&self, line: usize, column: usize) -> Option<usize> {
+        if line == 0 {
+            return None;
+        }
+        let mut start = 0;
+        for _ in 1..line {
+            start += self.text[start..].find('\n')? + 1;
+        }
+        let rest = &self.text[start..];
+        let in_line = rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.find('\n').unwrap_or(rest.len()), |(i, _)| i);
+        Some(start + in_line)
+    }
+}
+
+/// Sorts serde's messages into stable codes.
+fn classify(message: &str) -> &'static str {
+    if message.starts_with("unknown field") {
+        "data-unknown-field"
+    } else if message.starts_with("missing field") {
+        "data-missing-field"
+    } else if message.starts_with("invalid type")
+        || message.starts_with("invalid value")
+        || message.starts_with("invalid length")
+        || message.starts_with("unknown variant")
+    {
+        "data-type"
+    } else {
+        "data-syntax"
+    }
+}
+
+/// Walks a TOML document down a path; stops at the deepest item found.
+fn toml_span(doc: &toml_edit::ImDocument<String>, path: &[Segment]) -> Option<Range<usize>> {
+    use toml_edit::Item;
+    let mut item: &Item = doc.as_item();
+    let mut span = None;
+    for segment in path {
+        let next = match (segment, item) {
+            (Segment::Key(key), Item::Table(table)) => table.get(key),
+            (Segment::Key(key), Item::Value(toml_edit::Value::InlineTable(table))) => {
+                table.get(key).map(|_| &item[key.as_str()])
+            }
+            (Segment::Index(i), Item::ArrayOfTables(array)) => array.get(*i).map(|_| &item[*i]),
+            (Segment::Index(i), Item::Value(toml_edit::Value::Array(array))) => {
+                array.get(*i).map(|_| &item[*i])
+            }
+            _ => None,
+        };
+        match next {
+            Some(found) => {
+                item = found;
+                span = item.span().or(span);
+            }
+            None => break,
+        }
+    }
+    span
+}
+
+/// Walks a JSON text down a path; stops at the deepest value found.
+fn json_span(text: &str, path: &[Segment]) -> Option<Range<usize>> {
+    use jsonc_parser::ast::Value;
+    use jsonc_parser::common::Ranged;
+    let parsed = jsonc_parser::parse_to_ast(
+        text,
+        &jsonc_parser::CollectOptions::default(),
+        &jsonc_parser::ParseOptions::default(),
+    )
+    .ok()?;
+    let mut value = parsed.value.as_ref()?;
+    let mut span = value.range();
+    for segment in path {
+        let next = match (segment, value) {
+            (Segment::Key(key), Value::Object(object)) => object.get(key).map(|prop| &prop.value),
+            (Segment::Index(i), Value::Array(array)) => array.elements.get(*i),
+            _ => None,
+        };
+        match next {
+            Some(found) => {
+                value = found;
+                span = value.range();
+            }
+            None => break,
+        }
+    }
+    Some(span.start..span.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOML: &str = "title = \"中站区\"\n\n[[sections]]\nheadline = [\"甲\", \"乙\"]\nparagraphs = [\"一二三\"]\n";
+
+    #[test]
+    fn toml_paths_resolve_to_their_values() {
+        let map = SourceMap::new("a.toml".into(), TOML.into(), Format::Toml);
+        let path = FieldPath::root().key("sections").index(0).key("headline").index(1);
+        let span = map.span_of(&path).unwrap();
+        assert_eq!(&TOML[span.clone()], "\"乙\"");
+        assert_eq!(map.line_col(span.start), (4, 20));
+    }
+
+    #[test]
+    fn json_paths_resolve_to_their_values() {
+        let json = "{\n  \"sections\": [\n    {\"paragraphs\": [\"a\", \"bc\"]}\n  ]\n}";
+        let map = SourceMap::new("a.json".into(), json.into(), Format::Json);
+        let path = FieldPath::root().key("sections").index(0).key("paragraphs").index(1);
+        let span = map.span_of(&path).unwrap();
+        assert_eq!(&json[span.clone()], "\"bc\"");
+        assert_eq!(map.line_col(span.start), (3, 26));
+    }
+
+    #[test]
+    fn a_character_is_found_inside_its_string() {
+        let map = SourceMap::new("a.toml".into(), TOML.into(), Format::Toml);
+        let path = FieldPath::root().key("sections").index(0).key("paragraphs").index(0);
+        let location = map.locate_char(&path, '三');
+        assert_eq!(location.line_col, Some((5, 18)));
+    }
+
+    #[test]
+    fn line_and_column_round_trip() {
+        let map = SourceMap::new("a.toml".into(), TOML.into(), Format::Toml);
+        let offset = map.offset_of_line_col(4, 3).unwrap();
+        assert_eq!(map.line_col(offset), (4, 3));
+    }
+}

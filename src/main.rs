@@ -1,0 +1,117 @@
+//! The switchboard: parse the command line, turn it into a config, run the
+//! subcommand, print findings, set the exit code.
+//!
+//! Exit codes: 0 success; 1 the report has errors (nothing was written);
+//! 2 the command could not run (bad arguments, output not writable).
+
+mod args;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command, FormatArg, LayoutArg, RenderCommand};
+use banmian::findings;
+use banmian::fonts::{Fonts, Origin};
+use banmian::layouts::Layout;
+use banmian::render::{self, Destination, OutputFormat, RenderConfig};
+
+/// The report has errors.
+const EXIT_REPORT: u8 = 1;
+/// The command could not run.
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Render(command) => render(command),
+        Command::Fonts(command) => fonts(&command.fonts.font_paths),
+    }
+}
+
+fn render(command: RenderCommand) -> ExitCode {
+    let config = match render_config(command) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match render::render(&config) {
+        Ok((written, warnings)) => {
+            findings::print(&warnings);
+            for path in written {
+                println!("{}", path.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(found) => {
+            findings::print(&found);
+            let errors = found.iter().filter(|f| f.is_error()).count();
+            eprintln!("error: {errors} error(s) in {}; nothing was written", config.data.display());
+            let usage = found.iter().all(|f| f.code == "output-failed");
+            ExitCode::from(if usage { EXIT_USAGE } else { EXIT_REPORT })
+        }
+    }
+}
+
+/// Turns the flags into a checked config, once.
+fn render_config(command: RenderCommand) -> Result<RenderConfig, String> {
+    let layouts = match command.layout {
+        Some(LayoutArg::Newspaper) => vec![Layout::Newspaper],
+        None => Layout::ALL.to_vec(),
+    };
+    let format = match command.format {
+        FormatArg::Pdf => OutputFormat::Pdf,
+        FormatArg::Png => OutputFormat::Png,
+        FormatArg::Svg => OutputFormat::Svg,
+    };
+    if !(command.ppi.is_finite() && (9.0..=1200.0).contains(&command.ppi)) {
+        return Err(format!("--ppi must be between 9 and 1200, not {}", command.ppi));
+    }
+    for folder in &command.fonts.font_paths {
+        if !folder.is_dir() {
+            return Err(format!("--font-path {} is not a folder", folder.display()));
+        }
+    }
+    let destination = match command.output {
+        None => Destination::Folder(PathBuf::from("out")),
+        Some(path) if path.is_dir() || layouts.len() > 1 => Destination::Folder(path),
+        Some(path) => Destination::File(path),
+    };
+    Ok(RenderConfig {
+        data: command.data,
+        layouts,
+        destination,
+        format,
+        ppi: command.ppi,
+        font_paths: command.fonts.font_paths,
+    })
+}
+
+fn fonts(font_paths: &[PathBuf]) -> ExitCode {
+    let fonts = Fonts::load(font_paths);
+    println!("Faces (family, weight, style, coverage, source):");
+    for (info, origin) in fonts.faces() {
+        let source = match origin {
+            Origin::Bundled(file) => format!("bundled fonts/{file}"),
+            Origin::Extra(path) => path.display().to_string(),
+        };
+        let han = (0x4E00..=0x9FFF).filter(|&c| info.coverage.contains(c)).count();
+        println!(
+            "  {:<22} {:>4} {:<7} {:>5} Han  {source}",
+            info.family,
+            info.variant.weight.to_number(),
+            format!("{:?}", info.variant.style).to_lowercase(),
+            han,
+        );
+    }
+    println!();
+    println!("Families the layouts use:");
+    println!("  Noto Serif CJK SC   body (书宋), section headlines (Bold), title (Black)");
+    println!("  Noto Sans CJK SC    kickers, publication strip, figures (黑体, Bold)");
+    println!("  Banmian Kai         lede, captions, byline (楷体; LXGW WenKai, renamed)");
+    ExitCode::SUCCESS
+}
+

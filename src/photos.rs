@@ -1,0 +1,107 @@
+//! Photos: read from inside the report's folder only, and checked to be
+//! images before Typst sees them.
+
+use std::io::Cursor;
+use std::path::{Component, Path, PathBuf};
+
+use typst::foundations::Bytes;
+
+use crate::findings::{FieldPath, Finding};
+use crate::report::LoadedReport;
+
+/// A photo read and checked, ready to be served to the templates.
+pub struct LoadedPhoto {
+    /// Where templates find it, e.g. `/photos/3.jpg`.
+    pub vpath: String,
+    /// The file's bytes.
+    pub bytes: Bytes,
+    /// Pixel size.
+    pub width: u32,
+    /// Pixel size.
+    pub height: u32,
+}
+
+/// Reads every photo of the report; one finding per photo that fails.
+pub fn load(loaded: &LoadedReport) -> Result<Vec<LoadedPhoto>, Vec<Finding>> {
+    let mut photos = Vec::new();
+    let mut errors = Vec::new();
+    for (index, photo) in loaded.report.photos.iter().enumerate() {
+        let path = FieldPath::root().key("photos").index(index).key("file");
+        match load_one(&loaded.root, &photo.file, index) {
+            Ok(photo) => photos.push(photo),
+            Err((code, message)) => errors.push(
+                Finding::error(code, message)
+                    .at(loaded.source.locate(&path))
+                    .hint("photo files are named relative to the report's folder and must stay inside it"),
+            ),
+        }
+    }
+    if errors.is_empty() { Ok(photos) } else { Err(errors) }
+}
+
+fn load_one(root: &Path, file: &str, index: usize) -> Result<LoadedPhoto, (&'static str, String)> {
+    let (shown, bytes) = read_inside(root, file)?;
+    let reader = image::ImageReader::new(Cursor::new(&bytes))
+        .with_guessed_format()
+        .map_err(|err| ("photo-unreadable", format!("cannot read photo {shown}: {err}")))?;
+    let ext = match reader.format() {
+        Some(image::ImageFormat::Jpeg) => "jpg",
+        Some(image::ImageFormat::Png) => "png",
+        Some(image::ImageFormat::Gif) => "gif",
+        Some(image::ImageFormat::WebP) => "webp",
+        _ => {
+            return Err((
+                "photo-not-image",
+                format!("photo {shown} is not a JPEG, PNG, GIF or WebP image"),
+            ));
+        }
+    };
+    let (width, height) = reader
+        .into_dimensions()
+        .map_err(|err| ("photo-unreadable", format!("photo {shown} is damaged: {err}")))?;
+    Ok(LoadedPhoto { vpath: format!("/photos/{index}.{ext}"), bytes: Bytes::new(bytes), width, height })
+}
+
+/// Reads `file` relative to `root`, refusing absolute paths, `..` and
+/// symlinks that lead out of the folder. The one place photos touch disk.
+pub fn read_inside(root: &Path, file: &str) -> Result<(String, Vec<u8>), (&'static str, String)> {
+    let relative = Path::new(file);
+    let shown = root.join(relative).display().to_string();
+    if relative.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
+        return Err((
+            "photo-outside",
+            format!("photo `{file}` is outside the report's folder: use a path inside it, without `..` or a leading `/`"),
+        ));
+    }
+    let outside = || ("photo-outside", format!("photo `{file}` leads outside the report's folder (through a symbolic link)"));
+    let canonical_root = root
+        .canonicalize()
+        .map_err(|err| ("photo-missing", format!("cannot open the report's folder {}: {err}", root.display())))?;
+    let target: PathBuf = root.join(relative).canonicalize().map_err(|err| match err.kind() {
+        std::io::ErrorKind::NotFound => ("photo-missing", format!("photo not found: {shown}")),
+        _ => ("photo-unreadable", format!("cannot open photo {shown}: {err}")),
+    })?;
+    if !target.starts_with(&canonical_root) {
+        return Err(outside());
+    }
+    if !target.is_file() {
+        return Err(("photo-not-image", format!("photo {shown} is not a file")));
+    }
+    let bytes = std::fs::read(&target)
+        .map_err(|err| ("photo-unreadable", format!("cannot read photo {shown}: {err}")))?;
+    Ok((shown, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_climb_or_start_at_the_root_are_refused() {
+        let root = Path::new(".");
+        for file in ["../../etc/passwd", "/etc/passwd", "a/../../b.jpg"] {
+            let (code, _) = read_inside(root, file).unwrap_err();
+            assert_eq!(code, "photo-outside", "{file}");
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! `banmian render`: report → checks → Typst → PDF/PNG/SVG, written
+//! atomically and only when every layout succeeded.
+
+use std::path::{Path, PathBuf};
+
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Datetime, Label, Selector, Smart};
+use typst::utils::PicoStr;
+use typst_layout::PagedDocument;
+
+use crate::findings::{FieldPath, Finding, PageLocation};
+use crate::fonts::{self, Fonts};
+use crate::layouts::Layout;
+use crate::photos::{self, LoadedPhoto};
+use crate::report::{self, LoadedReport};
+use crate::typeset;
+use crate::world::ReportWorld;
+
+/// What to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// One PDF per layout.
+    Pdf,
+    /// One PNG per page.
+    Png,
+    /// One SVG per page.
+    Svg,
+}
+
+impl OutputFormat {
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Pdf => "pdf",
+            OutputFormat::Png => "png",
+            OutputFormat::Svg => "svg",
+        }
+    }
+}
+
+/// Where to write.
+#[derive(Debug, Clone)]
+pub enum Destination {
+    /// Into a folder, as `<data-stem>.<layout>.<ext>`.
+    Folder(PathBuf),
+    /// Exactly this file (one layout only; pages numbered for images).
+    File(PathBuf),
+}
+
+/// A validated render request.
+#[derive(Debug, Clone)]
+pub struct RenderConfig {
+    /// The report file.
+    pub data: PathBuf,
+    /// The layouts to make.
+    pub layouts: Vec<Layout>,
+    /// Where to write them.
+    pub destination: Destination,
+    /// PDF, PNG or SVG.
+    pub format: OutputFormat,
+    /// Pixels per inch for PNG.
+    pub ppi: f32,
+    /// Folders with extra fonts.
+    pub font_paths: Vec<PathBuf>,
+}
+
+/// A report ready for layout: checked data, fonts, photos, template data.
+pub struct Prepared {
+    /// The report as loaded.
+    pub loaded: LoadedReport,
+    /// Bundled and extra fonts.
+    pub fonts: Fonts,
+    /// The photos, read and checked.
+    pub photos: Vec<LoadedPhoto>,
+    /// `/report.json` for the templates.
+    pub json: Vec<u8>,
+    /// The fixed "today" of the world: the publication date.
+    pub date: Datetime,
+}
+
+/// Loads the report, the fonts and the photos, and checks that every
+/// character has a glyph. Returns every error found, not only the first.
+pub fn prepare(data: &Path, font_paths: &[PathBuf]) -> Result<Prepared, Vec<Finding>> {
+    let loaded = report::load(data)?;
+    let fonts = Fonts::load(font_paths);
+    let mut errors = missing_glyphs(&loaded, &fonts);
+    let photos = match photos::load(&loaded) {
+        Ok(photos) => photos,
+        Err(found) => {
+            errors.extend(found);
+            Vec::new()
+        }
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let data = typeset::page_data(&loaded.report, &photos);
+    let json = serde_json::to_vec(&data).expect("template data serialises");
+    let (year, month, day) = report::parse_date(&loaded.report.publication.date).unwrap_or((1970, 1, 1));
+    let date = Datetime::from_ymd(year, month, day).expect("validated date");
+    Ok(Prepared { loaded, fonts, photos, json, date })
+}
+
+/// One error per character no font has (at its first use), naming it, its
+/// code point and where it is.
+fn missing_glyphs(loaded: &LoadedReport, fonts: &Fonts) -> Vec<Finding> {
+    let mut seen = std::collections::HashSet::new();
+    let mut errors = Vec::new();
+    for (path, text) in report::texts(&loaded.report) {
+        for c in text.chars() {
+            if fonts::needs_glyph(c) && !fonts.covers(c) && seen.insert(c) {
+                errors.push(
+                    Finding::error(
+                        "glyph-missing",
+                        format!("no bundled or given font has the character {c} (U+{:04X})", c as u32),
+                    )
+                    .at(loaded.source.locate_char(&path, c))
+                    .hint("replace the character, or add a font that has it with --font-path DIR"),
+                );
+            }
+        }
+    }
+    errors
+}
+
+/// Lays out one layout; errors if Typst fails or the template reports an
+/// error (text that does not fit). Warnings come back with the document.
+pub fn compile(prepared: &Prepared, layout: Layout) -> Result<(PagedDocument, Vec<Finding>), Vec<Finding>> {
+    let files = prepared.photos.iter().map(|p| (p.vpath.clone(), p.bytes.clone())).collect();
+    let world = ReportWorld::new(layout, &prepared.fonts, prepared.json.clone(), files, prepared.date);
+    let result = typst::compile::<PagedDocument>(&world);
+    let mut warnings: Vec<Finding> = result.warnings.iter().map(|d| from_typst(layout, d)).collect();
+    let document = result
+        .output
+        .map_err(|errors| errors.iter().map(|d| from_typst(layout, d)).collect::<Vec<_>>())?;
+    let (errors, template_warnings): (Vec<_>, Vec<_>) =
+        template_findings(prepared, layout, &document).into_iter().partition(Finding::is_error);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    warnings.extend(template_warnings);
+    Ok((document, warnings))
+}
+
+/// A Typst diagnostic as a finding. Report text never becomes Typst
+/// source, so these are problems of the layout itself.
+fn from_typst(layout: Layout, diagnostic: &SourceDiagnostic) -> Finding {
+    let message = format!("{} layout: {}", layout.name(), diagnostic.message);
+    let mut finding = match diagnostic.severity {
+        TypstSeverity::Error => Finding::error("layout-failed", message),
+        TypstSeverity::Warning => Finding::warning("layout-warning", message),
+    };
+    for hint in &diagnostic.hints {
+        finding = finding.hint(hint.v.to_string());
+    }
+    finding
+}
+
+/// Findings the templates publish on purpose, as
+/// `metadata((severity:, code:, message:, path:, page:)) <banmian-finding>`.
+fn template_findings(prepared: &Prepared, layout: Layout, document: &PagedDocument) -> Vec<Finding> {
+    let label = Label::new(PicoStr::intern("banmian-finding")).expect("valid label");
+    let introspector = document.introspector();
+    introspector
+        .elements()
+        .query(&Selector::Label(label))
+        .iter()
+        .filter_map(|content| {
+            let value = serde_json::to_value(content.get_by_name("value").ok()?).ok()?;
+            let text = |key: &str| value.get(key).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let code: &'static str = match text("code").as_str() {
+                "fit-overflow" => "fit-overflow",
+                "fit-underflow" => "fit-underflow",
+                _ => "layout-finding",
+            };
+            let mut finding = if text("severity") == "warning" {
+                Finding::warning(code, text("message"))
+            } else {
+                Finding::error(code, text("message"))
+            };
+            let path = json_pointer(&text("path"));
+            finding = finding.at(prepared.loaded.source.locate(&path));
+            let location = content.location().and_then(|loc| introspector.position(loc));
+            if let Some(position) = location {
+                finding = finding.on_page(PageLocation { layout: layout.name().into(), page: position.page.get() });
+            }
+            if let Some(hint) = value.get("hint").and_then(|v| v.as_str()) {
+                finding = finding.hint(hint);
+            }
+            Some(finding)
+        })
+        .collect()
+}
+
+/// Parses `/sections/2/paragraphs` into a field path.
+fn json_pointer(text: &str) -> FieldPath {
+    text.split('/').filter(|s| !s.is_empty()).fold(FieldPath::root(), |path, segment| {
+        match segment.parse::<usize>() {
+            Ok(index) => path.index(index),
+            Err(_) => path.key(segment),
+        }
+    })
+}
+
+/// The files one layout becomes: (path, bytes).
+pub fn export(
+    document: &PagedDocument,
+    layout: Layout,
+    config: &RenderConfig,
+    date: Datetime,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, Vec<Finding>> {
+    let ext = config.format.extension();
+    let stem = config.data.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let target = |page: Option<usize>| -> PathBuf {
+        let numbered = |base: String| match page {
+            Some(n) => format!("{base}-{n}.{ext}"),
+            None => format!("{base}.{ext}"),
+        };
+        match &config.destination {
+            Destination::Folder(folder) => folder.join(numbered(format!("{stem}.{}", layout.name()))),
+            Destination::File(file) if page.is_none() => file.clone(),
+            Destination::File(file) => {
+                let base = file.with_extension("");
+                PathBuf::from(numbered(base.to_string_lossy().into_owned()))
+            }
+        }
+    };
+    let pages = document.pages();
+    let per_page = |n: usize| if pages.len() == 1 { None } else { Some(n + 1) };
+    match config.format {
+        OutputFormat::Pdf => {
+            let options = typst_pdf::PdfOptions {
+                ident: Smart::Custom(format!("banmian/{stem}/{}", layout.name())),
+                timestamp: Some(typst_pdf::Timestamp::new_utc(date)),
+                ..Default::default()
+            };
+            let pdf = typst_pdf::pdf(document, &options)
+                .map_err(|errors| errors.iter().map(|d| from_typst(layout, d)).collect::<Vec<_>>())?;
+            Ok(vec![(target(None), pdf)])
+        }
+        OutputFormat::Png => pages
+            .iter()
+            .enumerate()
+            .map(|(n, page)| {
+                let options = typst_render::RenderOptions {
+                    pixel_per_pt: (f64::from(config.ppi) / 72.0).into(),
+                    render_bleed: false,
+                };
+                let png = typst_render::render(page, &options)
+                    .encode_png()
+                    .map_err(|err| vec![Finding::error("output-failed", format!("cannot encode PNG: {err}"))])?;
+                Ok((target(per_page(n)), png))
+            })
+            .collect(),
+        OutputFormat::Svg => Ok(pages
+            .iter()
+            .enumerate()
+            .map(|(n, page)| {
+                let options = typst_svg::SvgOptions { render_bleed: false, pretty: false };
+                (target(per_page(n)), typst_svg::svg(page, &options).into_bytes())
+            })
+            .collect()),
+    }
+}
+
+/// Runs the whole render. Nothing is written unless every layout laid out
+/// without error; each file is written to a temporary file and renamed.
+/// Returns the files written and the warnings.
+pub fn render(config: &RenderConfig) -> Result<(Vec<PathBuf>, Vec<Finding>), Vec<Finding>> {
+    let prepared = prepare(&config.data, &config.font_paths)?;
+    let mut outputs = Vec::new();
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    for &layout in &config.layouts {
+        match compile(&prepared, layout) {
+            Ok((document, found)) => {
+                warnings.extend(found);
+                match export(&document, layout, config, prepared.date) {
+                    Ok(files) => outputs.extend(files),
+                    Err(found) => errors.extend(found),
+                }
+            }
+            Err(found) => errors.extend(found),
+        }
+    }
+    if !errors.is_empty() {
+        errors.extend(warnings);
+        return Err(errors);
+    }
+    let mut written = Vec::new();
+    for (path, bytes) in outputs {
+        write_atomically(&path, &bytes).map_err(|err| {
+            vec![Finding::error("output-failed", format!("cannot write {}: {err}", path.display()))]
+        })?;
+        written.push(path);
+    }
+    Ok((written, warnings))
+}
+
+/// Writes through a temporary file in the same folder, then renames it over
+/// the target: a reader sees the old file or the new one, never a part.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder)?;
+    let mut file = tempfile::Builder::new().prefix(".banmian-").tempfile_in(folder)?;
+    file.write_all(bytes)?;
+    #[cfg(unix)]
+    {
+        // tempfile creates 0600; an output is an ordinary file (0644).
+        use std::os::unix::fs::PermissionsExt;
+        file.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|err| err.error)?;
+    Ok(())
+}

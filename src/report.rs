@@ -1,0 +1,507 @@
+//! The report: what an editor writes (TOML or JSON), loaded with positions
+//! kept so that every error can point back into the data file.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::findings::{DataLocation, FieldPath, Finding};
+use crate::locate::SourceMap;
+
+/// One report: a feature story with its sections, photos and key figures.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    /// The publication strip (报眉) above the page.
+    pub publication: Publication,
+    /// 引题: a short line above the title.
+    #[serde(default)]
+    pub kicker: Option<String>,
+    /// 主题: the feature's title, one string per line.
+    pub title: Lines,
+    /// 副题: a line under the title.
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    /// 导语: the paragraphs that open the feature.
+    #[serde(default)]
+    pub lede: Vec<String>,
+    /// Who wrote it and who took the photos.
+    pub byline: Byline,
+    /// The stories of the feature, in reading order.
+    pub sections: Vec<Section>,
+    /// Photos, each tied to a section by its `id`.
+    #[serde(default)]
+    pub photos: Vec<Photo>,
+    /// An optional box of key figures (数说).
+    #[serde(default)]
+    pub figures: Option<Figures>,
+    /// Settings for the newspaper page.
+    #[serde(default)]
+    pub newspaper: NewspaperSettings,
+}
+
+/// A headline or title: one string per printed line, as the editor broke it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Lines {
+    /// A single line.
+    One(String),
+    /// Several lines, in order.
+    Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for Lines {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LinesVisitor;
+        impl<'de> serde::de::Visitor<'de> for LinesVisitor {
+            type Value = Lines;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string, or an array of strings (one per line)")
+            }
+            fn visit_str<E: serde::de::Error>(self, line: &str) -> Result<Lines, E> {
+                Ok(Lines::One(line.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Lines, A::Error> {
+                let mut lines = Vec::new();
+                while let Some(line) = seq.next_element::<String>()? {
+                    lines.push(line);
+                }
+                Ok(Lines::Many(lines))
+            }
+        }
+        deserializer.deserialize_any(LinesVisitor)
+    }
+}
+
+impl Lines {
+    /// The lines as a slice-like vector of string slices.
+    pub fn lines(&self) -> Vec<&str> {
+        match self {
+            Lines::One(line) => vec![line.as_str()],
+            Lines::Many(lines) => lines.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// The publication strip: paper, date, page and label.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publication {
+    /// The paper's name, e.g. 焦作日报.
+    pub name: String,
+    /// Publication date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Page (版) number.
+    pub page: u32,
+    /// The page's label, e.g. 特别报道.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Responsible editors, printed in the strip, e.g. "责任编辑　王某".
+    #[serde(default)]
+    pub editors: Vec<String>,
+}
+
+/// The byline: writer and photographers (文/… 图/…).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Byline {
+    /// The writer(s), printed after 文/.
+    pub text: String,
+    /// The photographers, printed after 图/.
+    #[serde(default)]
+    pub photos: Option<String>,
+}
+
+/// One story of the feature.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    /// A short name that photos use to say where they belong.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// 引题 above the headline.
+    #[serde(default)]
+    pub kicker: Option<String>,
+    /// 主题: one string per line, as the editor broke it.
+    pub headline: Lines,
+    /// 副题 under the headline.
+    #[serde(default)]
+    pub subhead: Option<String>,
+    /// The body, one string per paragraph.
+    pub paragraphs: Vec<String>,
+    /// Where the newspaper page sets the story: the main column group or
+    /// the side one.
+    #[serde(default)]
+    pub place: Place,
+}
+
+/// Which column group of the newspaper page a story sits in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Place {
+    /// The wide group on the left.
+    #[default]
+    Main,
+    /// The narrow group on the right.
+    Side,
+}
+
+/// A photo with its caption and credit.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Photo {
+    /// The image file, relative to the report's folder.
+    pub file: String,
+    /// 图片说明.
+    pub caption: String,
+    /// The photographer, e.g. "本报记者 宋崇飞 摄".
+    #[serde(default)]
+    pub credit: Option<String>,
+    /// How many columns the photo spans on the newspaper page.
+    #[serde(default = "default_photo_columns")]
+    pub columns: u8,
+    /// The `id` of the section the photo belongs to.
+    pub section: String,
+}
+
+fn default_photo_columns() -> u8 {
+    3
+}
+
+/// The key-figures box.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figures {
+    /// The box's heading, e.g. 数说中站.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The figures, in order.
+    pub items: Vec<Figure>,
+}
+
+/// One key figure: 58.04 亿元 新增贷款.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    /// The number as printed, e.g. "58.04".
+    pub value: String,
+    /// Its unit, e.g. 亿元.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// What it counts.
+    pub label: String,
+}
+
+/// Settings for the newspaper layout.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewspaperSettings {
+    /// Columns of the main group; the side group takes the rest of the 8.
+    #[serde(default = "default_main_columns")]
+    pub main: u8,
+}
+
+impl Default for NewspaperSettings {
+    fn default() -> Self {
+        Self { main: default_main_columns() }
+    }
+}
+
+fn default_main_columns() -> u8 {
+    5
+}
+
+/// The grid the newspaper page is built on: 8 columns.
+pub const PAGE_COLUMNS: u8 = 8;
+
+/// A report as loaded: the model, where it came from, and its source text.
+pub struct LoadedReport {
+    /// The parsed model.
+    pub report: Report,
+    /// The data file.
+    pub path: PathBuf,
+    /// The folder photos are read from, and nothing outside it.
+    pub root: PathBuf,
+    /// The data file's text, with positions.
+    pub source: SourceMap,
+}
+
+/// The two data formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// TOML, the format editors write by hand.
+    Toml,
+    /// JSON, for generated reports.
+    Json,
+}
+
+impl Format {
+    /// The format a file's extension says.
+    pub fn of(path: &Path) -> Option<Self> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "toml" => Some(Format::Toml),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Reads, parses and validates a report file.
+pub fn load(path: &Path) -> Result<LoadedReport, Vec<Finding>> {
+    let shown = path.to_path_buf();
+    let format = Format::of(path).ok_or_else(|| {
+        vec![file_error(
+            &shown,
+            "a report must be a .toml or .json file".to_string(),
+        )]
+    })?;
+    let text = std::fs::read(path)
+        .map_err(|err| vec![file_error(&shown, format!("cannot read the report: {err}"))])?;
+    let text = String::from_utf8(text).map_err(|err| {
+        vec![file_error(
+            &shown,
+            format!(
+                "the report is not UTF-8 text (invalid byte at offset {})",
+                err.utf8_error().valid_up_to()
+            ),
+        )]
+    })?;
+    let source = SourceMap::new(shown.clone(), text, format);
+    let report = parse(&source).map_err(|err| vec![err])?;
+    let root = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let loaded = LoadedReport { report, path: shown, root, source };
+    let errors = validate(&loaded);
+    if errors.is_empty() { Ok(loaded) } else { Err(errors) }
+}
+
+/// An error about the data file as a whole.
+fn file_error(file: &Path, message: String) -> Finding {
+    Finding::error("data-file", message).at(DataLocation {
+        file: file.to_path_buf(),
+        path: None,
+        span: None,
+        line_col: None,
+        text: None,
+    })
+}
+
+/// Parses the text into the model; the error names the field path.
+fn parse(source: &SourceMap) -> Result<Report, Finding> {
+    match source.format() {
+        Format::Toml => {
+            let de = toml::Deserializer::new(source.text());
+            serde_path_to_error::deserialize(de).map_err(|err| {
+                let path = FieldPath::from_serde(err.path());
+                let inner = err.into_inner();
+                let message = inner.message().to_string();
+                source.error_at(inner.span(), path, message)
+            })
+        }
+        Format::Json => {
+            let mut de = serde_json::Deserializer::from_str(source.text());
+            let result: Result<Report, _> = serde_path_to_error::deserialize(&mut de);
+            let report = result.map_err(|err| {
+                let path = FieldPath::from_serde(err.path());
+                let inner = err.into_inner();
+                let offset = source.offset_of_line_col(inner.line(), inner.column());
+                let message = strip_json_position(&inner.to_string());
+                source.error_at(offset.map(|o| o..o), path, message)
+            })?;
+            de.end().map_err(|err| {
+                let offset = source.offset_of_line_col(err.line(), err.column());
+                source.error_at(offset.map(|o| o..o), FieldPath::root(), strip_json_position(&err.to_string()))
+            })?;
+            Ok(report)
+        }
+    }
+}
+
+/// serde_json appends " at line L column C"; we print the position ourselves.
+fn strip_json_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Checks what serde cannot: values in range, references that resolve.
+/// Photo files and glyphs are checked later, against the disk and the fonts.
+fn validate(loaded: &LoadedReport) -> Vec<Finding> {
+    let report = &loaded.report;
+    let source = &loaded.source;
+    let mut errors = Vec::new();
+    let mut fail = |path: FieldPath, message: String| {
+        errors.push(source.error_at_path(&path, message));
+    };
+
+    if parse_date(&report.publication.date).is_none() {
+        fail(
+            FieldPath::root().key("publication").key("date"),
+            format!("`{}` is not a date; write it as YYYY-MM-DD", report.publication.date),
+        );
+    }
+    if report.title.lines().iter().all(|line| line.trim().is_empty()) {
+        fail(FieldPath::root().key("title"), "the title is empty".into());
+    }
+    if report.sections.is_empty() {
+        fail(FieldPath::root().key("sections"), "a report needs at least one section".into());
+    }
+    let main = report.newspaper.main;
+    if !(2..=PAGE_COLUMNS - 2).contains(&main) {
+        fail(
+            FieldPath::root().key("newspaper").key("main"),
+            format!("the main column group must take 2 to {} of the page's {PAGE_COLUMNS} columns, not {main}", PAGE_COLUMNS - 2),
+        );
+    }
+
+    let mut ids = HashSet::new();
+    for (index, section) in report.sections.iter().enumerate() {
+        let at = FieldPath::root().key("sections").index(index);
+        if let Some(id) = &section.id {
+            if !ids.insert(id.as_str()) {
+                fail(at.key("id"), format!("another section already has the id `{id}`"));
+            }
+        }
+        if section.headline.lines().iter().all(|line| line.trim().is_empty()) {
+            fail(at.key("headline"), "the headline is empty".into());
+        }
+        if section.paragraphs.is_empty() {
+            fail(at.key("paragraphs"), "a section needs at least one paragraph".into());
+        }
+        for (p, paragraph) in section.paragraphs.iter().enumerate() {
+            if paragraph.trim().is_empty() {
+                fail(at.key("paragraphs").index(p), "the paragraph is empty".into());
+            }
+        }
+    }
+    for (index, photo) in report.photos.iter().enumerate() {
+        let at = FieldPath::root().key("photos").index(index);
+        if !ids.contains(photo.section.as_str()) {
+            let known: Vec<_> = report.sections.iter().filter_map(|s| s.id.as_deref()).collect();
+            fail(
+                at.key("section"),
+                format!("no section has the id `{}` (ids: {})", photo.section, known.join(", ")),
+            );
+        }
+        if !(1..=PAGE_COLUMNS).contains(&photo.columns) {
+            fail(at.key("columns"), format!("a photo spans 1 to {PAGE_COLUMNS} columns, not {}", photo.columns));
+        }
+        if photo.caption.trim().is_empty() {
+            fail(at.key("caption"), "the caption is empty".into());
+        }
+    }
+    errors
+}
+
+/// Parses `YYYY-MM-DD` into (year, month, day), checking the calendar.
+pub fn parse_date(text: &str) -> Option<(i32, u8, u8)> {
+    let mut parts = text.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (year, month, day): (i32, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&day).then_some((year, month, day))
+}
+
+/// Every piece of text the report prints, with its field path, in order.
+pub fn texts(report: &Report) -> Vec<(FieldPath, &str)> {
+    let root = FieldPath::root();
+    let mut out: Vec<(FieldPath, &str)> = Vec::new();
+    let p = root.key("publication");
+    out.push((p.key("name"), &report.publication.name));
+    if let Some(label) = &report.publication.label {
+        out.push((p.key("label"), label));
+    }
+    for (i, editor) in report.publication.editors.iter().enumerate() {
+        out.push((p.key("editors").index(i), editor));
+    }
+    if let Some(kicker) = &report.kicker {
+        out.push((root.key("kicker"), kicker));
+    }
+    push_lines(&mut out, root.key("title"), &report.title);
+    if let Some(subtitle) = &report.subtitle {
+        out.push((root.key("subtitle"), subtitle));
+    }
+    for (i, paragraph) in report.lede.iter().enumerate() {
+        out.push((root.key("lede").index(i), paragraph));
+    }
+    out.push((root.key("byline").key("text"), &report.byline.text));
+    if let Some(photos) = &report.byline.photos {
+        out.push((root.key("byline").key("photos"), photos));
+    }
+    for (i, section) in report.sections.iter().enumerate() {
+        let at = root.key("sections").index(i);
+        if let Some(kicker) = &section.kicker {
+            out.push((at.key("kicker"), kicker));
+        }
+        push_lines(&mut out, at.key("headline"), &section.headline);
+        if let Some(subhead) = &section.subhead {
+            out.push((at.key("subhead"), subhead));
+        }
+        for (j, paragraph) in section.paragraphs.iter().enumerate() {
+            out.push((at.key("paragraphs").index(j), paragraph));
+        }
+    }
+    for (i, photo) in report.photos.iter().enumerate() {
+        let at = root.key("photos").index(i);
+        out.push((at.key("caption"), &photo.caption));
+        if let Some(credit) = &photo.credit {
+            out.push((at.key("credit"), credit));
+        }
+    }
+    if let Some(figures) = &report.figures {
+        let at = root.key("figures");
+        if let Some(title) = &figures.title {
+            out.push((at.key("title"), title));
+        }
+        for (i, item) in figures.items.iter().enumerate() {
+            let at = at.key("items").index(i);
+            out.push((at.key("value"), &item.value));
+            if let Some(unit) = &item.unit {
+                out.push((at.key("unit"), unit));
+            }
+            out.push((at.key("label"), &item.label));
+        }
+    }
+    out
+}
+
+fn push_lines<'a>(out: &mut Vec<(FieldPath, &'a str)>, at: FieldPath, lines: &'a Lines) {
+    match lines {
+        Lines::One(line) => out.push((at, line)),
+        Lines::Many(many) => {
+            for (i, line) in many.iter().enumerate() {
+                out.push((at.index(i), line));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_follow_the_calendar() {
+        assert_eq!(parse_date("2020-12-28"), Some((2020, 12, 28)));
+        assert_eq!(parse_date("2020-02-29"), Some((2020, 2, 29)));
+        assert_eq!(parse_date("2021-02-29"), None);
+        assert_eq!(parse_date("2020-13-01"), None);
+        assert_eq!(parse_date("2020-1-01"), None);
+        assert_eq!(parse_date("2020年12月"), None);
+    }
+}

@@ -1,0 +1,193 @@
+//! What templates receive as `/report.json`: the report with its text
+//! prepared for setting (see TYPOGRAPHY.md §1 items 2 and 11) and its photos
+//! resolved to the files the world serves. Text stays text: templates place
+//! these strings as strings, never evaluate them.
+
+use serde::Serialize;
+
+use crate::photos::LoadedPhoto;
+use crate::report::{Figures, Place, Report, parse_date};
+
+/// The data a template reads.
+#[derive(Serialize)]
+pub struct PageData {
+    publication: PublicationData,
+    kicker: Option<String>,
+    title: Vec<String>,
+    subtitle: Option<String>,
+    lede: Vec<String>,
+    byline: BylineData,
+    sections: Vec<SectionData>,
+    figures: Option<Figures>,
+    newspaper: NewspaperData,
+}
+
+#[derive(Serialize)]
+struct PublicationData {
+    name: String,
+    year: i32,
+    month: u8,
+    day: u8,
+    page: u32,
+    label: Option<String>,
+    editors: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct BylineData {
+    text: String,
+    photos: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SectionData {
+    index: usize,
+    kicker: Option<String>,
+    headline: Vec<String>,
+    subhead: Option<String>,
+    paragraphs: Vec<String>,
+    place: Place,
+    photos: Vec<PhotoData>,
+}
+
+#[derive(Serialize)]
+struct PhotoData {
+    index: usize,
+    src: String,
+    width: u32,
+    height: u32,
+    caption: String,
+    credit: Option<String>,
+    columns: u8,
+}
+
+#[derive(Serialize)]
+struct NewspaperData {
+    main: u8,
+}
+
+/// Builds the template data; `photos` are in the report's photo order.
+pub fn page_data(report: &Report, photos: &[LoadedPhoto]) -> PageData {
+    let (year, month, day) = parse_date(&report.publication.date).unwrap_or((1970, 1, 1));
+    let publication = &report.publication;
+    let sections = report
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(index, section)| SectionData {
+            index,
+            kicker: section.kicker.as_deref().map(prepare),
+            headline: section.headline.lines().into_iter().map(prepare).collect(),
+            subhead: section.subhead.as_deref().map(prepare),
+            paragraphs: section.paragraphs.iter().map(|p| prepare(p)).collect(),
+            place: section.place,
+            photos: report
+                .photos
+                .iter()
+                .zip(photos)
+                .enumerate()
+                .filter(|(_, (photo, _))| section.id.as_deref() == Some(photo.section.as_str()))
+                .map(|(index, (photo, file))| PhotoData {
+                    index,
+                    src: file.vpath.clone(),
+                    width: file.width,
+                    height: file.height,
+                    caption: prepare(&photo.caption),
+                    credit: photo.credit.as_deref().map(prepare),
+                    columns: photo.columns,
+                })
+                .collect(),
+        })
+        .collect();
+    PageData {
+        publication: PublicationData {
+            name: prepare(&publication.name),
+            year,
+            month,
+            day,
+            page: publication.page,
+            label: publication.label.as_deref().map(prepare),
+            editors: publication.editors.iter().map(|e| prepare(e)).collect(),
+        },
+        kicker: report.kicker.as_deref().map(prepare),
+        title: report.title.lines().into_iter().map(prepare).collect(),
+        subtitle: report.subtitle.as_deref().map(prepare),
+        lede: report.lede.iter().map(|p| prepare(p)).collect(),
+        byline: BylineData {
+            text: prepare(&report.byline.text),
+            photos: report.byline.photos.as_deref().map(prepare),
+        },
+        sections,
+        figures: report.figures.clone().map(|mut figures| {
+            figures.title = figures.title.as_deref().map(prepare);
+            for item in &mut figures.items {
+                item.value = prepare(&item.value);
+                item.unit = item.unit.as_deref().map(prepare);
+                item.label = prepare(&item.label);
+            }
+            figures
+        }),
+        newspaper: NewspaperData { main: report.newspaper.main },
+    }
+}
+
+/// Word joiner: keeps the next character from starting a line.
+const WORD_JOINER: char = '\u{2060}';
+
+/// Prepares one string for setting:
+/// - trims it, and joins lines the editor broke by hand: a line break (with
+///   the spaces around it) between two CJK characters disappears, elsewhere
+///   it becomes one space (Typst 0.15.1 would print a space, #792);
+/// - puts a word joiner before ·, — and ～, which Typst would otherwise let
+///   start a line (#6774).
+pub fn prepare(text: &str) -> String {
+    let mut joined = String::with_capacity(text.len());
+    let mut lines = text.trim().lines().map(str::trim).filter(|l| !l.is_empty()).peekable();
+    while let Some(line) = lines.next() {
+        joined.push_str(line);
+        if let Some(next) = lines.peek() {
+            let before = line.chars().last().unwrap_or(' ');
+            let after = next.chars().next().unwrap_or(' ');
+            if !(is_cjk(before) && is_cjk(after)) {
+                joined.push(' ');
+            }
+        }
+    }
+    let mut out = String::with_capacity(joined.len() + 8);
+    let mut previous: Option<char> = None;
+    for c in joined.chars() {
+        if matches!(c, '·' | '—' | '～') && previous.is_some_and(|p| p != c && p != WORD_JOINER) {
+            out.push(WORD_JOINER);
+        }
+        out.push(c);
+        previous = Some(c);
+    }
+    out
+}
+
+/// Han characters and CJK punctuation: no space between these when joining.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_broken_lines_join_without_spaces_between_han() {
+        assert_eq!(prepare("中站区精准研判、果断决策、快\n  速行动"), "中站区精准研判、果断决策、快速行动");
+        assert_eq!(prepare("PM2.5\nand more"), "PM2.5 and more");
+        assert_eq!(prepare("  留白  "), "留白");
+    }
+
+    #[test]
+    fn connectors_are_glued_to_what_precedes_them() {
+        assert_eq!(prepare("小区——和美三期"), "小区\u{2060}——和美三期");
+        assert_eq!(prepare("1~11月·统计"), "1~11月\u{2060}·统计");
+        assert_eq!(prepare("——开头"), "——开头");
+    }
+}

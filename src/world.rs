@@ -1,0 +1,100 @@
+//! The Typst `World`: a thin facade over files served from memory (the
+//! embedded layouts, the report as `/report.json`, the photos read and
+//! checked beforehand), the fonts, and a fixed date.
+
+use std::collections::HashMap;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use crate::fonts::Fonts;
+use crate::layouts::{Layout, TEMPLATES};
+
+/// A world for one layout of one report. Nothing in it touches the disk.
+pub struct ReportWorld<'a> {
+    library: LazyHash<Library>,
+    fonts: &'a Fonts,
+    main: FileId,
+    sources: HashMap<FileId, Source>,
+    files: HashMap<FileId, Bytes>,
+    today: Datetime,
+}
+
+/// The id of a file at an absolute virtual path.
+pub fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("virtual paths are built by banmian");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+impl<'a> ReportWorld<'a> {
+    /// Builds the world: `report_json` is served at `/report.json`, each
+    /// `(virtual path, bytes)` of `files` at its path.
+    pub fn new(
+        layout: Layout,
+        fonts: &'a Fonts,
+        report_json: Vec<u8>,
+        files: Vec<(String, Bytes)>,
+        today: Datetime,
+    ) -> Self {
+        let sources = TEMPLATES
+            .iter()
+            .map(|(path, text)| {
+                let id = file_id(path);
+                (id, Source::new(id, text.to_string()))
+            })
+            .collect();
+        let mut served: HashMap<FileId, Bytes> =
+            files.into_iter().map(|(path, bytes)| (file_id(&path), bytes)).collect();
+        served.insert(file_id("/report.json"), Bytes::new(report_json));
+        Self {
+            library: LazyHash::new(Library::builder().build()),
+            fonts,
+            main: file_id(layout.entry()),
+            sources,
+            files: served,
+            today,
+        }
+    }
+}
+
+impl World for ReportWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.sources.get(&id).cloned().ok_or_else(|| not_found(id))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if let Some(source) = self.sources.get(&id) {
+            return Ok(Bytes::from_string(source.clone()));
+        }
+        self.files.get(&id).cloned().ok_or_else(|| not_found(id))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.font(index)
+    }
+
+    fn today(&self, _: Option<Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+/// Templates may only read what banmian put in the world.
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(id.vpath().get_with_slash().into())
+}
