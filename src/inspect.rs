@@ -97,25 +97,23 @@ pub fn inspect(document: &PagedDocument) -> Inspection {
 }
 
 fn walk(frame: &Frame, ts: Transform, clip: Option<[f64; 4]>, page: usize, out: &mut Inspection) {
+    // A line is a run of text items, next to each other in one frame, on
+    // one baseline; anything else in between ends it. Items are taken in
+    // the frame's own order, which is the order Typst laid them out in.
     let mut line: Vec<Run> = Vec::new();
+    let mut flush = |line: &mut Vec<Run>, out: &mut Inspection| {
+        if !line.is_empty() {
+            let mut runs = std::mem::take(line);
+            runs.sort_by(|a, b| a.x.total_cmp(&b.x));
+            out.lines.push(Line { page, runs });
+        }
+    };
     for (pos, item) in frame.items() {
         match item {
-            FrameItem::Group(group) => {
-                let inner = ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(group.transform);
-                let clip = match &group.clip {
-                    Some(_) => {
-                        let size = group.frame.size();
-                        let box_ = bbox(inner, size.x.to_pt(), size.y.to_pt());
-                        Some(intersect(clip, box_))
-                    }
-                    None => clip,
-                };
-                walk(&group.frame, inner, clip, page, out);
-            }
             FrameItem::Text(text) => {
                 let origin = Point::new(pos.x, pos.y).transform(ts);
                 let info = text.font.font().info();
-                line.push(Run {
+                let run = Run {
                     text: text.text.to_string(),
                     x: origin.x.to_pt(),
                     y: origin.y.to_pt(),
@@ -123,27 +121,33 @@ fn walk(frame: &Frame, ts: Transform, clip: Option<[f64; 4]>, page: usize, out: 
                     size: text.size.to_pt() * ts.sy.get(),
                     family: info.family.clone(),
                     weight: info.variant.weight.to_number(),
-                });
+                };
+                if line.last().is_some_and(|last| (last.y - run.y).abs() > 0.01) {
+                    flush(&mut line, out);
+                }
+                line.push(run);
+            }
+            FrameItem::Group(group) => {
+                flush(&mut line, out);
+                let inner = ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(group.transform);
+                let clip = match &group.clip {
+                    Some(_) => {
+                        let size = group.frame.size();
+                        Some(intersect(clip, bbox(inner, size.x.to_pt(), size.y.to_pt())))
+                    }
+                    None => clip,
+                };
+                walk(&group.frame, inner, clip, page, out);
             }
             FrameItem::Image(_, size, _) => {
+                flush(&mut line, out);
                 let box_ = bbox(ts.pre_concat(Transform::translate(pos.x, pos.y)), size.x.to_pt(), size.y.to_pt());
                 out.pictures.push(Picture { page, bbox: intersect(clip, box_) });
             }
-            _ => {}
+            FrameItem::Shape(..) | FrameItem::Link(..) | FrameItem::Tag(_) => {}
         }
     }
-    // A paragraph line is one frame whose text items share a baseline.
-    line.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
-    let mut current: Vec<Run> = Vec::new();
-    for run in line {
-        if current.last().is_some_and(|last: &Run| (last.y - run.y).abs() > 0.01) {
-            out.lines.push(Line { page, runs: std::mem::take(&mut current) });
-        }
-        current.push(run);
-    }
-    if !current.is_empty() {
-        out.lines.push(Line { page, runs: current });
-    }
+    flush(&mut line, out);
 }
 
 fn bbox(ts: Transform, width: f64, height: f64) -> [f64; 4] {
