@@ -2,9 +2,20 @@
 //! `cargo run --release --example lines -- data/zhongzhan-2020.toml`.
 fn main() {
     let data = std::env::args().nth(1).expect("a report file");
-    let prepared = banmian::render::prepare(data.as_ref(), &[]).unwrap_or_else(|e| panic!("{:?}", e.iter().map(|f| f.headline()).collect::<Vec<_>>()));
-    let (doc, _) = banmian::render::compile(&prepared, banmian::layouts::Layout::Newspaper).unwrap_or_else(|e| panic!("{:?}", e.iter().map(|f| f.headline()).collect::<Vec<_>>()));
+    let prepared = banmian::render::prepare(data.as_ref(), &[])
+        .unwrap_or_else(|e| panic!("{:?}", e.iter().map(|f| f.headline()).collect::<Vec<_>>()));
+    let (doc, _) = banmian::render::compile(&prepared, banmian::layouts::Layout::Newspaper)
+        .unwrap_or_else(|e| panic!("{:?}", e.iter().map(|f| f.headline()).collect::<Vec<_>>()));
     for line in banmian::inspect::inspect(&doc).lines {
-        println!("{:>4} {:7.2} {:7.2} {:7.2} {:5.2} {:<18} {}", line.page, line.left(), line.right(), line.baseline(), line.size(), line.family(), line.text());
+        println!(
+            "{:>4} {:7.2} {:7.2} {:7.2} {:5.2} {:<18} {}",
+            line.page,
+            line.left(),
+            line.right(),
+            line.baseline(),
+            line.size(),
+            line.family(),
+            line.text()
+        );
     }
 }

@@ -144,7 +144,10 @@ impl Finding {
 
     /// A warning with a code and message and no location yet.
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, ..Self::error(code, message) }
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, message)
+        }
     }
 
     /// Points the finding at the data file.
@@ -206,17 +209,39 @@ pub fn print(findings: &[Finding]) {
     let mut stderr = termcolor::StandardStream::stderr(choice);
     let config = term::Config::default();
     for finding in findings {
-        let _ = writeln!(WriteAdapter(&mut stderr), "{}", finding.headline());
-        if let Some(data) = &finding.data
-            && let (Some(span), Some(text)) = (&data.span, &data.text)
-        {
-            let file = SimpleFile::new(data.file.display().to_string(), text.as_ref());
-            let mut diagnostic = match finding.severity {
-                Severity::Error => Diagnostic::error(),
-                Severity::Warning => Diagnostic::warning(),
-            };
-            diagnostic = diagnostic.with_labels(vec![Label::primary((), span.clone())]);
-            let _ = term::emit_to_write_style(&mut stderr, &config, &file, &diagnostic);
+        // With a span: rustc-style, the snippet under the message. Without:
+        // the one-line form.
+        match &finding.data {
+            Some(DataLocation {
+                span: Some(span),
+                text: Some(text),
+                file,
+                path,
+                ..
+            }) => {
+                let file = SimpleFile::new(file.display().to_string(), text.as_ref());
+                let diagnostic = match finding.severity {
+                    Severity::Error => Diagnostic::error(),
+                    Severity::Warning => Diagnostic::warning(),
+                };
+                let mut label = Label::primary((), span.clone());
+                if let Some(path) = path {
+                    label = label.with_message(format!("field {path}"));
+                }
+                let mut notes = Vec::new();
+                if let Some(page) = &finding.page {
+                    notes.push(format!("on {} page {}", page.layout, page.page));
+                }
+                let diagnostic = diagnostic
+                    .with_code(finding.code)
+                    .with_message(&finding.message)
+                    .with_labels(vec![label])
+                    .with_notes(notes);
+                let _ = term::emit_to_write_style(&mut stderr, &config, &file, &diagnostic);
+            }
+            _ => {
+                let _ = writeln!(WriteAdapter(&mut stderr), "{}", finding.headline());
+            }
         }
         for hint in &finding.hints {
             let _ = writeln!(WriteAdapter(&mut stderr), "  = hint: {hint}");
@@ -239,7 +264,11 @@ mod tests {
 
     #[test]
     fn field_paths_print_as_json_pointers() {
-        let path = FieldPath::root().key("sections").index(2).key("paragraphs").index(0);
+        let path = FieldPath::root()
+            .key("sections")
+            .index(2)
+            .key("paragraphs")
+            .index(0);
         assert_eq!(path.to_string(), "/sections/2/paragraphs/0");
         assert_eq!(FieldPath::root().to_string(), "/");
     }

@@ -91,7 +91,8 @@ impl Fonts {
 
     /// Whether any face has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        self.faces().any(|(info, _)| info.coverage.contains(c as u32))
+        self.faces()
+            .any(|(info, _)| info.coverage.contains(c as u32))
     }
 }
 
@@ -107,7 +108,13 @@ fn scan(folder: &Path) -> Vec<(FontPath, FontInfo)> {
                 fontdb::Source::Binary(_) => return None,
             };
             let info = db.with_face_data(face.id, FontInfo::new)??;
-            Some((FontPath { path, index: face.index }, info))
+            Some((
+                FontPath {
+                    path,
+                    index: face.index,
+                },
+                info,
+            ))
         })
         .collect();
     // fontdb walks folders in directory order; sort so the book is the same
@@ -119,7 +126,10 @@ fn scan(folder: &Path) -> Vec<(FontPath, FontInfo)> {
 /// Characters that print nothing and need no glyph.
 pub fn needs_glyph(c: char) -> bool {
     !(c.is_control()
-        || matches!(c, ' ' | '\u{00A0}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
+        || matches!(
+            c,
+            ' ' | '\u{00A0}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
+        ))
 }
 
 #[cfg(test)]
@@ -129,8 +139,13 @@ mod tests {
     #[test]
     fn bundled_faces_cover_the_seed_and_gb2312_samples() {
         let fonts = Fonts::load(&[]);
-        for c in "中站区：“双零”，。、；（）《》——……·～０１２ABCabc123%é".chars() {
-            assert!(fonts.covers(c), "no bundled face covers {c} (U+{:04X})", c as u32);
+        for c in "中站区：“双零”，。、；（）《》——……·～０１２ABCabc123%é".chars()
+        {
+            assert!(
+                fonts.covers(c),
+                "no bundled face covers {c} (U+{:04X})",
+                c as u32
+            );
         }
         assert!(!fonts.covers('\u{2EBF0}'));
     }
@@ -138,7 +153,11 @@ mod tests {
     #[test]
     fn bundled_families_are_the_ones_templates_name() {
         let fonts = Fonts::load(&[]);
-        let families: Vec<_> = fonts.book().families().map(|(name, _)| name.to_string()).collect();
+        let families: Vec<_> = fonts
+            .book()
+            .families()
+            .map(|(name, _)| name.to_string())
+            .collect();
         for family in ["Noto Serif CJK SC", "Noto Sans CJK SC", "Banmian Kai"] {
             assert!(
                 families.iter().any(|f| f.eq_ignore_ascii_case(family)),

@@ -36,7 +36,11 @@ pub struct Line {
 impl Line {
     /// The line's text, word joiners removed.
     pub fn text(&self) -> String {
-        self.runs.iter().flat_map(|r| r.text.chars()).filter(|&c| c != '\u{2060}').collect()
+        self.runs
+            .iter()
+            .flat_map(|r| r.text.chars())
+            .filter(|&c| c != '\u{2060}')
+            .collect()
     }
 
     /// Left edge in pt.
@@ -46,7 +50,10 @@ impl Line {
 
     /// Right edge in pt.
     pub fn right(&self) -> f64 {
-        self.runs.iter().map(|r| r.x + r.width).fold(f64::NEG_INFINITY, f64::max)
+        self.runs
+            .iter()
+            .map(|r| r.x + r.width)
+            .fold(f64::NEG_INFINITY, f64::max)
     }
 
     /// Baseline in pt from the page's top.
@@ -91,7 +98,13 @@ pub fn inspect(document: &PagedDocument) -> Inspection {
     for (index, page) in document.pages().iter().enumerate() {
         let size = page.frame.size();
         inspection.pages.push((size.x.to_pt(), size.y.to_pt()));
-        walk(&page.frame, Transform::identity(), None, index + 1, &mut inspection);
+        walk(
+            &page.frame,
+            Transform::identity(),
+            None,
+            index + 1,
+            &mut inspection,
+        );
     }
     inspection
 }
@@ -122,14 +135,19 @@ fn walk(frame: &Frame, ts: Transform, clip: Option<[f64; 4]>, page: usize, out: 
                     family: info.family.clone(),
                     weight: info.variant.weight.to_number(),
                 };
-                if line.last().is_some_and(|last| (last.y - run.y).abs() > 0.01) {
+                if line
+                    .last()
+                    .is_some_and(|last| (last.y - run.y).abs() > 0.01)
+                {
                     flush(&mut line, out);
                 }
                 line.push(run);
             }
             FrameItem::Group(group) => {
                 flush(&mut line, out);
-                let inner = ts.pre_concat(Transform::translate(pos.x, pos.y)).pre_concat(group.transform);
+                let inner = ts
+                    .pre_concat(Transform::translate(pos.x, pos.y))
+                    .pre_concat(group.transform);
                 let clip = match &group.clip {
                     Some(_) => {
                         let size = group.frame.size();
@@ -141,8 +159,15 @@ fn walk(frame: &Frame, ts: Transform, clip: Option<[f64; 4]>, page: usize, out: 
             }
             FrameItem::Image(_, size, _) => {
                 flush(&mut line, out);
-                let box_ = bbox(ts.pre_concat(Transform::translate(pos.x, pos.y)), size.x.to_pt(), size.y.to_pt());
-                out.pictures.push(Picture { page, bbox: intersect(clip, box_) });
+                let box_ = bbox(
+                    ts.pre_concat(Transform::translate(pos.x, pos.y)),
+                    size.x.to_pt(),
+                    size.y.to_pt(),
+                );
+                out.pictures.push(Picture {
+                    page,
+                    bbox: intersect(clip, box_),
+                });
             }
             FrameItem::Shape(..) | FrameItem::Link(..) | FrameItem::Tag(_) => {}
         }
@@ -167,7 +192,12 @@ fn bbox(ts: Transform, width: f64, height: f64) -> [f64; 4] {
 
 fn intersect(clip: Option<[f64; 4]>, b: [f64; 4]) -> [f64; 4] {
     match clip {
-        Some(c) => [b[0].max(c[0]), b[1].max(c[1]), b[2].min(c[2]), b[3].min(c[3])],
+        Some(c) => [
+            b[0].max(c[0]),
+            b[1].max(c[1]),
+            b[2].min(c[2]),
+            b[3].min(c[3]),
+        ],
         None => b,
     }
 }

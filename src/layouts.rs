@@ -3,7 +3,10 @@
 /// Every template file, at the virtual path templates import it by.
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("/layouts/common.typ", include_str!("../layouts/common.typ")),
-    ("/layouts/newspaper.typ", include_str!("../layouts/newspaper.typ")),
+    (
+        "/layouts/newspaper.typ",
+        include_str!("../layouts/newspaper.typ"),
+    ),
 ];
 
 /// A product made from one report.

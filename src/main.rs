@@ -49,7 +49,10 @@ fn render(command: RenderCommand) -> ExitCode {
         Err(found) => {
             findings::print(&found);
             let errors = found.iter().filter(|f| f.is_error()).count();
-            eprintln!("error: {errors} error(s) in {}; nothing was written", config.data.display());
+            eprintln!(
+                "error: {errors} error(s) in {}; nothing was written",
+                config.data.display()
+            );
             let usage = found.iter().all(|f| f.code == "output-failed");
             ExitCode::from(if usage { EXIT_USAGE } else { EXIT_REPORT })
         }
@@ -68,7 +71,10 @@ fn render_config(command: RenderCommand) -> Result<RenderConfig, String> {
         FormatArg::Svg => OutputFormat::Svg,
     };
     if !(command.ppi.is_finite() && (9.0..=1200.0).contains(&command.ppi)) {
-        return Err(format!("--ppi must be between 9 and 1200, not {}", command.ppi));
+        return Err(format!(
+            "--ppi must be between 9 and 1200, not {}",
+            command.ppi
+        ));
     }
     for folder in &command.fonts.font_paths {
         if !folder.is_dir() {
@@ -98,7 +104,9 @@ fn fonts(font_paths: &[PathBuf]) -> ExitCode {
             Origin::Bundled(file) => format!("bundled fonts/{file}"),
             Origin::Extra(path) => path.display().to_string(),
         };
-        let han = (0x4E00..=0x9FFF).filter(|&c| info.coverage.contains(c)).count();
+        let han = (0x4E00..=0x9FFF)
+            .filter(|&c| info.coverage.contains(c))
+            .count();
         println!(
             "  {:<22} {:>4} {:<7} {:>5} Han  {source}",
             info.family,
@@ -114,4 +122,3 @@ fn fonts(font_paths: &[PathBuf]) -> ExitCode {
     println!("  Banmian Kai         lede, captions, byline (楷体; LXGW WenKai, renamed)");
     ExitCode::SUCCESS
 }
-

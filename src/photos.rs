@@ -4,7 +4,8 @@
 use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
 
-use typst::foundations::Bytes;
+use typst::foundations::{Bytes, Smart};
+use typst::visualize::{ExchangeFormat, RasterImage};
 
 use crate::findings::{FieldPath, Finding};
 use crate::report::LoadedReport;
@@ -19,6 +20,8 @@ pub struct LoadedPhoto {
     pub width: u32,
     /// Pixel size.
     pub height: u32,
+    /// The format, as Typst names it.
+    format: ExchangeFormat,
 }
 
 /// Reads every photo of the report; one finding per photo that fails.
@@ -36,19 +39,64 @@ pub fn load(loaded: &LoadedReport) -> Result<Vec<LoadedPhoto>, Vec<Finding>> {
             ),
         }
     }
-    if errors.is_empty() { Ok(photos) } else { Err(errors) }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let decoded = decode_all(&photos);
+    for (index, result) in decoded.into_iter().enumerate() {
+        if let Err(message) = result {
+            let path = FieldPath::root().key("photos").index(index).key("file");
+            errors
+                .push(Finding::error("photo-unreadable", message).at(loaded.source.locate(&path)));
+        }
+    }
+    if errors.is_empty() {
+        Ok(photos)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Decodes every photo with Typst's own decoder, on all cores. Typst would
+/// decode them one by one during layout; its decoder is memoised, so layout
+/// then finds them decoded. A photo Typst cannot decode fails here, named.
+fn decode_all(photos: &[LoadedPhoto]) -> Vec<Result<(), String>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(photos.len().max(1));
+    let mut results: Vec<Result<(), String>> = vec![Ok(()); photos.len()];
+    std::thread::scope(|scope| {
+        let chunks = results.chunks_mut(photos.len().div_ceil(workers).max(1));
+        for (chunk_index, chunk) in chunks.enumerate() {
+            let start = chunk_index * photos.len().div_ceil(workers).max(1);
+            scope.spawn(move || {
+                for (offset, slot) in chunk.iter_mut().enumerate() {
+                    let photo = &photos[start + offset];
+                    *slot = RasterImage::new(photo.bytes.clone(), photo.format, Smart::Auto)
+                        .map(|_| ())
+                        .map_err(|err| format!("photo {} cannot be decoded: {err}", photo.vpath));
+                }
+            });
+        }
+    });
+    results
 }
 
 fn load_one(root: &Path, file: &str, index: usize) -> Result<LoadedPhoto, (&'static str, String)> {
     let (shown, bytes) = read_inside(root, file)?;
     let reader = image::ImageReader::new(Cursor::new(&bytes))
         .with_guessed_format()
-        .map_err(|err| ("photo-unreadable", format!("cannot read photo {shown}: {err}")))?;
-    let ext = match reader.format() {
-        Some(image::ImageFormat::Jpeg) => "jpg",
-        Some(image::ImageFormat::Png) => "png",
-        Some(image::ImageFormat::Gif) => "gif",
-        Some(image::ImageFormat::WebP) => "webp",
+        .map_err(|err| {
+            (
+                "photo-unreadable",
+                format!("cannot read photo {shown}: {err}"),
+            )
+        })?;
+    let (ext, format) = match reader.format() {
+        Some(image::ImageFormat::Jpeg) => ("jpg", ExchangeFormat::Jpg),
+        Some(image::ImageFormat::Png) => ("png", ExchangeFormat::Png),
+        Some(image::ImageFormat::Gif) => ("gif", ExchangeFormat::Gif),
+        Some(image::ImageFormat::WebP) => ("webp", ExchangeFormat::Webp),
         _ => {
             return Err((
                 "photo-not-image",
@@ -56,10 +104,19 @@ fn load_one(root: &Path, file: &str, index: usize) -> Result<LoadedPhoto, (&'sta
             ));
         }
     };
-    let (width, height) = reader
-        .into_dimensions()
-        .map_err(|err| ("photo-unreadable", format!("photo {shown} is damaged: {err}")))?;
-    Ok(LoadedPhoto { vpath: format!("/photos/{index}.{ext}"), bytes: Bytes::new(bytes), width, height })
+    let (width, height) = reader.into_dimensions().map_err(|err| {
+        (
+            "photo-unreadable",
+            format!("photo {shown} is damaged: {err}"),
+        )
+    })?;
+    Ok(LoadedPhoto {
+        vpath: format!("/photos/{index}.{ext}"),
+        bytes: Bytes::new(bytes),
+        width,
+        height,
+        format,
+    })
 }
 
 /// Reads `file` relative to `root`, refusing absolute paths, `..` and
@@ -67,28 +124,51 @@ fn load_one(root: &Path, file: &str, index: usize) -> Result<LoadedPhoto, (&'sta
 pub fn read_inside(root: &Path, file: &str) -> Result<(String, Vec<u8>), (&'static str, String)> {
     let relative = Path::new(file);
     let shown = root.join(relative).display().to_string();
-    if relative.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
+    if relative
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
         return Err((
             "photo-outside",
-            format!("photo `{file}` is outside the report's folder: use a path inside it, without `..` or a leading `/`"),
+            format!(
+                "photo `{file}` is outside the report's folder: use a path inside it, without `..` or a leading `/`"
+            ),
         ));
     }
-    let outside = || ("photo-outside", format!("photo `{file}` leads outside the report's folder (through a symbolic link)"));
-    let canonical_root = root
-        .canonicalize()
-        .map_err(|err| ("photo-missing", format!("cannot open the report's folder {}: {err}", root.display())))?;
-    let target: PathBuf = root.join(relative).canonicalize().map_err(|err| match err.kind() {
-        std::io::ErrorKind::NotFound => ("photo-missing", format!("photo not found: {shown}")),
-        _ => ("photo-unreadable", format!("cannot open photo {shown}: {err}")),
+    let outside = || {
+        (
+            "photo-outside",
+            format!("photo `{file}` leads outside the report's folder (through a symbolic link)"),
+        )
+    };
+    let canonical_root = root.canonicalize().map_err(|err| {
+        (
+            "photo-missing",
+            format!("cannot open the report's folder {}: {err}", root.display()),
+        )
     })?;
+    let target: PathBuf = root
+        .join(relative)
+        .canonicalize()
+        .map_err(|err| match err.kind() {
+            std::io::ErrorKind::NotFound => ("photo-missing", format!("photo not found: {shown}")),
+            _ => (
+                "photo-unreadable",
+                format!("cannot open photo {shown}: {err}"),
+            ),
+        })?;
     if !target.starts_with(&canonical_root) {
         return Err(outside());
     }
     if !target.is_file() {
         return Err(("photo-not-image", format!("photo {shown} is not a file")));
     }
-    let bytes = std::fs::read(&target)
-        .map_err(|err| ("photo-unreadable", format!("cannot read photo {shown}: {err}")))?;
+    let bytes = std::fs::read(&target).map_err(|err| {
+        (
+            "photo-unreadable",
+            format!("cannot read photo {shown}: {err}"),
+        )
+    })?;
     Ok((shown, bytes))
 }
 

@@ -96,9 +96,16 @@ pub fn prepare(data: &Path, font_paths: &[PathBuf]) -> Result<Prepared, Vec<Find
     }
     let data = typeset::page_data(&loaded.report, &photos);
     let json = serde_json::to_vec(&data).expect("template data serialises");
-    let (year, month, day) = report::parse_date(&loaded.report.publication.date).unwrap_or((1970, 1, 1));
+    let (year, month, day) =
+        report::parse_date(&loaded.report.publication.date).unwrap_or((1970, 1, 1));
     let date = Datetime::from_ymd(year, month, day).expect("validated date");
-    Ok(Prepared { loaded, fonts, photos, json, date })
+    Ok(Prepared {
+        loaded,
+        fonts,
+        photos,
+        json,
+        date,
+    })
 }
 
 /// One error per character no font has (at its first use), naming it, its
@@ -112,7 +119,10 @@ fn missing_glyphs(loaded: &LoadedReport, fonts: &Fonts) -> Vec<Finding> {
                 errors.push(
                     Finding::error(
                         "glyph-missing",
-                        format!("no bundled or given font has the character {c} (U+{:04X})", c as u32),
+                        format!(
+                            "no bundled or given font has the character {c} (U+{:04X})",
+                            c as u32
+                        ),
                     )
                     .at(loaded.source.locate_char(&path, c))
                     .hint("replace the character, or add a font that has it with --font-path DIR"),
@@ -125,16 +135,38 @@ fn missing_glyphs(loaded: &LoadedReport, fonts: &Fonts) -> Vec<Finding> {
 
 /// Lays out one layout; errors if Typst fails or the template reports an
 /// error (text that does not fit). Warnings come back with the document.
-pub fn compile(prepared: &Prepared, layout: Layout) -> Result<(PagedDocument, Vec<Finding>), Vec<Finding>> {
-    let files = prepared.photos.iter().map(|p| (p.vpath.clone(), p.bytes.clone())).collect();
-    let world = ReportWorld::new(layout, &prepared.fonts, prepared.json.clone(), files, prepared.date);
+pub fn compile(
+    prepared: &Prepared,
+    layout: Layout,
+) -> Result<(PagedDocument, Vec<Finding>), Vec<Finding>> {
+    let files = prepared
+        .photos
+        .iter()
+        .map(|p| (p.vpath.clone(), p.bytes.clone()))
+        .collect();
+    let world = ReportWorld::new(
+        layout,
+        &prepared.fonts,
+        prepared.json.clone(),
+        files,
+        prepared.date,
+    );
     let result = typst::compile::<PagedDocument>(&world);
-    let mut warnings: Vec<Finding> = result.warnings.iter().map(|d| from_typst(layout, d)).collect();
-    let document = result
-        .output
-        .map_err(|errors| errors.iter().map(|d| from_typst(layout, d)).collect::<Vec<_>>())?;
+    let mut warnings: Vec<Finding> = result
+        .warnings
+        .iter()
+        .map(|d| from_typst(layout, d))
+        .collect();
+    let document = result.output.map_err(|errors| {
+        errors
+            .iter()
+            .map(|d| from_typst(layout, d))
+            .collect::<Vec<_>>()
+    })?;
     let (errors, template_warnings): (Vec<_>, Vec<_>) =
-        template_findings(prepared, layout, &document).into_iter().partition(Finding::is_error);
+        template_findings(prepared, layout, &document)
+            .into_iter()
+            .partition(Finding::is_error);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -158,7 +190,11 @@ fn from_typst(layout: Layout, diagnostic: &SourceDiagnostic) -> Finding {
 
 /// Findings the templates publish on purpose, as
 /// `metadata((severity:, code:, message:, path:, page:)) <banmian-finding>`.
-fn template_findings(prepared: &Prepared, layout: Layout, document: &PagedDocument) -> Vec<Finding> {
+fn template_findings(
+    prepared: &Prepared,
+    layout: Layout,
+    document: &PagedDocument,
+) -> Vec<Finding> {
     let label = Label::new(PicoStr::intern("banmian-finding")).expect("valid label");
     let introspector = document.introspector();
     introspector
@@ -167,7 +203,13 @@ fn template_findings(prepared: &Prepared, layout: Layout, document: &PagedDocume
         .iter()
         .filter_map(|content| {
             let value = serde_json::to_value(content.get_by_name("value").ok()?).ok()?;
-            let text = |key: &str| value.get(key).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let text = |key: &str| {
+                value
+                    .get(key)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
             let code: &'static str = match text("code").as_str() {
                 "fit-overflow" => "fit-overflow",
                 "fit-underflow" => "fit-underflow",
@@ -180,9 +222,14 @@ fn template_findings(prepared: &Prepared, layout: Layout, document: &PagedDocume
             };
             let path = json_pointer(&text("path"));
             finding = finding.at(prepared.loaded.source.locate(&path));
-            let location = content.location().and_then(|loc| introspector.position(loc));
+            let location = content
+                .location()
+                .and_then(|loc| introspector.position(loc));
             if let Some(position) = location {
-                finding = finding.on_page(PageLocation { layout: layout.name().into(), page: position.page.get() });
+                finding = finding.on_page(PageLocation {
+                    layout: layout.name().into(),
+                    page: position.page.get(),
+                });
             }
             if let Some(hint) = value.get("hint").and_then(|v| v.as_str()) {
                 finding = finding.hint(hint);
@@ -194,12 +241,14 @@ fn template_findings(prepared: &Prepared, layout: Layout, document: &PagedDocume
 
 /// Parses `/sections/2/paragraphs` into a field path.
 fn json_pointer(text: &str) -> FieldPath {
-    text.split('/').filter(|s| !s.is_empty()).fold(FieldPath::root(), |path, segment| {
-        match segment.parse::<usize>() {
-            Ok(index) => path.index(index),
-            Err(_) => path.key(segment),
-        }
-    })
+    text.split('/')
+        .filter(|s| !s.is_empty())
+        .fold(FieldPath::root(), |path, segment| {
+            match segment.parse::<usize>() {
+                Ok(index) => path.index(index),
+                Err(_) => path.key(segment),
+            }
+        })
 }
 
 /// The files one layout becomes: (path, bytes).
@@ -210,14 +259,20 @@ pub fn export(
     date: Datetime,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, Vec<Finding>> {
     let ext = config.format.extension();
-    let stem = config.data.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = config
+        .data
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let target = |page: Option<usize>| -> PathBuf {
         let numbered = |base: String| match page {
             Some(n) => format!("{base}-{n}.{ext}"),
             None => format!("{base}.{ext}"),
         };
         match &config.destination {
-            Destination::Folder(folder) => folder.join(numbered(format!("{stem}.{}", layout.name()))),
+            Destination::Folder(folder) => {
+                folder.join(numbered(format!("{stem}.{}", layout.name())))
+            }
             Destination::File(file) if page.is_none() => file.clone(),
             Destination::File(file) => {
                 let base = file.with_extension("");
@@ -234,8 +289,12 @@ pub fn export(
                 timestamp: Some(typst_pdf::Timestamp::new_utc(date)),
                 ..Default::default()
             };
-            let pdf = typst_pdf::pdf(document, &options)
-                .map_err(|errors| errors.iter().map(|d| from_typst(layout, d)).collect::<Vec<_>>())?;
+            let pdf = typst_pdf::pdf(document, &options).map_err(|errors| {
+                errors
+                    .iter()
+                    .map(|d| from_typst(layout, d))
+                    .collect::<Vec<_>>()
+            })?;
             Ok(vec![(target(None), pdf)])
         }
         OutputFormat::Png => pages
@@ -248,7 +307,12 @@ pub fn export(
                 };
                 let png = typst_render::render(page, &options)
                     .encode_png()
-                    .map_err(|err| vec![Finding::error("output-failed", format!("cannot encode PNG: {err}"))])?;
+                    .map_err(|err| {
+                        vec![Finding::error(
+                            "output-failed",
+                            format!("cannot encode PNG: {err}"),
+                        )]
+                    })?;
                 Ok((target(per_page(n)), png))
             })
             .collect(),
@@ -256,8 +320,14 @@ pub fn export(
             .iter()
             .enumerate()
             .map(|(n, page)| {
-                let options = typst_svg::SvgOptions { render_bleed: false, pretty: false };
-                (target(per_page(n)), typst_svg::svg(page, &options).into_bytes())
+                let options = typst_svg::SvgOptions {
+                    render_bleed: false,
+                    pretty: false,
+                };
+                (
+                    target(per_page(n)),
+                    typst_svg::svg(page, &options).into_bytes(),
+                )
             })
             .collect()),
     }
@@ -290,7 +360,10 @@ pub fn render(config: &RenderConfig) -> Result<(Vec<PathBuf>, Vec<Finding>), Vec
     let mut written = Vec::new();
     for (path, bytes) in outputs {
         write_atomically(&path, &bytes).map_err(|err| {
-            vec![Finding::error("output-failed", format!("cannot write {}: {err}", path.display()))]
+            vec![Finding::error(
+                "output-failed",
+                format!("cannot write {}: {err}", path.display()),
+            )]
         })?;
         written.push(path);
     }
@@ -301,15 +374,21 @@ pub fn render(config: &RenderConfig) -> Result<(Vec<PathBuf>, Vec<Finding>), Vec
 /// the target: a reader sees the old file or the new one, never a part.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder)?;
-    let mut file = tempfile::Builder::new().prefix(".banmian-").tempfile_in(folder)?;
+    let mut file = tempfile::Builder::new()
+        .prefix(".banmian-")
+        .tempfile_in(folder)?;
     file.write_all(bytes)?;
     #[cfg(unix)]
     {
         // tempfile creates 0600; an output is an ordinary file (0644).
         use std::os::unix::fs::PermissionsExt;
-        file.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
     file.as_file().sync_all()?;
     file.persist(path).map_err(|err| err.error)?;

@@ -62,7 +62,10 @@ impl<'de> Deserialize<'de> for Lines {
             fn visit_str<E: serde::de::Error>(self, line: &str) -> Result<Lines, E> {
                 Ok(Lines::One(line.to_string()))
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Lines, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Lines, A::Error> {
                 let mut lines = Vec::new();
                 while let Some(line) = seq.next_element::<String>()? {
                     lines.push(line);
@@ -204,7 +207,9 @@ pub struct NewspaperSettings {
 
 impl Default for NewspaperSettings {
     fn default() -> Self {
-        Self { main: default_main_columns() }
+        Self {
+            main: default_main_columns(),
+        }
     }
 }
 
@@ -274,9 +279,18 @@ pub fn load(path: &Path) -> Result<LoadedReport, Vec<Finding>> {
         .filter(|parent| !parent.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
         .to_path_buf();
-    let loaded = LoadedReport { report, path: shown, root, source };
+    let loaded = LoadedReport {
+        report,
+        path: shown,
+        root,
+        source,
+    };
     let errors = validate(&loaded);
-    if errors.is_empty() { Ok(loaded) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(loaded)
+    } else {
+        Err(errors)
+    }
 }
 
 /// An error about the data file as a whole.
@@ -314,7 +328,11 @@ fn parse(source: &SourceMap) -> Result<Report, Finding> {
             })?;
             de.end().map_err(|err| {
                 let offset = source.offset_of_line_col(err.line(), err.column());
-                source.error_at(offset.map(|o| o..o), FieldPath::root(), strip_json_position(&err.to_string()))
+                source.error_at(
+                    offset.map(|o| o..o),
+                    FieldPath::root(),
+                    strip_json_position(&err.to_string()),
+                )
             })?;
             Ok(report)
         }
@@ -342,20 +360,34 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
     if parse_date(&report.publication.date).is_none() {
         fail(
             FieldPath::root().key("publication").key("date"),
-            format!("`{}` is not a date; write it as YYYY-MM-DD", report.publication.date),
+            format!(
+                "`{}` is not a date; write it as YYYY-MM-DD",
+                report.publication.date
+            ),
         );
     }
-    if report.title.lines().iter().all(|line| line.trim().is_empty()) {
+    if report
+        .title
+        .lines()
+        .iter()
+        .all(|line| line.trim().is_empty())
+    {
         fail(FieldPath::root().key("title"), "the title is empty".into());
     }
     if report.sections.is_empty() {
-        fail(FieldPath::root().key("sections"), "a report needs at least one section".into());
+        fail(
+            FieldPath::root().key("sections"),
+            "a report needs at least one section".into(),
+        );
     }
     let main = report.newspaper.main;
     if !(2..=PAGE_COLUMNS - 2).contains(&main) {
         fail(
             FieldPath::root().key("newspaper").key("main"),
-            format!("the main column group must take 2 to {} of the page's {PAGE_COLUMNS} columns, not {main}", PAGE_COLUMNS - 2),
+            format!(
+                "the main column group must take 2 to {} of the page's {PAGE_COLUMNS} columns, not {main}",
+                PAGE_COLUMNS - 2
+            ),
         );
     }
 
@@ -364,32 +396,60 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
         let at = FieldPath::root().key("sections").index(index);
         if let Some(id) = &section.id {
             if !ids.insert(id.as_str()) {
-                fail(at.key("id"), format!("another section already has the id `{id}`"));
+                fail(
+                    at.key("id"),
+                    format!("another section already has the id `{id}`"),
+                );
             }
         }
-        if section.headline.lines().iter().all(|line| line.trim().is_empty()) {
+        if section
+            .headline
+            .lines()
+            .iter()
+            .all(|line| line.trim().is_empty())
+        {
             fail(at.key("headline"), "the headline is empty".into());
         }
         if section.paragraphs.is_empty() {
-            fail(at.key("paragraphs"), "a section needs at least one paragraph".into());
+            fail(
+                at.key("paragraphs"),
+                "a section needs at least one paragraph".into(),
+            );
         }
         for (p, paragraph) in section.paragraphs.iter().enumerate() {
             if paragraph.trim().is_empty() {
-                fail(at.key("paragraphs").index(p), "the paragraph is empty".into());
+                fail(
+                    at.key("paragraphs").index(p),
+                    "the paragraph is empty".into(),
+                );
             }
         }
     }
     for (index, photo) in report.photos.iter().enumerate() {
         let at = FieldPath::root().key("photos").index(index);
         if !ids.contains(photo.section.as_str()) {
-            let known: Vec<_> = report.sections.iter().filter_map(|s| s.id.as_deref()).collect();
+            let known: Vec<_> = report
+                .sections
+                .iter()
+                .filter_map(|s| s.id.as_deref())
+                .collect();
             fail(
                 at.key("section"),
-                format!("no section has the id `{}` (ids: {})", photo.section, known.join(", ")),
+                format!(
+                    "no section has the id `{}` (ids: {})",
+                    photo.section,
+                    known.join(", ")
+                ),
             );
         }
         if !(1..=PAGE_COLUMNS).contains(&photo.columns) {
-            fail(at.key("columns"), format!("a photo spans 1 to {PAGE_COLUMNS} columns, not {}", photo.columns));
+            fail(
+                at.key("columns"),
+                format!(
+                    "a photo spans 1 to {PAGE_COLUMNS} columns, not {}",
+                    photo.columns
+                ),
+            );
         }
         if photo.caption.trim().is_empty() {
             fail(at.key("caption"), "the caption is empty".into());

@@ -127,7 +127,9 @@ pub fn page_data(report: &Report, photos: &[LoadedPhoto]) -> PageData {
             }
             figures
         }),
-        newspaper: NewspaperData { main: report.newspaper.main },
+        newspaper: NewspaperData {
+            main: report.newspaper.main,
+        },
     }
 }
 
@@ -142,7 +144,12 @@ const WORD_JOINER: char = '\u{2060}';
 ///   start a line (#6774).
 pub fn prepare(text: &str) -> String {
     let mut joined = String::with_capacity(text.len());
-    let mut lines = text.trim().lines().map(str::trim).filter(|l| !l.is_empty()).peekable();
+    let mut lines = text
+        .trim()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .peekable();
     while let Some(line) = lines.next() {
         joined.push_str(line);
         if let Some(next) = lines.peek() {
@@ -156,7 +163,8 @@ pub fn prepare(text: &str) -> String {
     let mut out = String::with_capacity(joined.len() + 8);
     let mut previous: Option<char> = None;
     for c in joined.chars() {
-        if matches!(c, '·' | '—' | '～') && previous.is_some_and(|p| p != c && p != WORD_JOINER) {
+        if matches!(c, '·' | '—' | '～') && previous.is_some_and(|p| p != c && p != WORD_JOINER)
+        {
             out.push(WORD_JOINER);
         }
         out.push(c);
@@ -179,7 +187,10 @@ mod tests {
 
     #[test]
     fn hand_broken_lines_join_without_spaces_between_han() {
-        assert_eq!(prepare("中站区精准研判、果断决策、快\n  速行动"), "中站区精准研判、果断决策、快速行动");
+        assert_eq!(
+            prepare("中站区精准研判、果断决策、快\n  速行动"),
+            "中站区精准研判、果断决策、快速行动"
+        );
         assert_eq!(prepare("PM2.5\nand more"), "PM2.5 and more");
         assert_eq!(prepare("  留白  "), "留白");
     }

@@ -47,8 +47,10 @@ impl<'a> ReportWorld<'a> {
                 (id, Source::new(id, text.to_string()))
             })
             .collect();
-        let mut served: HashMap<FileId, Bytes> =
-            files.into_iter().map(|(path, bytes)| (file_id(&path), bytes)).collect();
+        let mut served: HashMap<FileId, Bytes> = files
+            .into_iter()
+            .map(|(path, bytes)| (file_id(&path), bytes))
+            .collect();
         served.insert(file_id("/report.json"), Bytes::new(report_json));
         Self {
             library: LazyHash::new(Library::builder().build()),

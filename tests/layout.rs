@@ -23,10 +23,17 @@ fn example() -> &'static (Prepared, Inspection) {
     static EXAMPLE: OnceLock<(Prepared, Inspection)> = OnceLock::new();
     EXAMPLE.get_or_init(|| {
         let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhongzhan-2020.toml");
-        let prepared = prepare(&data, &[]).unwrap_or_else(|e| panic!("{:#?}", e.iter().map(|f| f.headline()).collect::<Vec<_>>()));
-        let (document, warnings) = compile(&prepared, Layout::Newspaper)
-            .unwrap_or_else(|e| panic!("{:#?}", e.iter().map(|f| f.headline()).collect::<Vec<_>>()));
-        assert!(warnings.is_empty(), "{:#?}", warnings.iter().map(|f| f.headline()).collect::<Vec<_>>());
+        let prepared = prepare(&data, &[]).unwrap_or_else(|e| {
+            panic!("{:#?}", e.iter().map(|f| f.headline()).collect::<Vec<_>>())
+        });
+        let (document, warnings) = compile(&prepared, Layout::Newspaper).unwrap_or_else(|e| {
+            panic!("{:#?}", e.iter().map(|f| f.headline()).collect::<Vec<_>>())
+        });
+        assert!(
+            warnings.is_empty(),
+            "{:#?}",
+            warnings.iter().map(|f| f.headline()).collect::<Vec<_>>()
+        );
         let inspection = inspect(&document);
         (prepared, inspection)
     })
@@ -34,11 +41,18 @@ fn example() -> &'static (Prepared, Inspection) {
 
 /// The text of the page in layout order, without whitespace or joiners.
 fn flat_text(inspection: &Inspection) -> String {
-    inspection.lines.iter().flat_map(|l| l.text().chars().collect::<Vec<_>>()).filter(|c| !c.is_whitespace()).collect()
+    inspection
+        .lines
+        .iter()
+        .flat_map(|l| l.text().chars().collect::<Vec<_>>())
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 fn squeeze(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace() && *c != '\u{2060}').collect()
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{2060}')
+        .collect()
 }
 
 #[test]
@@ -46,7 +60,10 @@ fn one_page_of_broadsheet_size() {
     let (_, inspection) = example();
     assert_eq!(inspection.pages.len(), 1);
     let (w, h) = inspection.pages[0];
-    assert!((w - PAGE.0).abs() < 0.5 && (h - PAGE.1).abs() < 0.5, "page is {w} × {h} pt");
+    assert!(
+        (w - PAGE.0).abs() < 0.5 && (h - PAGE.1).abs() < 0.5,
+        "page is {w} × {h} pt"
+    );
 }
 
 #[test]
@@ -56,16 +73,24 @@ fn every_paragraph_headline_and_caption_appears_in_order() {
     let report = &prepared.loaded.report;
     for section in &report.sections {
         let headline = squeeze(&section.headline.lines().concat());
-        let found = text.find(&headline).unwrap_or_else(|| panic!("headline {headline} missing"));
+        let found = text
+            .find(&headline)
+            .unwrap_or_else(|| panic!("headline {headline} missing"));
         let mut at = found + headline.len();
         for paragraph in &section.paragraphs {
             let paragraph = squeeze(paragraph);
-            let found = text[at..].find(&paragraph).unwrap_or_else(|| panic!("paragraph missing or out of order: {paragraph}"));
+            let found = text[at..]
+                .find(&paragraph)
+                .unwrap_or_else(|| panic!("paragraph missing or out of order: {paragraph}"));
             at += found + paragraph.len();
         }
     }
     for photo in &report.photos {
-        assert!(text.contains(&squeeze(&photo.caption)), "caption missing: {}", photo.caption);
+        assert!(
+            text.contains(&squeeze(&photo.caption)),
+            "caption missing: {}",
+            photo.caption
+        );
         if let Some(credit) = &photo.credit {
             assert!(text.contains(&squeeze(credit)), "credit missing: {credit}");
         }
@@ -73,7 +98,10 @@ fn every_paragraph_headline_and_caption_appears_in_order() {
     for paragraph in &report.lede {
         assert!(text.contains(&squeeze(paragraph)), "lede missing");
     }
-    assert!(text.contains(&squeeze(&format!("文/{}", report.byline.text))), "byline missing");
+    assert!(
+        text.contains(&squeeze(&format!("文/{}", report.byline.text))),
+        "byline missing"
+    );
 }
 
 /// Every sentence of the seed (the text extracted from the printed page) is
@@ -90,7 +118,10 @@ fn every_sentence_of_the_seed_is_on_the_page() {
         .replace('８', "8")
         .replace("2021-2023", "2021—2023")
         .replace("1~11", "1～11")
-        .replace("乡村振兴初见成效的许河村乡村振兴初见成效的许河村。。", "乡村振兴初见成效的许河村。")
+        .replace(
+            "乡村振兴初见成效的许河村乡村振兴初见成效的许河村。。",
+            "乡村振兴初见成效的许河村。",
+        )
         .replace("本报记者宋崇飞摄", "")
         .replace("本报记者刘金元摄", "")
         .replace("文/本报记者杨丽娜图/除署名外均由许来伟、杨帆、牛建锋摄", "");
@@ -98,7 +129,10 @@ fn every_sentence_of_the_seed_is_on_the_page() {
     let mut seed = seed;
     for section in &prepared.loaded.report.sections {
         for line in section.headline.lines() {
-            assert!(text.contains(&squeeze(line)), "headline line missing: {line}");
+            assert!(
+                text.contains(&squeeze(line)),
+                "headline line missing: {line}"
+            );
             seed = seed.replace(&squeeze(line), "\n");
         }
     }
@@ -112,7 +146,10 @@ fn every_sentence_of_the_seed_is_on_the_page() {
             }
         }
     }
-    assert!(missing.is_empty(), "seed sentences missing from the page: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "seed sentences missing from the page: {missing:#?}"
+    );
 }
 
 #[test]
@@ -122,8 +159,16 @@ fn no_text_outside_the_type_area() {
     let right = left + AREA_WIDTH;
     for line in &inspection.lines {
         let (l, r, y) = (line.left(), line.right(), line.baseline());
-        assert!(l >= left - 0.5 && r <= right + 0.5, "line outside the measure ({l:.1}–{r:.1}): {}", line.text());
-        assert!(y >= AREA_TOP && y <= AREA_TOP + AREA_HEIGHT + 0.5, "line outside the type area (y {y:.1}): {}", line.text());
+        assert!(
+            l >= left - 0.5 && r <= right + 0.5,
+            "line outside the measure ({l:.1}–{r:.1}): {}",
+            line.text()
+        );
+        assert!(
+            y >= AREA_TOP && y <= AREA_TOP + AREA_HEIGHT + 0.5,
+            "line outside the type area (y {y:.1}): {}",
+            line.text()
+        );
     }
 }
 
@@ -136,7 +181,10 @@ fn no_line_starts_with_closing_or_ends_with_opening_punctuation() {
         let text = line.text();
         let text = text.trim();
         if let Some(first) = text.chars().next() {
-            assert!(!NO_START.contains(first), "line starts with {first}: {text}");
+            assert!(
+                !NO_START.contains(first),
+                "line starts with {first}: {text}"
+            );
         }
         if let Some(last) = text.chars().last() {
             assert!(!NO_END.contains(last), "line ends with {last}: {text}");
@@ -157,7 +205,11 @@ fn body_lines_sit_on_one_baseline_grid() {
     let first = phase(body[0].baseline());
     for line in &body {
         let off = (phase(line.baseline()) - first).abs();
-        assert!(off < 0.1 || (PITCH - off) < 0.1, "off the grid by {off:.2} pt: {}", line.text());
+        assert!(
+            off < 0.1 || (PITCH - off) < 0.1,
+            "off the grid by {off:.2} pt: {}",
+            line.text()
+        );
     }
 }
 
@@ -165,14 +217,26 @@ fn body_lines_sit_on_one_baseline_grid() {
 fn every_paragraph_opens_with_a_two_character_indent() {
     let (prepared, inspection) = example();
     // Lines that start 2 characters (18 pt) right of a column's left edge.
-    let column_lefts: Vec<f64> = (0..8).map(|i| (PAGE.0 - AREA_WIDTH) / 2.0 + i as f64 * 126.0).collect();
+    let column_lefts: Vec<f64> = (0..8)
+        .map(|i| (PAGE.0 - AREA_WIDTH) / 2.0 + i as f64 * 126.0)
+        .collect();
     let indented = inspection
         .lines
         .iter()
         .filter(|l| (l.size() - BODY_SIZE).abs() < 0.01 && l.family() == "Noto Serif CJK SC")
-        .filter(|l| column_lefts.iter().any(|c| (l.left() - (c + 2.0 * BODY_SIZE)).abs() < 0.3))
+        .filter(|l| {
+            column_lefts
+                .iter()
+                .any(|c| (l.left() - (c + 2.0 * BODY_SIZE)).abs() < 0.3)
+        })
         .count();
-    let paragraphs: usize = prepared.loaded.report.sections.iter().map(|s| s.paragraphs.len()).sum();
+    let paragraphs: usize = prepared
+        .loaded
+        .report
+        .sections
+        .iter()
+        .map(|s| s.paragraphs.len())
+        .sum();
     assert_eq!(indented, paragraphs);
 }
 
@@ -181,7 +245,11 @@ fn faces_follow_their_roles() {
     let (prepared, inspection) = example();
     let report = &prepared.loaded.report;
     let line_with = |needle: &str| {
-        inspection.lines.iter().find(|l| squeeze(&l.text()).contains(needle)).unwrap_or_else(|| panic!("no line with {needle}"))
+        inspection
+            .lines
+            .iter()
+            .find(|l| squeeze(&l.text()).contains(needle))
+            .unwrap_or_else(|| panic!("no line with {needle}"))
     };
     let caption = squeeze(&report.photos[0].caption);
     assert_eq!(line_with(&caption[..12]).family(), "Banmian Kai");

@@ -1,0 +1,400 @@
+//! The real binary, in temporary folders: rendering, bad input, exit codes,
+//! atomic output, reproducible bytes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_banmian");
+
+/// A temporary folder holding a report (and whatever else a test puts there).
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+
+    /// A small photo: a JPEG of 1600 × 1000 px.
+    fn photo(&self, name: &str) {
+        let image = image::RgbImage::from_fn(1600, 1000, |x, y| {
+            image::Rgb([(x / 7) as u8, (y / 5) as u8, 120])
+        });
+        let mut bytes = Vec::new();
+        image::DynamicImage::ImageRgb8(image)
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Jpeg,
+            )
+            .unwrap();
+        self.write(name, bytes);
+    }
+
+    /// Runs banmian in the workspace.
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap()
+    }
+
+    /// Every file under the workspace's out/ folder.
+    fn outputs(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.path("out"))
+            .map(|dir| {
+                dir.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A short valid report with one photo; `body` is its only paragraph.
+fn small_report(body: &str) -> String {
+    format!(
+        r#"title = "测试版面"
+lede = ["这是导语。"]
+
+[publication]
+name = "测试日报"
+date = "2024-05-06"
+page = 1
+
+[byline]
+text = "本报记者某某"
+
+[[sections]]
+id = "a"
+headline = ["第一行标题", "第二行标题"]
+paragraphs = [{body:?}]
+
+[[sections]]
+id = "b"
+place = "side"
+headline = ["侧栏标题"]
+paragraphs = ["侧栏正文。"]
+
+[[photos]]
+file = "photos/a.jpg"
+caption = "图片说明。"
+section = "a"
+"#
+    )
+}
+
+fn workspace_with(report: &str) -> Workspace {
+    let ws = Workspace::new();
+    ws.write("report.toml", report);
+    ws.photo("photos/a.jpg");
+    ws
+}
+
+/// Runs `render report.toml` and checks it fails with exit 1, names the
+/// code and the position, and leaves no output at all.
+fn assert_fails(ws: &Workspace, code: &str, position: &str) -> String {
+    let output = ws.run(&["render", "report.toml"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "stderr: {err}");
+    assert!(
+        err.contains(&format!("[{code}]")),
+        "expected {code} in: {err}"
+    );
+    assert!(err.contains(position), "expected {position} in: {err}");
+    assert!(
+        ws.outputs().is_empty(),
+        "output written: {:?}",
+        ws.outputs()
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn renders_the_example_into_out() {
+    let ws = Workspace::new();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhongzhan-2020.toml");
+    let output = ws.run(&["render", data.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(ws.outputs(), vec!["zhongzhan-2020.newspaper.pdf"]);
+    let pdf = lopdf::Document::load(ws.path("out/zhongzhan-2020.newspaper.pdf")).unwrap();
+    let pages = pdf.get_pages();
+    assert_eq!(pages.len(), 1);
+    // Every font is embedded (Type0 → CIDFont → descriptor → font file).
+    let mut fonts = 0;
+    for (_, object) in pdf.objects.iter() {
+        if let Ok(dict) = object.as_dict()
+            && dict
+                .get(b"Type")
+                .and_then(|t| t.as_name())
+                .is_ok_and(|t| t == b"FontDescriptor")
+        {
+            fonts += 1;
+            assert!(
+                [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
+                    .iter()
+                    .any(|key| dict.has(key)),
+                "font not embedded: {:?}",
+                dict.get(b"FontName")
+            );
+        }
+    }
+    assert!(fonts >= 4, "only {fonts} fonts in the PDF");
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes() {
+    let ws = workspace_with(&small_report("正文一段。"));
+    assert!(
+        ws.run(&["render", "report.toml", "-o", "one.pdf"])
+            .status
+            .success()
+    );
+    assert!(
+        ws.run(&["render", "report.toml", "-o", "two.pdf"])
+            .status
+            .success()
+    );
+    let (one, two) = (
+        std::fs::read(ws.path("one.pdf")).unwrap(),
+        std::fs::read(ws.path("two.pdf")).unwrap(),
+    );
+    assert!(one.len() > 10_000);
+    assert!(one == two, "two renders differ");
+}
+
+#[test]
+fn png_and_svg_previews() {
+    let ws = workspace_with(&small_report("正文一段。"));
+    let output = ws.run(&["render", "report.toml", "--format", "png", "--ppi", "20"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let png = image::open(ws.path("out/report.newspaper.png")).unwrap();
+    // 390 mm at 20 ppi.
+    assert_eq!(png.width(), (390.0 / 25.4 * 20.0_f64).round() as u32);
+    let output = ws.run(&["render", "report.toml", "--format", "svg"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let svg = std::fs::read_to_string(ws.path("out/report.newspaper.svg")).unwrap();
+    assert!(svg.starts_with("<svg"));
+}
+
+#[test]
+fn report_text_is_only_ever_text() {
+    let nasty = r##"#read("/etc/passwd") ] * $x$ <x> @y #{1+1} \ // 注释"##;
+    let ws = workspace_with(&small_report(nasty));
+    let output = ws.run(&["render", "report.toml", "-o", "page.pdf"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The inspector's view of the same render: the paragraph printed as written.
+    let prepared = banmian::render::prepare(&ws.path("report.toml"), &[]).unwrap();
+    let (document, _) =
+        banmian::render::compile(&prepared, banmian::layouts::Layout::Newspaper).unwrap();
+    let text: String = banmian::inspect::inspect(&document)
+        .lines
+        .iter()
+        .map(|l| l.text())
+        .collect();
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    assert!(
+        squeeze(&text).contains(&squeeze(nasty)),
+        "not literal: {text}"
+    );
+    assert!(!text.contains("root:"), "a file was read");
+}
+
+#[test]
+fn malformed_toml_names_line_and_column() {
+    let ws =
+        workspace_with(&small_report("正文。").replace("page = 1", "page = 1\nlabel = \"特别报道"));
+    assert_fails(&ws, "data-syntax", "report.toml:8:");
+}
+
+#[test]
+fn a_wrong_type_names_the_field() {
+    let ws = workspace_with(&small_report("正文。").replace("page = 1", "page = \"五\""));
+    let err = assert_fails(&ws, "data-type", "report.toml:7:8");
+    assert!(err.contains("/publication/page"), "{err}");
+}
+
+#[test]
+fn an_unknown_field_names_the_typo() {
+    let ws = workspace_with(&small_report("正文。").replace("paragraphs = [", "paragrahps = ["));
+    let err = assert_fails(&ws, "data-unknown-field", "report.toml:");
+    assert!(
+        err.contains("paragrahps") && err.contains("/sections/0"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_field_names_the_field() {
+    let ws = workspace_with(&small_report("正文。").replace("text = \"本报记者某某\"\n", ""));
+    let err = assert_fails(&ws, "data-missing-field", "report.toml:");
+    assert!(err.contains("`text`") && err.contains("/byline"), "{err}");
+}
+
+#[test]
+fn json_reports_get_positions_too() {
+    let ws = Workspace::new();
+    ws.write("report.json", "{\n  \"title\": \"标题\",\n  \"publication\": {\"name\": \"报\", \"date\": \"2024-05-06\", \"page\": true}\n}");
+    let output = ws.run(&["render", "report.json"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("report.json:3:")
+            && err.contains("/publication/page")
+            && err.contains("[data-type]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_photo_is_named() {
+    let ws = workspace_with(&small_report("正文。").replace("photos/a.jpg", "photos/none.jpg"));
+    let err = assert_fails(&ws, "photo-missing", "report.toml:");
+    assert!(
+        err.contains("photos/none.jpg") && err.contains("/photos/0/file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_photo_that_is_not_an_image_is_named() {
+    let ws = workspace_with(&small_report("正文。").replace("photos/a.jpg", "photos/b.jpg"));
+    ws.write("photos/b.jpg", "this is text, not a JPEG");
+    let err = assert_fails(&ws, "photo-not-image", "photos/b.jpg");
+    assert!(err.contains("/photos/0/file"), "{err}");
+}
+
+#[test]
+fn photos_outside_the_report_folder_are_refused() {
+    for file in ["../../etc/passwd", "/etc/passwd"] {
+        let ws = workspace_with(&small_report("正文。").replace("photos/a.jpg", file));
+        let err = assert_fails(&ws, "photo-outside", "report.toml:");
+        assert!(err.contains(file), "{err}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_report_folder_is_refused() {
+    let outside = Workspace::new();
+    outside.photo("secret.jpg");
+    let ws = workspace_with(&small_report("正文。").replace("photos/a.jpg", "photos/link.jpg"));
+    std::os::unix::fs::symlink(outside.path("secret.jpg"), ws.path("photos/link.jpg")).unwrap();
+    assert_fails(&ws, "photo-outside", "photos/link.jpg");
+}
+
+#[test]
+fn a_character_no_font_has_is_named_with_its_code_point() {
+    let ws = workspace_with(&small_report("正文有个\u{2EBF0}字。"));
+    let err = assert_fails(&ws, "glyph-missing", "report.toml:15:20");
+    assert!(
+        err.contains("U+2EBF0") && err.contains("/sections/0/paragraphs/0"),
+        "{err}"
+    );
+}
+
+#[test]
+fn text_that_does_not_fit_names_the_section_and_the_overflow() {
+    let long = "中站区精准研判、果断决策、快速行动。".repeat(400);
+    let ws = workspace_with(&small_report(&long));
+    let err = assert_fails(&ws, "fit-overflow", "/sections/0");
+    assert!(
+        err.contains("第一行标题第二行标题") && err.contains("lines"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_failed_run_leaves_the_previous_output_untouched() {
+    let ws = workspace_with(&small_report("正文。"));
+    assert!(ws.run(&["render", "report.toml"]).status.success());
+    let before = std::fs::read(ws.path("out/report.newspaper.pdf")).unwrap();
+    ws.write(
+        "report.toml",
+        small_report("正文。").replace("page = 1", "page = ["),
+    ); // broken
+    let output = ws.run(&["render", "report.toml"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read(ws.path("out/report.newspaper.pdf")).unwrap(),
+        before
+    );
+    assert_eq!(
+        ws.outputs(),
+        vec!["report.newspaper.pdf"],
+        "temporary files left behind"
+    );
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let ws = workspace_with(&small_report("正文。"));
+    assert_eq!(
+        ws.run(&["render", "report.toml", "--format", "tiff"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        ws.run(&["render", "report.toml", "--ppi", "0"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        ws.run(&["render", "report.toml", "--font-path", "nowhere"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert!(ws.outputs().is_empty());
+}
+
+#[test]
+fn fonts_lists_the_bundled_families() {
+    let output = Workspace::new().run(&["fonts"]);
+    assert!(output.status.success());
+    let out = String::from_utf8_lossy(&output.stdout);
+    for family in ["Noto Serif CJK SC", "Noto Sans CJK SC", "Banmian Kai"] {
+        assert!(out.contains(family), "{out}");
+    }
+}
+
+#[test]
+fn garbage_input_never_panics() {
+    let ws = Workspace::new();
+    for (name, content) in [
+        ("a.toml", &b"\xff\xfe\x00garbage"[..]),
+        ("b.toml", b""),
+        ("c.json", b"[1, 2"),
+        ("d.json", b"{\"sections\": {}}"),
+        ("e.txt", b"title = 1"),
+    ] {
+        ws.write(name, content);
+        let output = ws.run(&["render", name]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{name}: {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        assert!(err.contains(name), "{name}: {err}");
+    }
+}
