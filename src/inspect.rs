@@ -114,7 +114,7 @@ fn walk(frame: &Frame, ts: Transform, clip: Option<[f64; 4]>, page: usize, out: 
     // one baseline; anything else in between ends it. Items are taken in
     // the frame's own order, which is the order Typst laid them out in.
     let mut line: Vec<Run> = Vec::new();
-    let mut flush = |line: &mut Vec<Run>, out: &mut Inspection| {
+    let flush = |line: &mut Vec<Run>, out: &mut Inspection| {
         if !line.is_empty() {
             let mut runs = std::mem::take(line);
             runs.sort_by(|a, b| a.x.total_cmp(&b.x));
