@@ -4,9 +4,20 @@ fn main() {
     let data = std::env::args().nth(1).expect("a report file");
     let prepared = banmian::render::prepare(data.as_ref(), &[])
         .unwrap_or_else(|e| panic!("{:?}", e.iter().map(|f| f.headline()).collect::<Vec<_>>()));
-    let (doc, _) = banmian::render::compile(&prepared, banmian::layouts::Layout::Newspaper)
-        .unwrap_or_else(|e| panic!("{:?}", e.iter().map(|f| f.headline()).collect::<Vec<_>>()));
-    for line in banmian::inspect::inspect(&doc).lines {
+    let (doc, _) = banmian::render::compile(
+        &prepared,
+        if std::env::args().nth(2).as_deref() == Some("brochure") {
+            banmian::layouts::Layout::Brochure
+        } else {
+            banmian::layouts::Layout::Newspaper
+        },
+    )
+    .unwrap_or_else(|e| panic!("{:?}", e.iter().map(|f| f.headline()).collect::<Vec<_>>()));
+    let inspection = banmian::inspect::inspect(&doc);
+    for p in &inspection.pictures {
+        println!("picture page {} {:?}", p.page, p.bbox);
+    }
+    for line in inspection.lines {
         println!(
             "{:>4} {:7.2} {:7.2} {:7.2} {:5.2} {:<18} {}",
             line.page,

@@ -78,6 +78,9 @@ pub struct FontArgs {
 pub enum LayoutArg {
     /// The one-page broadsheet feature page (390 × 545 mm, 8 columns).
     Newspaper,
+    /// The multi-page brochure: cover, contents, one story per page opening,
+    /// key figures, back cover (A4; A5 with `[brochure] paper = "a5"`).
+    Brochure,
 }
 
 /// Output formats on the command line.

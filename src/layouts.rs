@@ -7,6 +7,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "/layouts/newspaper.typ",
         include_str!("../layouts/newspaper.typ"),
     ),
+    (
+        "/layouts/brochure.typ",
+        include_str!("../layouts/brochure.typ"),
+    ),
 ];
 
 /// A product made from one report.
@@ -14,16 +18,19 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 pub enum Layout {
     /// The one-page broadsheet feature page.
     Newspaper,
+    /// The multi-page brochure (A4 or A5).
+    Brochure,
 }
 
 impl Layout {
     /// Every layout, in the order `render` makes them.
-    pub const ALL: &[Layout] = &[Layout::Newspaper];
+    pub const ALL: &[Layout] = &[Layout::Newspaper, Layout::Brochure];
 
     /// The name used on the command line and in output file names.
     pub fn name(self) -> &'static str {
         match self {
             Layout::Newspaper => "newspaper",
+            Layout::Brochure => "brochure",
         }
     }
 
@@ -31,6 +38,7 @@ impl Layout {
     pub fn entry(self) -> &'static str {
         match self {
             Layout::Newspaper => "/layouts/newspaper.typ",
+            Layout::Brochure => "/layouts/brochure.typ",
         }
     }
 }

@@ -63,6 +63,7 @@ fn render(command: RenderCommand) -> ExitCode {
 fn render_config(command: RenderCommand) -> Result<RenderConfig, String> {
     let layouts = match command.layout {
         Some(LayoutArg::Newspaper) => vec![Layout::Newspaper],
+        Some(LayoutArg::Brochure) => vec![Layout::Brochure],
         None => Layout::ALL.to_vec(),
     };
     let format = match command.format {

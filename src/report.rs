@@ -39,6 +39,29 @@ pub struct Report {
     /// Settings for the newspaper page.
     #[serde(default)]
     pub newspaper: NewspaperSettings,
+    /// Settings for the brochure.
+    #[serde(default)]
+    pub brochure: BrochureSettings,
+}
+
+/// Settings for the brochure layout.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrochureSettings {
+    /// The paper size.
+    #[serde(default)]
+    pub paper: Paper,
+}
+
+/// Brochure paper sizes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    /// 210 × 297 mm, two text columns, stories open on right-hand pages.
+    #[default]
+    A4,
+    /// 148 × 210 mm, one text column.
+    A5,
 }
 
 /// A headline or title: one string per printed line, as the editor broke it.

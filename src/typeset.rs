@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::photos::LoadedPhoto;
-use crate::report::{Figures, Place, Report, parse_date};
+use crate::report::{BrochureSettings, Figures, Place, Report, parse_date};
 
 /// The data a template reads.
 #[derive(Serialize)]
@@ -20,6 +20,7 @@ pub struct PageData {
     sections: Vec<SectionData>,
     figures: Option<Figures>,
     newspaper: NewspaperData,
+    brochure: BrochureSettings,
 }
 
 #[derive(Serialize)]
@@ -127,6 +128,7 @@ pub fn page_data(report: &Report, photos: &[LoadedPhoto]) -> PageData {
             }
             figures
         }),
+        brochure: report.brochure.clone(),
         newspaper: NewspaperData {
             main: report.newspaper.main,
         },

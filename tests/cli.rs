@@ -136,7 +136,13 @@ fn renders_the_example_into_out() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhongzhan-2020.toml");
     let output = ws.run(&["render", data.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(ws.outputs(), vec!["zhongzhan-2020.newspaper.pdf"]);
+    assert_eq!(
+        ws.outputs(),
+        vec![
+            "zhongzhan-2020.brochure.pdf",
+            "zhongzhan-2020.newspaper.pdf"
+        ]
+    );
     let pdf = lopdf::Document::load(ws.path("out/zhongzhan-2020.newspaper.pdf")).unwrap();
     let pages = pdf.get_pages();
     assert_eq!(pages.len(), 1);
@@ -166,32 +172,49 @@ fn renders_the_example_into_out() {
 fn the_same_input_gives_the_same_bytes() {
     let ws = workspace_with(&small_report("正文一段。"));
     assert!(
-        ws.run(&["render", "report.toml", "-o", "one.pdf"])
+        ws.run(&["render", "report.toml", "-o", "one"])
             .status
             .success()
     );
     assert!(
-        ws.run(&["render", "report.toml", "-o", "two.pdf"])
+        ws.run(&["render", "report.toml", "-o", "two"])
             .status
             .success()
     );
-    let (one, two) = (
-        std::fs::read(ws.path("one.pdf")).unwrap(),
-        std::fs::read(ws.path("two.pdf")).unwrap(),
-    );
-    assert!(one.len() > 10_000);
-    assert!(one == two, "two renders differ");
+    for layout in ["newspaper", "brochure"] {
+        let file = format!("report.{layout}.pdf");
+        let one = std::fs::read(ws.path("one").join(&file)).unwrap();
+        let two = std::fs::read(ws.path("two").join(&file)).unwrap();
+        assert!(one.len() > 10_000);
+        assert!(one == two, "two renders of the {layout} differ");
+    }
 }
 
 #[test]
 fn png_and_svg_previews() {
     let ws = workspace_with(&small_report("正文一段。"));
-    let output = ws.run(&["render", "report.toml", "--format", "png", "--ppi", "20"]);
+    let output = ws.run(&[
+        "render",
+        "report.toml",
+        "--layout",
+        "newspaper",
+        "--format",
+        "png",
+        "--ppi",
+        "20",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let png = image::open(ws.path("out/report.newspaper.png")).unwrap();
     // 390 mm at 20 ppi.
     assert_eq!(png.width(), (390.0 / 25.4 * 20.0_f64).round() as u32);
-    let output = ws.run(&["render", "report.toml", "--format", "svg"]);
+    let output = ws.run(&[
+        "render",
+        "report.toml",
+        "--layout",
+        "newspaper",
+        "--format",
+        "svg",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let svg = std::fs::read_to_string(ws.path("out/report.newspaper.svg")).unwrap();
     assert!(svg.starts_with("<svg"));
@@ -201,7 +224,14 @@ fn png_and_svg_previews() {
 fn report_text_is_only_ever_text() {
     let nasty = r##"#read("/etc/passwd") ] * $x$ <x> @y #{1+1} \ // 注释"##;
     let ws = workspace_with(&small_report(nasty));
-    let output = ws.run(&["render", "report.toml", "-o", "page.pdf"]);
+    let output = ws.run(&[
+        "render",
+        "report.toml",
+        "--layout",
+        "newspaper",
+        "-o",
+        "page.pdf",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     // The inspector's view of the same render: the paragraph printed as written.
     let prepared = banmian::render::prepare(&ws.path("report.toml"), &[]).unwrap();
@@ -328,20 +358,26 @@ fn text_that_does_not_fit_names_the_section_and_the_overflow() {
 fn a_failed_run_leaves_the_previous_output_untouched() {
     let ws = workspace_with(&small_report("正文。"));
     assert!(ws.run(&["render", "report.toml"]).status.success());
-    let before = std::fs::read(ws.path("out/report.newspaper.pdf")).unwrap();
+    let newspaper = std::fs::read(ws.path("out/report.newspaper.pdf")).unwrap();
+    let brochure = std::fs::read(ws.path("out/report.brochure.pdf")).unwrap();
+    // Broken data: nothing is written, nothing is left half-written.
     ws.write(
         "report.toml",
         small_report("正文。").replace("page = 1", "page = ["),
-    ); // broken
+    );
     let output = ws.run(&["render", "report.toml"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         std::fs::read(ws.path("out/report.newspaper.pdf")).unwrap(),
-        before
+        newspaper
+    );
+    assert_eq!(
+        std::fs::read(ws.path("out/report.brochure.pdf")).unwrap(),
+        brochure
     );
     assert_eq!(
         ws.outputs(),
-        vec!["report.newspaper.pdf"],
+        vec!["report.brochure.pdf", "report.newspaper.pdf"],
         "temporary files left behind"
     );
 }

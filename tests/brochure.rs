@@ -1,0 +1,226 @@
+//! The brochure of the example report, through the inspector and the PDF.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use banmian::inspect::{Inspection, Line, inspect};
+use banmian::layouts::Layout;
+use banmian::render::{Prepared, compile, prepare};
+
+const MM: f64 = 72.0 / 25.4;
+
+fn example() -> &'static (Prepared, Inspection) {
+    static EXAMPLE: OnceLock<(Prepared, Inspection)> = OnceLock::new();
+    EXAMPLE.get_or_init(|| {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhongzhan-2020.toml");
+        let prepared = prepare(&data, &[])
+            .ok()
+            .expect("the example report is valid");
+        let (document, _) = compile(&prepared, Layout::Brochure)
+            .ok()
+            .expect("the brochure lays out");
+        let inspection = inspect(&document);
+        (prepared, inspection)
+    })
+}
+
+fn squeeze(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{2060}')
+        .collect()
+}
+
+/// The first line (of at least `min_size` pt) containing `needle`.
+fn find<'a>(inspection: &'a Inspection, needle: &str, min_size: f64) -> &'a Line {
+    inspection
+        .lines
+        .iter()
+        .find(|l| l.size() >= min_size && squeeze(&l.text()).contains(needle))
+        .unwrap_or_else(|| panic!("no line with {needle}"))
+}
+
+#[test]
+fn a4_pages_ending_on_an_even_page() {
+    let (_, inspection) = example();
+    let n = inspection.pages.len();
+    assert!(n >= 8 && n % 2 == 0, "{n} pages");
+    for &(w, h) in &inspection.pages {
+        assert!(
+            (w - 210.0 * MM).abs() < 0.5 && (h - 297.0 * MM).abs() < 0.5,
+            "page {w} × {h}"
+        );
+    }
+}
+
+#[test]
+fn every_paragraph_headline_and_caption_appears_in_order() {
+    let (prepared, inspection) = example();
+    // Body and headlines only: running heads, folios and floated photo
+    // captions sit between the lines of a paragraph that crosses a page.
+    let contents_page = 2;
+    let text: String = inspection
+        .lines
+        .iter()
+        .filter(|l| l.page > contents_page && l.family() == "Noto Serif CJK SC")
+        .map(|l| squeeze(&l.text()))
+        .collect();
+    let report = &prepared.loaded.report;
+    let mut at = 0;
+    for section in &report.sections {
+        let headline = squeeze(&section.headline.lines().concat());
+        at += text[at..]
+            .find(&headline)
+            .unwrap_or_else(|| panic!("headline {headline} missing or out of order"));
+        for paragraph in &section.paragraphs {
+            let paragraph = squeeze(paragraph);
+            at += text[at..]
+                .find(&paragraph)
+                .unwrap_or_else(|| panic!("paragraph missing or out of order: {paragraph}"));
+        }
+    }
+    let everything: String = inspection
+        .lines
+        .iter()
+        .map(|l| squeeze(&l.text()))
+        .collect();
+    for photo in &report.photos {
+        assert!(
+            everything.contains(&squeeze(&photo.caption)),
+            "caption missing: {}",
+            photo.caption
+        );
+    }
+}
+
+#[test]
+fn contents_numbers_are_the_pages_where_sections_start() {
+    let (prepared, inspection) = example();
+    let contents: Vec<&Line> = inspection.lines.iter().filter(|l| l.page == 2).collect();
+    for section in &prepared.loaded.report.sections {
+        let first = squeeze(section.headline.lines()[0]);
+        let entry = contents
+            .iter()
+            .find(|l| squeeze(&l.text()).starts_with(&first))
+            .unwrap_or_else(|| panic!("no contents entry for {first}"));
+        // The entry's page number: digits at the end of its line, or a run of
+        // digits on the same baseline.
+        let digits = |l: &Line| -> String {
+            let t = squeeze(&l.text());
+            let tail: Vec<char> = t.chars().rev().take_while(char::is_ascii_digit).collect();
+            tail.into_iter().rev().collect()
+        };
+        // A long entry wraps: its number ends the entry's last line.
+        let index = contents
+            .iter()
+            .position(|l| std::ptr::eq(*l, *entry))
+            .unwrap();
+        let number = contents[index..(index + 3).min(contents.len())]
+            .iter()
+            .copied()
+            .chain(
+                contents
+                    .iter()
+                    .copied()
+                    .filter(|l| (l.baseline() - entry.baseline()).abs() < 1.0),
+            )
+            .map(digits)
+            .find(|d| !d.is_empty())
+            .unwrap_or_else(|| panic!("no page number for {first}"));
+        let number: usize = number.parse().unwrap();
+        let start = find(inspection, &first, 16.0).page;
+        assert_eq!(
+            number, start,
+            "contents says {first} is on page {number}, it starts on {start}"
+        );
+        assert_eq!(start % 2, 1, "{first} opens on a left-hand page");
+    }
+}
+
+#[test]
+fn every_caption_sits_under_its_photo_on_the_same_page() {
+    let (prepared, inspection) = example();
+    // The back cover lists captions with their credits, without photos.
+    let back = inspection.pages.len();
+    for photo in &prepared.loaded.report.photos {
+        let caption = squeeze(&photo.caption);
+        let lines: Vec<&Line> = inspection
+            .lines
+            .iter()
+            .filter(|l| {
+                l.page < back
+                    && l.family() == "Banmian Kai"
+                    && squeeze(&l.text()).starts_with(&caption[..caption.len().min(12)])
+            })
+            .collect();
+        assert!(!lines.is_empty(), "caption not found: {caption}");
+        for line in lines {
+            let above = inspection.pictures.iter().any(|p| {
+                p.page == line.page
+                    && p.bbox[3] <= line.baseline()
+                    && line.baseline() - p.bbox[3] < 30.0
+                    && p.bbox[0] <= line.left() + 0.5
+            });
+            assert!(
+                above,
+                "caption without its photo just above it, page {}: {caption}",
+                line.page
+            );
+        }
+    }
+}
+
+#[test]
+fn no_section_headline_in_the_bottom_fifth_of_a_page() {
+    let (prepared, inspection) = example();
+    let height = inspection.pages[0].1;
+    for section in &prepared.loaded.report.sections {
+        let line = find(inspection, &squeeze(section.headline.lines()[0]), 16.0);
+        assert!(
+            line.baseline() < height * 0.8,
+            "headline low on its page: {}",
+            line.text()
+        );
+    }
+}
+
+#[test]
+fn the_pdf_has_bookmarks_for_the_sections_and_metadata() {
+    let (prepared, _) = example();
+    let dir = tempfile::tempdir().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhongzhan-2020.toml");
+    let out = dir.path().join("b.pdf");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_banmian"))
+        .args([
+            "render",
+            data.to_str().unwrap(),
+            "--layout",
+            "brochure",
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let pdf = lopdf::Document::load(&out).unwrap();
+    let catalog = pdf.catalog().unwrap();
+    let outlines = pdf
+        .get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap())
+        .unwrap();
+    let count = outlines.get(b"Count").unwrap().as_i64().unwrap();
+    assert_eq!(
+        count.unsigned_abs() as usize,
+        prepared.loaded.report.sections.len()
+    );
+    let lang = catalog
+        .get(b"Lang")
+        .and_then(|l| l.as_str())
+        .map(|l| String::from_utf8_lossy(l).into_owned());
+    assert_eq!(lang.ok().as_deref(), Some("zh-CN"));
+    let info = pdf
+        .trailer
+        .get(b"Info")
+        .and_then(|i| i.as_reference())
+        .and_then(|r| pdf.get_dictionary(r))
+        .unwrap();
+    assert!(info.has(b"Title") && info.has(b"Author"));
+}
