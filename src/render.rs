@@ -81,10 +81,19 @@ pub struct Prepared {
 /// Loads the report, the fonts and the photos, and checks that every
 /// character has a glyph. Returns every error found, not only the first.
 pub fn prepare(data: &Path, font_paths: &[PathBuf]) -> Result<Prepared, Vec<Finding>> {
-    let loaded = report::load(data)?;
-    let fonts = Fonts::load(font_paths);
+    // Fonts load on one thread while the report is read and its photos
+    // decoded on the others: neither needs the other.
+    let (fonts, loaded) = std::thread::scope(|scope| {
+        let fonts = scope.spawn(|| Fonts::load(font_paths));
+        let loaded = report::load(data).map(|loaded| {
+            let photos = photos::load(&loaded);
+            (loaded, photos)
+        });
+        (fonts.join().expect("font loading does not panic"), loaded)
+    });
+    let (loaded, photos) = loaded?;
     let mut errors = missing_glyphs(&loaded, &fonts);
-    let photos = match photos::load(&loaded) {
+    let photos = match photos {
         Ok(photos) => photos,
         Err(found) => {
             errors.extend(found);
