@@ -224,3 +224,74 @@ fn the_pdf_has_bookmarks_for_the_sections_and_metadata() {
         .unwrap();
     assert!(info.has(b"Title") && info.has(b"Author"));
 }
+
+#[test]
+fn pages_left_blank_carry_no_running_head_or_folio() {
+    let (_, inspection) = example();
+    // A blank verso: no body text and no headline on it.
+    let mut blanks = 0;
+    for page in 3..inspection.pages.len() {
+        let lines: Vec<&Line> = inspection.lines.iter().filter(|l| l.page == page).collect();
+        let content = lines.iter().any(|l| l.family() != "Noto Sans CJK SC");
+        let pictures = inspection.pictures.iter().any(|p| p.page == page);
+        if !content && !pictures {
+            blanks += 1;
+            assert!(
+                lines.is_empty(),
+                "blank page {page} has {:?}",
+                lines.iter().map(|l| l.text()).collect::<Vec<_>>()
+            );
+        }
+    }
+    assert!(
+        blanks > 0,
+        "the example has blank versos before right-hand openings"
+    );
+}
+
+#[test]
+fn a5_is_selected_in_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    std::fs::create_dir(dir.path().join("photos")).unwrap();
+    for entry in std::fs::read_dir(data.join("photos")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(
+            entry.path(),
+            dir.path().join("photos").join(entry.file_name()),
+        )
+        .unwrap();
+    }
+    let report = std::fs::read_to_string(data.join("zhongzhan-2020.toml")).unwrap()
+        + "\n[brochure]\npaper = \"a5\"\n";
+    std::fs::write(dir.path().join("a5.toml"), report).unwrap();
+    let prepared = prepare(&dir.path().join("a5.toml"), &[])
+        .ok()
+        .expect("valid report");
+    let (document, _) = compile(&prepared, Layout::Brochure)
+        .ok()
+        .expect("the A5 brochure lays out");
+    let inspection = inspect(&document);
+    for &(w, h) in &inspection.pages {
+        assert!(
+            (w - 148.0 * MM).abs() < 0.5 && (h - 210.0 * MM).abs() < 0.5,
+            "page {w} × {h}"
+        );
+    }
+    // Body lines only: floated captions and running heads sit between the
+    // lines of a paragraph that crosses a page.
+    let text: String = inspection
+        .lines
+        .iter()
+        .filter(|l| l.page > 2 && l.family() == "Noto Serif CJK SC")
+        .map(|l| squeeze(&l.text()))
+        .collect();
+    for section in &prepared.loaded.report.sections {
+        for paragraph in &section.paragraphs {
+            assert!(
+                text.contains(&squeeze(paragraph)),
+                "paragraph missing on A5: {paragraph}"
+            );
+        }
+    }
+}
