@@ -296,7 +296,7 @@ pub fn load(path: &Path) -> Result<LoadedReport, Vec<Finding>> {
         )]
     })?;
     let source = SourceMap::new(shown.clone(), text, format);
-    let report = parse(&source).map_err(|err| vec![err])?;
+    let report = parse(&source)?;
     let root = path
         .parent()
         .filter(|parent| !parent.as_os_str().is_empty())
@@ -328,7 +328,7 @@ fn file_error(file: &Path, message: String) -> Finding {
 }
 
 /// Parses the text into the model; the error names the field path.
-fn parse(source: &SourceMap) -> Result<Report, Finding> {
+fn parse(source: &SourceMap) -> Result<Report, Vec<Finding>> {
     match source.format() {
         Format::Toml => {
             let de = toml::Deserializer::new(source.text());
@@ -336,7 +336,7 @@ fn parse(source: &SourceMap) -> Result<Report, Finding> {
                 let path = FieldPath::from_serde(err.path());
                 let inner = err.into_inner();
                 let message = inner.message().to_string();
-                source.error_at(inner.span(), path, message)
+                vec![source.error_at(inner.span(), path, message)]
             })
         }
         Format::Json => {
@@ -347,15 +347,15 @@ fn parse(source: &SourceMap) -> Result<Report, Finding> {
                 let inner = err.into_inner();
                 let offset = source.offset_of_line_col(inner.line(), inner.column());
                 let message = strip_json_position(&inner.to_string());
-                source.error_at(offset.map(|o| o..o), path, message)
+                vec![source.error_at(offset.map(|o| o..o), path, message)]
             })?;
             de.end().map_err(|err| {
                 let offset = source.offset_of_line_col(err.line(), err.column());
-                source.error_at(
+                vec![source.error_at(
                     offset.map(|o| o..o),
                     FieldPath::root(),
                     strip_json_position(&err.to_string()),
-                )
+                )]
             })?;
             Ok(report)
         }
@@ -417,13 +417,13 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
     let mut ids = HashSet::new();
     for (index, section) in report.sections.iter().enumerate() {
         let at = FieldPath::root().key("sections").index(index);
-        if let Some(id) = &section.id {
-            if !ids.insert(id.as_str()) {
-                fail(
-                    at.key("id"),
-                    format!("another section already has the id `{id}`"),
-                );
-            }
+        if let Some(id) = &section.id
+            && !ids.insert(id.as_str())
+        {
+            fail(
+                at.key("id"),
+                format!("another section already has the id `{id}`"),
+            );
         }
         if section
             .headline

@@ -13,12 +13,20 @@ fn example() -> &'static (Prepared, Inspection) {
     static EXAMPLE: OnceLock<(Prepared, Inspection)> = OnceLock::new();
     EXAMPLE.get_or_init(|| {
         let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhongzhan-2020.toml");
-        let prepared = prepare(&data, &[])
-            .ok()
-            .expect("the example report is valid");
-        let (document, _) = compile(&prepared, Layout::Brochure)
-            .ok()
-            .expect("the brochure lays out");
+        let prepared = prepare(&data, &[]).unwrap_or_else(|e| {
+            panic!(
+                "{}: {:#?}",
+                "the example report is valid",
+                e.iter().map(|f| f.headline()).collect::<Vec<_>>()
+            )
+        });
+        let (document, _) = compile(&prepared, Layout::Brochure).unwrap_or_else(|e| {
+            panic!(
+                "{}: {:#?}",
+                "the brochure lays out",
+                e.iter().map(|f| f.headline()).collect::<Vec<_>>()
+            )
+        });
         let inspection = inspect(&document);
         (prepared, inspection)
     })
@@ -265,12 +273,20 @@ fn a5_is_selected_in_the_data() {
     let report = std::fs::read_to_string(data.join("zhongzhan-2020.toml")).unwrap()
         + "\n[brochure]\npaper = \"a5\"\n";
     std::fs::write(dir.path().join("a5.toml"), report).unwrap();
-    let prepared = prepare(&dir.path().join("a5.toml"), &[])
-        .ok()
-        .expect("valid report");
-    let (document, _) = compile(&prepared, Layout::Brochure)
-        .ok()
-        .expect("the A5 brochure lays out");
+    let prepared = prepare(&dir.path().join("a5.toml"), &[]).unwrap_or_else(|e| {
+        panic!(
+            "{}: {:#?}",
+            "valid report",
+            e.iter().map(|f| f.headline()).collect::<Vec<_>>()
+        )
+    });
+    let (document, _) = compile(&prepared, Layout::Brochure).unwrap_or_else(|e| {
+        panic!(
+            "{}: {:#?}",
+            "the A5 brochure lays out",
+            e.iter().map(|f| f.headline()).collect::<Vec<_>>()
+        )
+    });
     let inspection = inspect(&document);
     for &(w, h) in &inspection.pages {
         assert!(

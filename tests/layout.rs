@@ -140,7 +140,7 @@ fn every_sentence_of_the_seed_is_on_the_page() {
     for sentence in seed.split_inclusive(['。', '；', '：']) {
         // Headlines have no full stop: the pieces between them are checked
         // with the paragraphs around them, at headline boundaries.
-        for piece in sentence.split(|c| c == '\n') {
+        for piece in sentence.split('\n') {
             if !piece.is_empty() && !text.contains(piece) {
                 missing.push(piece.to_string());
             }
@@ -165,7 +165,7 @@ fn no_text_outside_the_type_area() {
             line.text()
         );
         assert!(
-            y >= AREA_TOP && y <= AREA_TOP + AREA_HEIGHT + 0.5,
+            (AREA_TOP..=AREA_TOP + AREA_HEIGHT + 0.5).contains(&y),
             "line outside the type area (y {y:.1}): {}",
             line.text()
         );
