@@ -96,6 +96,48 @@ impl Fonts {
     }
 }
 
+/// Advance widths of one face, for the composer.
+pub struct FaceMetrics(typst::text::FontInstance);
+
+impl crate::compose::Metrics for FaceMetrics {
+    fn advance(&self, c: char) -> f64 {
+        if c == '\u{2060}' {
+            return 0.0;
+        }
+        let face = self.0.ttf();
+        let units = f64::from(face.units_per_em());
+        match face
+            .glyph_index(c)
+            .and_then(|glyph| face.glyph_hor_advance(glyph))
+        {
+            Some(advance) => f64::from(advance) / units,
+            // Another face will set it: assume a full width for CJK, half
+            // for the rest.
+            None if c as u32 >= 0x2E80 => 1.0,
+            None => 0.5,
+        }
+    }
+}
+
+impl Fonts {
+    /// The metrics of a family's regular face, if the book has it.
+    pub fn metrics(&self, family: &str) -> Option<FaceMetrics> {
+        let variant = typst::text::FontVariant::new(
+            typst::text::FontStyle::Normal,
+            typst::text::FontWeight::REGULAR,
+            typst::text::FontStretch::NORMAL,
+        );
+        let index = self.book().select(&family.to_lowercase(), variant)?;
+        let font = self.font(index)?;
+        let instance = font.instantiate(
+            variant,
+            typst::layout::Abs::pt(9.0),
+            &typst::text::FontVariations::default(),
+        );
+        Some(FaceMetrics(instance))
+    }
+}
+
 /// Faces under a folder, found by fontdb and loaded only when used.
 fn scan(folder: &Path) -> Vec<(FontPath, FontInfo)> {
     let mut db = fontdb::Database::new();

@@ -126,11 +126,20 @@ fn walk(frame: &Frame, ts: Transform, clip: Option<[f64; 4]>, page: usize, out: 
             FrameItem::Text(text) => {
                 let origin = Point::new(pos.x, pos.y).transform(ts);
                 let info = text.font.font().info();
+                // Justification widens glyph advances; the stretch after a
+                // line's last glyph is not ink.
+                let trailing = text.glyphs.last().map_or(0.0, |glyph| {
+                    let nominal = text
+                        .font
+                        .x_advance(glyph.id)
+                        .map_or(glyph.x_advance.get(), |em| em.get());
+                    (glyph.x_advance.get() - nominal).max(0.0) * text.size.to_pt()
+                });
                 let run = Run {
                     text: text.text.to_string(),
                     x: origin.x.to_pt(),
                     y: origin.y.to_pt(),
-                    width: text.width().to_pt() * ts.sx.get(),
+                    width: (text.width().to_pt() - trailing) * ts.sx.get(),
                     size: text.size.to_pt() * ts.sy.get(),
                     family: info.family.clone(),
                     weight: info.variant.weight.to_number(),

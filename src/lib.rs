@@ -2,6 +2,7 @@
 //! report data with Typst. The binary is a thin switchboard over these
 //! modules; tests use them directly (the inspector above all).
 
+pub mod compose;
 pub mod findings;
 pub mod fonts;
 pub mod inspect;
@@ -10,5 +11,6 @@ pub mod locate;
 pub mod photos;
 pub mod render;
 pub mod report;
+pub mod story;
 pub mod typeset;
 pub mod world;

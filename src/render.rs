@@ -103,7 +103,15 @@ pub fn prepare(data: &Path, font_paths: &[PathBuf]) -> Result<Prepared, Vec<Find
     if !errors.is_empty() {
         return Err(errors);
     }
-    let data = typeset::page_data(&loaded.report, &photos);
+    let body = fonts.metrics("Noto Serif CJK SC");
+    let kai = fonts.metrics("Banmian Kai");
+    let (Some(body), Some(kai)) = (body, kai) else {
+        return Err(vec![Finding::error(
+            "font-missing",
+            "the bundled body and Kai faces are missing from the font book",
+        )]);
+    };
+    let data = typeset::page_data(&loaded.report, &photos, &body, &kai);
     let json = serde_json::to_vec(&data).expect("template data serialises");
     let (year, month, day) =
         report::parse_date(&loaded.report.publication.date).unwrap_or((1970, 1, 1));

@@ -189,6 +189,43 @@ pub struct Photo {
     pub columns: u8,
     /// The `id` of the section the photo belongs to.
     pub section: String,
+    /// Where the newspaper page sets it: in the row above the story's text
+    /// (default), or inside the text with the text running around it.
+    #[serde(default)]
+    pub place: PhotoPlace,
+    /// For `place = "inline"`: the first column it covers (1 = the story's
+    /// first text column).
+    #[serde(default)]
+    pub column: Option<u8>,
+    /// For `place = "inline"`: the line of the story's text where it starts
+    /// (1 = the first line).
+    #[serde(default)]
+    pub line: Option<u16>,
+    /// Its outline: a rectangle (default) or a circle.
+    #[serde(default)]
+    pub shape: PhotoShape,
+}
+
+/// Where a photo goes in its story on the newspaper page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PhotoPlace {
+    /// In the row of photos above the story's text.
+    #[default]
+    Row,
+    /// Inside the text, which runs around it (图文绕排).
+    Inline,
+}
+
+/// A photo's outline.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PhotoShape {
+    /// Square corners.
+    #[default]
+    Rect,
+    /// Cut to a circle.
+    Circle,
 }
 
 fn default_photo_columns() -> u8 {
@@ -473,6 +510,47 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
                     photo.columns
                 ),
             );
+        }
+        if photo.place == PhotoPlace::Inline {
+            let group = report
+                .sections
+                .iter()
+                .find(|s| s.id.as_deref() == Some(photo.section.as_str()))
+                .map(|s| {
+                    if s.place == Place::Main {
+                        main
+                    } else {
+                        PAGE_COLUMNS - main
+                    }
+                });
+            match (photo.column, photo.line) {
+                (None, _) => fail(
+                    at.key("column"),
+                    "a photo inside the text needs `column` (its first column, from 1)".into(),
+                ),
+                (_, None) => fail(
+                    at.key("line"),
+                    "a photo inside the text needs `line` (the text line it starts at, from 1)"
+                        .into(),
+                ),
+                (Some(column), Some(line)) => {
+                    if let Some(group) = group
+                        && (column == 0
+                            || u16::from(column) + u16::from(photo.columns) > u16::from(group) + 1)
+                    {
+                        fail(
+                            at.key("column"),
+                            format!(
+                                "columns {column} to {} are outside the story's {group} columns",
+                                u16::from(column) + u16::from(photo.columns) - 1
+                            ),
+                        );
+                    }
+                    if line == 0 {
+                        fail(at.key("line"), "lines count from 1".into());
+                    }
+                }
+            }
         }
         if photo.caption.trim().is_empty() {
             fail(at.key("caption"), "the caption is empty".into());

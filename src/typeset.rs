@@ -5,8 +5,12 @@
 
 use serde::Serialize;
 
+use crate::compose::Metrics;
 use crate::photos::LoadedPhoto;
-use crate::report::{BrochureSettings, Figures, Place, Report, parse_date};
+use crate::report::{
+    BrochureSettings, Figures, PAGE_COLUMNS, PhotoPlace, PhotoShape, Place, Report, parse_date,
+};
+use crate::story::{self, Inline, TextArea};
 
 /// The data a template reads.
 #[derive(Serialize)]
@@ -49,6 +53,8 @@ struct SectionData {
     paragraphs: Vec<String>,
     place: Place,
     photos: Vec<PhotoData>,
+    /// The composed text area on the newspaper page.
+    text: TextArea,
 }
 
 #[derive(Serialize)]
@@ -60,6 +66,9 @@ struct PhotoData {
     caption: String,
     credit: Option<String>,
     columns: u8,
+    /// In the row above the text, or inside it.
+    place: PhotoPlace,
+    shape: PhotoShape,
 }
 
 #[derive(Serialize)]
@@ -68,21 +77,21 @@ struct NewspaperData {
 }
 
 /// Builds the template data; `photos` are in the report's photo order.
-pub fn page_data(report: &Report, photos: &[LoadedPhoto]) -> PageData {
+/// `body` and `kai` measure text for the composer.
+pub fn page_data(
+    report: &Report,
+    photos: &[LoadedPhoto],
+    body: &dyn Metrics,
+    kai: &dyn Metrics,
+) -> PageData {
     let (year, month, day) = parse_date(&report.publication.date).unwrap_or((1970, 1, 1));
     let publication = &report.publication;
     let sections = report
         .sections
         .iter()
         .enumerate()
-        .map(|(index, section)| SectionData {
-            index,
-            kicker: section.kicker.as_deref().map(prepare),
-            headline: section.headline.lines().into_iter().map(prepare).collect(),
-            subhead: section.subhead.as_deref().map(prepare),
-            paragraphs: section.paragraphs.iter().map(|p| prepare(p)).collect(),
-            place: section.place,
-            photos: report
+        .map(|(index, section)| {
+            let photos: Vec<PhotoData> = report
                 .photos
                 .iter()
                 .zip(photos)
@@ -96,8 +105,47 @@ pub fn page_data(report: &Report, photos: &[LoadedPhoto]) -> PageData {
                     caption: prepare(&photo.caption),
                     credit: photo.credit.as_deref().map(prepare),
                     columns: photo.columns,
+                    place: photo.place,
+                    shape: photo.shape,
                 })
-                .collect(),
+                .collect();
+            let columns = match section.place {
+                Place::Main => report.newspaper.main,
+                Place::Side => PAGE_COLUMNS - report.newspaper.main,
+            };
+            let inlines: Vec<Inline> = photos
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.place == PhotoPlace::Inline)
+                .map(|(i, p)| {
+                    let data = &report.photos[p.index];
+                    Inline {
+                        photo: i,
+                        column: usize::from(data.column.unwrap_or(1).saturating_sub(1)),
+                        columns: usize::from(p.columns.min(columns)),
+                        line: usize::from(data.line.unwrap_or(1).saturating_sub(1)),
+                        circle: p.shape == PhotoShape::Circle,
+                        aspect: f64::from(p.height) / f64::from(p.width.max(1)),
+                        caption: match &p.credit {
+                            Some(credit) => format!("{}　{credit}", p.caption),
+                            None => p.caption.clone(),
+                        },
+                    }
+                })
+                .collect();
+            let paragraphs: Vec<String> = section.paragraphs.iter().map(|p| prepare(p)).collect();
+            let text = story::lay_out(&paragraphs, usize::from(columns), &inlines, body, kai);
+            (index, section, photos, paragraphs, text)
+        })
+        .map(|(index, section, photos, paragraphs, text)| SectionData {
+            index,
+            kicker: section.kicker.as_deref().map(prepare),
+            headline: section.headline.lines().into_iter().map(prepare).collect(),
+            subhead: section.subhead.as_deref().map(prepare),
+            paragraphs,
+            place: section.place,
+            photos,
+            text,
         })
         .collect();
     PageData {

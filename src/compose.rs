@@ -1,0 +1,571 @@
+//! The composer: breaks a story's text into lines on the page's character
+//! grid and pours them into the story's columns, around photos and round
+//! graphics, so that every column ends on the same baseline.
+//!
+//! Typst 0.15.1 has no baseline grid, no column balancing and no text wrap
+//! around shapes (TYPOGRAPHY.md §1 items 17, 18, 20), so banmian does what a
+//! newspaper system does: it breaks lines itself, with the rules Typst and
+//! GB/T 15834 use (line-start and line-end prohibitions, —— and …… kept
+//! whole, Latin words and numbers never split, ¼ em between Han and Latin,
+//! closing punctuation compressed to half at a line end), and hands the
+//! template one string per line. Typst then only justifies each line.
+//!
+//! All lengths here are in em of the body size (小五, 9 pt).
+
+use serde::Serialize;
+
+/// Column width in em: 13 characters.
+pub const COLUMN: f64 = 13.0;
+/// Gutter in em: one character.
+pub const GUTTER: f64 = 1.0;
+/// Line pitch in em (13.5 pt at 9 pt).
+pub const PITCH: f64 = 1.5;
+/// Clearance between text and an obstacle, in em.
+pub const CLEARANCE: f64 = 1.0;
+/// The narrowest band text may run in, in characters.
+pub const MIN_BAND: f64 = 4.0;
+/// First-line indent, in em.
+pub const INDENT: f64 = 2.0;
+
+/// Characters that may not start a line (clreq §3.1.4, GB/T 15834 §5.1).
+const NO_START: &str = "、，。．：；？！）］｝》〉」』】〗〕”’·—～…‰%℃";
+/// Characters that may not end a line.
+const NO_END: &str = "“‘（［｛《〈「『【〖〔";
+/// Punctuation whose glyph sits on the left of its em box (GB style):
+/// Typst halves it at a line end.
+const LEFT_ALIGNED: &str = "，。．、：；？！”’";
+/// Word joiner: glues its neighbours.
+const WJ: char = '\u{2060}';
+
+/// Advance widths of the body face, in em.
+pub trait Metrics {
+    /// The advance of `c` in em.
+    fn advance(&self, c: char) -> f64;
+}
+
+/// Whether Typst treats `c` as Chinese/Japanese script for ¼ em spacing.
+fn is_cj(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x2FDF | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+}
+
+/// Whether Typst treats `c` as a Latin letter or number for ¼ em spacing.
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c, '#' | '$' | '%' | '&')
+        || ('\u{00C0}'..='\u{024F}').contains(&c)
+}
+
+/// Characters that break nowhere inside a run of them (words, numbers).
+fn is_word(c: char) -> bool {
+    !c.is_whitespace() && !is_cj(c) && !is_cjk_punct(c) && c != WJ
+}
+
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF | 0xFE30..=0xFE4F)
+        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+}
+
+/// Whether a line may break between `a` and `b`.
+fn may_break(a: char, b: char) -> bool {
+    if a == WJ || b == WJ || NO_START.contains(b) || NO_END.contains(a) {
+        return false;
+    }
+    if (a == '—' && b == '—') || (a == '…' && b == '…') {
+        return false;
+    }
+    if is_word(a) && is_word(b) {
+        return false;
+    }
+    true
+}
+
+/// The natural width of `chars` set as one line, as Typst will set it
+/// before justification.
+fn line_width(chars: &[char], metrics: &dyn Metrics) -> f64 {
+    let visible: Vec<char> = chars.iter().copied().filter(|&c| c != WJ).collect();
+    let mut width = 0.0;
+    for (i, &c) in visible.iter().enumerate() {
+        width += metrics.advance(c);
+        if let Some(&next) = visible.get(i + 1)
+            && ((is_cj(c) && is_latin(next)) || (is_latin(c) && is_cj(next)))
+        {
+            width += 0.25;
+        }
+    }
+    // Trailing spaces vanish at a line end; left-aligned punctuation halves.
+    let mut end = visible.len();
+    while end > 0 && visible[end - 1] == ' ' {
+        width -= metrics.advance(' ');
+        end -= 1;
+    }
+    if end > 0 && LEFT_ALIGNED.contains(visible[end - 1]) {
+        width -= metrics.advance(visible[end - 1]) / 2.0;
+    }
+    width
+}
+
+/// How much Typst may shrink a line when justifying it: half of each
+/// full-width punctuation mark inside the line (clreq §3.1.6).
+fn line_shrink(chars: &[char], metrics: &dyn Metrics) -> f64 {
+    let visible: Vec<char> = chars
+        .iter()
+        .copied()
+        .filter(|&c| c != WJ && c != ' ')
+        .collect();
+    let inner = visible.len().saturating_sub(1);
+    visible[..inner]
+        .iter()
+        .filter(|&&c| LEFT_ALIGNED.contains(c) || NO_END.contains(c))
+        .map(|&c| metrics.advance(c) / 2.0)
+        .sum()
+}
+
+/// Whether `chars` can be set as one line of `width` em.
+fn fits(chars: &[char], width: f64, metrics: &dyn Metrics) -> bool {
+    let natural = line_width(chars, metrics);
+    // Squeeze punctuation only to take in what would otherwise break badly:
+    // at most half an em per line, so lines stay even.
+    natural <= width + 1e-6 || natural - line_shrink(chars, metrics).min(0.5) <= width + 1e-6
+}
+
+/// A place for one line of text: a column, a line, and the band's left
+/// edge and width within the column, in em.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Slot {
+    /// 0-based column of the text area.
+    pub column: usize,
+    /// 0-based line of the text area.
+    pub line: usize,
+    /// Left edge of the band within the column.
+    pub x: f64,
+    /// Width of the band.
+    pub width: f64,
+}
+
+/// One composed line, as the template places it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ComposedLine {
+    /// 0-based column.
+    pub column: usize,
+    /// 0-based line.
+    pub line: usize,
+    /// Left edge within the column, em.
+    pub x: f64,
+    /// Band width, em.
+    pub width: f64,
+    /// The text.
+    pub text: String,
+    /// Opens a paragraph (indented two characters).
+    pub indent: bool,
+    /// Justified to the band (all lines but a paragraph's last).
+    pub justify: bool,
+}
+
+/// Breaks `text` from char `start` into one line of at most `width` em.
+/// Returns the end (exclusive) of the line.
+fn break_one(chars: &[char], start: usize, width: f64, metrics: &dyn Metrics) -> usize {
+    let mut best = None;
+    let mut end = start;
+    while end < chars.len() {
+        end += 1;
+        let fits = fits(&chars[start..end], width, metrics);
+        let legal = end == chars.len() || may_break(chars[end - 1], chars[end]);
+        if fits && legal {
+            best = Some(end);
+        }
+        // Nothing after an overfull run can fit again (widths only grow,
+        // but a trailing left-aligned mark may halve: look one further).
+        if !fits && line_width(&chars[start..end - 1], metrics) > width + 1.0 {
+            break;
+        }
+    }
+    // A word longer than the band: break it where it overflows.
+    best.unwrap_or_else(|| {
+        let mut end = start + 1;
+        while end < chars.len() && line_width(&chars[start..=end], metrics) <= width {
+            end += 1;
+        }
+        end
+    })
+}
+
+/// Breaks one paragraph into the slots from `slots[next..]`; `loosen`
+/// lines are gained by setting the paragraph's last lines one character
+/// short (a line's worth of copyfit). Returns the lines and the next slot,
+/// or `None` when the slots run out.
+fn pour_paragraph(
+    text: &str,
+    slots: &[Slot],
+    mut next: usize,
+    loosen: usize,
+    metrics: &dyn Metrics,
+) -> Option<(Vec<ComposedLine>, usize)> {
+    let chars: Vec<char> = text.chars().collect();
+    let plain = breaks(&chars, slots, next, &|_| 0.0, metrics)?;
+    let lines_wanted = plain.len() + loosen;
+    let ends = if loosen == 0 {
+        plain
+    } else {
+        // Shorten the last t lines by one character until the paragraph
+        // takes the lines wanted.
+        let mut found = None;
+        for t in 1..=plain.len() {
+            let n = plain.len();
+            let shorter = breaks(
+                &chars,
+                slots,
+                next,
+                &|i| if i + t >= n { 1.0 } else { 0.0 },
+                metrics,
+            )?;
+            if shorter.len() >= lines_wanted {
+                found = Some(shorter);
+                break;
+            }
+        }
+        found?
+    };
+    let fixed = fix_short_last_line(&chars, ends, slots, next, metrics);
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let count = fixed.len();
+    for (i, end) in fixed.into_iter().enumerate() {
+        let slot = slots[next];
+        next += 1;
+        let text: String = chars[start..end]
+            .iter()
+            .collect::<String>()
+            .trim()
+            .to_string();
+        lines.push(ComposedLine {
+            column: slot.column,
+            line: slot.line,
+            x: slot.x,
+            width: slot.width,
+            text,
+            indent: i == 0,
+            justify: i + 1 < count,
+        });
+        start = end;
+        while start < chars.len() && chars[start] == ' ' {
+            start += 1;
+        }
+    }
+    Some((lines, next))
+}
+
+/// Line ends of a paragraph poured from `slots[next..]`, with `shorten(i)`
+/// em taken off line i.
+fn breaks(
+    chars: &[char],
+    slots: &[Slot],
+    next: usize,
+    shorten: &dyn Fn(usize) -> f64,
+    metrics: &dyn Metrics,
+) -> Option<Vec<usize>> {
+    let mut ends = Vec::new();
+    let mut start = 0;
+    let mut slot = next;
+    while start < chars.len() {
+        let band = slots.get(slot)?;
+        let indent = if ends.is_empty() { INDENT } else { 0.0 };
+        let end = break_one(
+            chars,
+            start,
+            band.width - indent - shorten(ends.len()),
+            metrics,
+        );
+        ends.push(end);
+        start = end;
+        while start < chars.len() && chars[start] == ' ' {
+            start += 1;
+        }
+        slot += 1;
+    }
+    Some(ends)
+}
+
+/// No one-character last line (孤字): bring one more character down from
+/// the line before when the last line has fewer than two that are not
+/// punctuation.
+fn fix_short_last_line(
+    chars: &[char],
+    mut ends: Vec<usize>,
+    slots: &[Slot],
+    next: usize,
+    metrics: &dyn Metrics,
+) -> Vec<usize> {
+    let n = ends.len();
+    if n < 2 {
+        return ends;
+    }
+    let last_start = ends[n - 2];
+    let content = chars[last_start..]
+        .iter()
+        .filter(|&&c| !is_cjk_punct(c) && c != WJ && c != ' ')
+        .count();
+    if content >= 2 {
+        return ends;
+    }
+    let line_start = if n >= 3 { ends[n - 3] } else { 0 };
+    let mut cut = last_start;
+    while cut > line_start + 1 {
+        cut -= 1;
+        if may_break(chars[cut - 1], chars[cut]) {
+            let band = slots[next + n - 1].width;
+            if line_width(&chars[cut..], metrics) <= band + 1e-6 {
+                ends[n - 2] = cut;
+            }
+            break;
+        }
+    }
+    ends
+}
+
+/// An obstacle in a story's text area, in em from the area's top-left.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[serde(tag = "shape", rename_all = "lowercase")]
+pub enum Shape {
+    /// A rectangle.
+    Rect {
+        /// Left.
+        x: f64,
+        /// Top.
+        y: f64,
+        /// Width.
+        w: f64,
+        /// Height.
+        h: f64,
+    },
+    /// A circle.
+    Circle {
+        /// Centre x.
+        cx: f64,
+        /// Centre y.
+        cy: f64,
+        /// Radius.
+        r: f64,
+    },
+}
+
+impl Shape {
+    /// The x-range the shape (grown by the clearance) covers over the
+    /// vertical band [top, bottom], if any.
+    fn cover(&self, top: f64, bottom: f64) -> Option<(f64, f64)> {
+        match *self {
+            Shape::Rect { x, y, w, h } => (bottom > y - CLEARANCE / 2.0
+                && top < y + h + CLEARANCE / 2.0)
+                .then_some((x - CLEARANCE, x + w + CLEARANCE)),
+            Shape::Circle { cx, cy, r } => {
+                let r = r + CLEARANCE;
+                let dy = if cy < top {
+                    top - cy
+                } else if cy > bottom {
+                    cy - bottom
+                } else {
+                    0.0
+                };
+                (dy < r).then(|| {
+                    let half = (r * r - dy * dy).sqrt();
+                    (cx - half, cx + half)
+                })
+            }
+        }
+    }
+}
+
+/// The slots of a text area of `columns` × `depth` lines around `shapes`,
+/// in reading order (down column 1, then column 2…). Bands narrower than
+/// four characters are left empty; bands are whole characters wide and
+/// keep to the side of the column away from the obstacle.
+pub fn slots(columns: usize, depth: usize, shapes: &[Shape]) -> Vec<Slot> {
+    let mut out = Vec::new();
+    for column in 0..columns {
+        let left = column as f64 * (COLUMN + GUTTER);
+        let right = left + COLUMN;
+        for line in 0..depth {
+            let top = line as f64 * PITCH;
+            let bottom = top + 1.0;
+            // The free interval: narrow it from whichever side each
+            // obstacle intrudes; a covered middle keeps the wider side.
+            let (mut a, mut b) = (left, right);
+            for shape in shapes {
+                if let Some((x0, x1)) = shape.cover(top, bottom) {
+                    if x1 <= a || x0 >= b {
+                        continue;
+                    }
+                    let left_room = (x0 - a).max(0.0);
+                    let right_room = (b - x1).max(0.0);
+                    if left_room >= right_room {
+                        b = b.min(x0);
+                    } else {
+                        a = a.max(x1);
+                    }
+                }
+            }
+            let width = (b - a).max(0.0).floor();
+            if width >= MIN_BAND {
+                let x = if a > left + 1e-6 {
+                    right - width - left
+                } else {
+                    0.0
+                };
+                out.push(Slot {
+                    column,
+                    line,
+                    x,
+                    width,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Pours paragraphs into slots. `loosen[i]` lines are gained in paragraph
+/// i. Returns the lines and how many slots were left unused, or `None`
+/// when the text does not fit.
+pub fn pour(
+    paragraphs: &[String],
+    slots: &[Slot],
+    loosen: &[usize],
+    metrics: &dyn Metrics,
+) -> Option<(Vec<ComposedLine>, usize)> {
+    let mut lines = Vec::new();
+    let mut next = 0;
+    for (i, paragraph) in paragraphs.iter().enumerate() {
+        let (mut more, after) = pour_paragraph(
+            paragraph,
+            slots,
+            next,
+            loosen.get(i).copied().unwrap_or(0),
+            metrics,
+        )?;
+        lines.append(&mut more);
+        next = after;
+    }
+    Some((lines, slots.len() - next))
+}
+
+/// Breaks a caption (or any short text) into lines of `width` em.
+pub fn break_text(text: &str, width: f64, metrics: &dyn Metrics) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        let end = break_one(&chars, start, width, metrics);
+        lines.push(
+            chars[start..end]
+                .iter()
+                .collect::<String>()
+                .trim()
+                .to_string(),
+        );
+        start = end;
+        while start < chars.len() && chars[start] == ' ' {
+            start += 1;
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Han and full-width marks 1 em, everything else half.
+    struct Fixed;
+    impl Metrics for Fixed {
+        fn advance(&self, c: char) -> f64 {
+            if is_cj(c) || is_cjk_punct(c) {
+                1.0
+            } else if c == WJ {
+                0.0
+            } else {
+                0.5
+            }
+        }
+    }
+
+    fn lines_of(text: &str, width: f64) -> Vec<String> {
+        break_text(text, width, &Fixed)
+    }
+
+    #[test]
+    fn thirteen_han_to_a_line() {
+        let text = "一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳";
+        assert_eq!(
+            lines_of(text, 13.0),
+            vec!["一二三四五六七八九十甲乙丙", "丁戊己庚辛壬癸子丑寅卯辰巳"]
+        );
+    }
+
+    #[test]
+    fn a_comma_at_the_line_end_is_set_at_half_width() {
+        // 12 Han and a comma take 12.5 em: the comma stays on the line
+        // rather than starting the next one.
+        let lines = lines_of("一二三四五六七八九十甲乙，丙丁", 13.0);
+        assert_eq!(lines[0], "一二三四五六七八九十甲乙，");
+        // 13 Han and a comma do not fit: the 13th Han goes down with it.
+        let lines = lines_of("一二三四五六七八九十甲乙丙，丁戊", 13.0);
+        assert_eq!(lines[0], "一二三四五六七八九十甲乙");
+        assert_eq!(lines[1], "丙，丁戊");
+    }
+
+    #[test]
+    fn no_line_starts_with_closing_or_ends_with_opening_marks() {
+        let lines = lines_of(
+            "一二三四五六七八九十甲乙丙丁。戊己“庚辛”壬癸子丑寅卯辰巳午未申酉戌亥“天地”",
+            13.0,
+        );
+        for line in &lines {
+            let first = line.chars().next().unwrap();
+            let last = line.chars().last().unwrap();
+            assert!(!NO_START.contains(first), "{line}");
+            assert!(!NO_END.contains(last), "{line}");
+        }
+    }
+
+    #[test]
+    fn words_and_numbers_are_never_split() {
+        let lines = lines_of("一二三四五六七八九十甲乙58.04亿元", 13.0);
+        assert!(lines.iter().any(|l| l.contains("58.04")), "{lines:?}");
+    }
+
+    #[test]
+    fn dashes_and_ellipses_stay_whole() {
+        let lines = lines_of("一二三四五六七八九十甲乙丙——丁", 14.0);
+        assert!(
+            lines.iter().all(|l| !l.ends_with('—') || l.ends_with("——")),
+            "{lines:?}"
+        );
+        assert!(lines.iter().all(|l| !l.starts_with('—')), "{lines:?}");
+    }
+
+    #[test]
+    fn slots_skip_bands_narrower_than_four_characters() {
+        // A circle over the gutter between columns 1 and 2.
+        let circle = Shape::Circle {
+            cx: 13.5,
+            cy: 9.0,
+            r: 9.0,
+        };
+        let slots = slots(2, 14, &[circle]);
+        assert!(slots.iter().all(|s| s.width >= MIN_BAND));
+        assert!(slots.len() < 28, "the circle takes some lines");
+        // Column 2's bands beside the circle keep to its right edge.
+        for s in slots.iter().filter(|s| s.column == 1 && s.width < COLUMN) {
+            assert!((s.x + s.width - COLUMN).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn a_paragraph_can_gain_a_line() {
+        let text: String = "中站区精准研判、果断决策、快速行动，创新采取有效措施。".repeat(6);
+        let slots = slots(1, 30, &[]);
+        let (plain, left) = pour(std::slice::from_ref(&text), &slots, &[0], &Fixed).unwrap();
+        let (loose, left_loose) = pour(std::slice::from_ref(&text), &slots, &[1], &Fixed).unwrap();
+        assert_eq!(loose.len(), plain.len() + 1);
+        assert_eq!(left_loose, left - 1);
+    }
+}

@@ -1,0 +1,305 @@
+//! A story's text area on the newspaper page: its depth, the photos and
+//! round graphics placed inside it, and its text composed around them so
+//! that every column ends on the same baseline. Where the copy is a little
+//! long or short for that, banmian copyfits within limits an editor
+//! accepts — the height of a photo inside the text by up to three lines,
+//! and up to two lines gained by setting a paragraph's last lines a
+//! character short — and reports what it did. Line pitch never changes.
+
+use serde::Serialize;
+
+use crate::compose::{self, COLUMN, ComposedLine, GUTTER, Metrics, PITCH, Shape};
+
+/// A photo set inside the text (runaround), as the data places it.
+#[derive(Debug, Clone)]
+pub struct Inline {
+    /// Index of the photo among the section's photos.
+    pub photo: usize,
+    /// 0-based first column.
+    pub column: usize,
+    /// Columns spanned.
+    pub columns: usize,
+    /// 0-based line of the text area where it starts.
+    pub line: usize,
+    /// Round (a circle) or square-cornered.
+    pub circle: bool,
+    /// Pixel aspect, height / width.
+    pub aspect: f64,
+    /// Caption and credit, as printed.
+    pub caption: String,
+}
+
+/// How an inline photo is drawn, in em from the text area's top-left.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlacedInline {
+    /// Index among the section's photos.
+    pub photo: usize,
+    /// The image's box (for a circle: its bounding square).
+    pub x: f64,
+    /// Top.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+    /// Round?
+    pub circle: bool,
+    /// Caption lines.
+    pub caption: Vec<String>,
+    /// Caption's left edge.
+    pub caption_x: f64,
+    /// Caption's first line (grid line index).
+    pub caption_line: usize,
+    /// Caption width.
+    pub caption_w: f64,
+}
+
+/// The composed text area of one story.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextArea {
+    /// Columns.
+    pub columns: usize,
+    /// Lines per column.
+    pub depth: usize,
+    /// The text, line by line.
+    pub lines: Vec<ComposedLine>,
+    /// Photos inside the text.
+    pub inlines: Vec<PlacedInline>,
+    /// What copyfitting changed, in words.
+    pub adjustments: Vec<String>,
+    /// Lines left empty at the foot of the last column when balance was
+    /// out of reach (0 when balanced).
+    pub short: usize,
+}
+
+/// Lays out a story's text area: `k` columns, photos inside it, the text.
+pub fn lay_out(
+    paragraphs: &[String],
+    k: usize,
+    inlines: &[Inline],
+    body: &dyn Metrics,
+    kai: &dyn Metrics,
+) -> TextArea {
+    let natural: Vec<usize> = inlines.iter().map(|p| natural_lines(p)).collect();
+    let plain_lines = {
+        let tall = compose::slots(1, 100_000, &[]);
+        compose::pour(paragraphs, &tall, &[], body).map_or(0, |(lines, _)| lines.len())
+    };
+    let blocked: usize = inlines
+        .iter()
+        .zip(&natural)
+        .map(|(p, &h)| p.columns * (h + 2))
+        .sum();
+    let first = (plain_lines + blocked)
+        .div_ceil(k.max(1))
+        .max(inlines.iter().map(|p| p.line + 1).max().unwrap_or(1));
+
+    // Candidates: depth from where the text first fits, the first rect
+    // photo's height within ±3 lines, loosening that gains the lines left.
+    let adjustable = inlines.iter().position(|p| !p.circle);
+    let heights: Vec<i64> = match adjustable {
+        Some(_) => (-3..=3).collect(),
+        None => vec![0],
+    };
+    let mut best: Option<(i64, TextArea)> = None;
+    let mut fallback: Option<TextArea> = None;
+    let mut first_fit: Option<usize> = None;
+    for depth in first.saturating_sub(2).max(1)..first + 12 {
+        if first_fit.is_some_and(|f| depth > f + 2) {
+            break;
+        }
+        for &dh in &heights {
+            let mut lines_of = natural.clone();
+            if let Some(i) = adjustable {
+                let h = lines_of[i] as i64 + dh;
+                if h < 4 {
+                    continue;
+                }
+                lines_of[i] = h as usize;
+            }
+            let placed = place(inlines, &lines_of, kai);
+            let shapes: Vec<Shape> = placed.iter().flat_map(|p| p.1.clone()).collect();
+            if placed.iter().any(|p| p.2 > depth) {
+                continue;
+            }
+            let slots = compose::slots(k, depth, &shapes);
+            let Some((lines, left)) = compose::pour(paragraphs, &slots, &[], body) else {
+                continue;
+            };
+            first_fit.get_or_insert(depth);
+            let area =
+                |lines: Vec<ComposedLine>, short: usize, adjustments: Vec<String>| TextArea {
+                    columns: k,
+                    depth,
+                    lines,
+                    inlines: placed.iter().map(|p| p.0.clone()).collect(),
+                    adjustments,
+                    short,
+                };
+            let mut adjustments = Vec::new();
+            if dh != 0 {
+                adjustments.push(format!(
+                    "photo {} inside the text set {} {} line(s) {}",
+                    adjustable.unwrap() + 1,
+                    if dh > 0 { "taller by" } else { "shorter by" },
+                    dh.abs(),
+                    "to balance the columns"
+                ));
+            }
+            let cost_base = (depth - first_fit.unwrap()) as i64 * 4 + dh.abs();
+            if left == 0 {
+                consider(&mut best, cost_base, area(lines, 0, adjustments));
+                continue;
+            }
+            if fallback.as_ref().is_none_or(|f| f.short > left) && depth == first_fit.unwrap() {
+                fallback = Some(area(lines.clone(), left, adjustments.clone()));
+            }
+            // Gain the lines left by loosening one or two paragraphs.
+            if left <= 2 {
+                for loosen in loosenings(paragraphs.len(), left) {
+                    if let Some((lines, 0)) = compose::pour(paragraphs, &slots, &loosen, body) {
+                        let mut adjustments = adjustments.clone();
+                        for (i, &n) in loosen.iter().enumerate().filter(|(_, n)| **n > 0) {
+                            adjustments.push(format!("paragraph {} set {n} line(s) longer (its last lines a character short)", i + 1));
+                        }
+                        consider(
+                            &mut best,
+                            cost_base + 3 * left as i64,
+                            area(lines, 0, adjustments),
+                        );
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    match (best, fallback) {
+        (Some((_, area)), _) => area,
+        (None, Some(area)) => area,
+        (None, None) => TextArea {
+            columns: k,
+            depth: first,
+            lines: Vec::new(),
+            inlines: Vec::new(),
+            adjustments: Vec::new(),
+            short: 0,
+        },
+    }
+}
+
+fn consider(best: &mut Option<(i64, TextArea)>, cost: i64, area: TextArea) {
+    if best.as_ref().is_none_or(|(c, _)| cost < *c) {
+        *best = Some((cost, area));
+    }
+}
+
+/// Every way to gain `lines` lines over `n` paragraphs, one or two per
+/// paragraph, fewest paragraphs first, last paragraphs first.
+fn loosenings(n: usize, lines: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    for i in (0..n).rev() {
+        let mut v = vec![0; n];
+        v[i] = lines;
+        out.push(v);
+    }
+    if lines == 2 {
+        for i in (0..n).rev() {
+            for j in (0..i).rev() {
+                let mut v = vec![0; n];
+                v[i] = 1;
+                v[j] = 1;
+                out.push(v);
+            }
+        }
+    }
+    out
+}
+
+/// The image lines a photo takes at its natural aspect.
+fn natural_lines(photo: &Inline) -> usize {
+    let width = span(photo.columns) * if photo.circle { CIRCLE } else { 1.0 };
+    (((width * photo.aspect) + 1.0) / PITCH).round().max(4.0) as usize
+}
+
+/// A circle's diameter as a share of the columns it spans.
+const CIRCLE: f64 = 0.62;
+
+/// Width of `n` columns in em.
+fn span(n: usize) -> f64 {
+    n as f64 * (COLUMN + GUTTER) - GUTTER
+}
+
+/// Places each inline photo with `image_lines` lines of image: its drawing,
+/// its obstacle shapes, and the last line it occupies (exclusive).
+fn place(
+    inlines: &[Inline],
+    image_lines: &[usize],
+    kai: &dyn Metrics,
+) -> Vec<(PlacedInline, Vec<Shape>, usize)> {
+    inlines
+        .iter()
+        .zip(image_lines)
+        .map(|(p, &lines)| {
+            let left = p.column as f64 * (COLUMN + GUTTER);
+            let width = span(p.columns);
+            if p.circle {
+                let d = (width * CIRCLE).floor();
+                let cx = left + width / 2.0;
+                let top = p.line as f64 * PITCH + 0.5;
+                let cy = top + d / 2.0;
+                let caption_w = d.floor();
+                let caption = compose::break_text(&p.caption, caption_w, kai);
+                let caption_line = ((top + d + 0.5) / PITCH).ceil() as usize;
+                let caption_shape = Shape::Rect {
+                    x: cx - caption_w / 2.0,
+                    y: caption_line as f64 * PITCH,
+                    w: caption_w,
+                    h: caption.len() as f64 * PITCH - 0.5,
+                };
+                let end = caption_line + caption.len() + 1;
+                let drawn = PlacedInline {
+                    photo: p.photo,
+                    x: cx - d / 2.0,
+                    y: top,
+                    w: d,
+                    h: d,
+                    circle: true,
+                    caption,
+                    caption_x: cx - caption_w / 2.0,
+                    caption_line,
+                    caption_w,
+                };
+                (
+                    drawn,
+                    vec![Shape::Circle { cx, cy, r: d / 2.0 }, caption_shape],
+                    end,
+                )
+            } else {
+                let caption = compose::break_text(&p.caption, width, kai);
+                let top = p.line as f64 * PITCH + 0.5;
+                let image_h = lines as f64 * PITCH - 1.0;
+                let cells = lines + caption.len() + 1;
+                // Blocks lines p.line .. p.line + cells in its columns.
+                let shape = Shape::Rect {
+                    x: left,
+                    y: top,
+                    w: width,
+                    h: cells as f64 * PITCH - 1.0 - 0.001,
+                };
+                let drawn = PlacedInline {
+                    photo: p.photo,
+                    x: left,
+                    y: top,
+                    w: width,
+                    h: image_h,
+                    circle: false,
+                    caption,
+                    caption_x: left,
+                    caption_line: p.line + lines,
+                    caption_w: width,
+                };
+                (drawn, vec![shape], p.line + cells)
+            }
+        })
+        .collect()
+}
