@@ -80,7 +80,7 @@ pub fn lay_out(
     body: &dyn Metrics,
     kai: &dyn Metrics,
 ) -> TextArea {
-    let natural: Vec<usize> = inlines.iter().map(|p| natural_lines(p)).collect();
+    let natural: Vec<usize> = inlines.iter().map(natural_lines).collect();
     let plain_lines = {
         let tall = compose::slots(1, 100_000, &[]);
         compose::pour(paragraphs, &tall, &[], body).map_or(0, |(lines, _)| lines.len())
