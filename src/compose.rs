@@ -120,13 +120,18 @@ fn line_shrink(chars: &[char], metrics: &dyn Metrics) -> f64 {
         .sum()
 }
 
-/// Whether `chars` can be set as one line of `width` em.
-fn fits(chars: &[char], width: f64, metrics: &dyn Metrics) -> bool {
+/// Whether `chars` can be set as one line of `width` em, squeezing its
+/// punctuation by at most `squeeze` em (half an em normally, so lines stay
+/// even; a whole em when copyfitting takes a line out).
+fn fits(chars: &[char], width: f64, squeeze: f64, metrics: &dyn Metrics) -> bool {
     let natural = line_width(chars, metrics);
-    // Squeeze punctuation only to take in what would otherwise break badly:
-    // at most half an em per line, so lines stay even.
-    natural <= width + 1e-6 || natural - line_shrink(chars, metrics).min(0.5) <= width + 1e-6
+    natural <= width + 1e-6 || natural - line_shrink(chars, metrics).min(squeeze) <= width + 1e-6
 }
+
+/// Normal punctuation squeeze per line, em.
+const SQUEEZE: f64 = 0.5;
+/// Squeeze per line when a paragraph is tightened by copyfit, em.
+const TIGHT: f64 = 1.0;
 
 /// A place for one line of text: a column, a line, and the band's left
 /// edge and width within the column, in em.
@@ -163,12 +168,18 @@ pub struct ComposedLine {
 
 /// Breaks `text` from char `start` into one line of at most `width` em.
 /// Returns the end (exclusive) of the line.
-fn break_one(chars: &[char], start: usize, width: f64, metrics: &dyn Metrics) -> usize {
+fn break_one(
+    chars: &[char],
+    start: usize,
+    width: f64,
+    squeeze: f64,
+    metrics: &dyn Metrics,
+) -> usize {
     let mut best = None;
     let mut end = start;
     while end < chars.len() {
         end += 1;
-        let fits = fits(&chars[start..end], width, metrics);
+        let fits = fits(&chars[start..end], width, squeeze, metrics);
         let legal = end == chars.len() || may_break(chars[end - 1], chars[end]);
         if fits && legal {
             best = Some(end);
@@ -189,41 +200,61 @@ fn break_one(chars: &[char], start: usize, width: f64, metrics: &dyn Metrics) ->
     })
 }
 
-/// Breaks one paragraph into the slots from `slots[next..]`; `loosen`
-/// lines are gained by setting the paragraph's last lines one character
-/// short (a line's worth of copyfit). Returns the lines and the next slot,
-/// or `None` when the slots run out.
+/// Breaks one paragraph into the slots from `slots[next..]`, `delta`
+/// lines longer (its last lines set a character short) or shorter (its
+/// last lines' punctuation squeezed by up to an em): a line's worth of
+/// copyfit. Returns the lines and the next slot, or `None` when the slots
+/// run out or the paragraph cannot change by exactly `delta` lines.
 fn pour_paragraph(
     text: &str,
     slots: &[Slot],
     mut next: usize,
-    loosen: usize,
+    delta: i32,
     metrics: &dyn Metrics,
 ) -> Option<(Vec<ComposedLine>, usize)> {
     let chars: Vec<char> = text.chars().collect();
-    let plain = breaks(&chars, slots, next, &|_| 0.0, metrics)?;
-    let lines_wanted = plain.len() + loosen;
-    let ends = if loosen == 0 {
+    let plain = breaks(&chars, slots, next, &|_| (0.0, SQUEEZE), metrics)?;
+    let n = plain.len();
+    let ends = if delta == 0 {
         plain
     } else {
-        // Shorten the last t lines by one character until the paragraph
-        // takes the lines wanted.
-        let mut found = None;
-        for t in 1..=plain.len() {
-            let n = plain.len();
-            let shorter = breaks(
+        let wanted = n as i64 + i64::from(delta);
+        // Adjust the last t lines; the line count moves monotonically with
+        // t, so search for the least t that reaches the count wanted.
+        let adjust = |t: usize| {
+            breaks(
                 &chars,
                 slots,
                 next,
-                &|i| if i + t >= n { 1.0 } else { 0.0 },
+                &|i| match (i + t >= n, delta > 0) {
+                    (false, _) => (0.0, SQUEEZE),
+                    (true, true) => (1.0, SQUEEZE),
+                    (true, false) => (0.0, TIGHT),
+                },
                 metrics,
-            )?;
-            if shorter.len() >= lines_wanted {
-                found = Some(shorter);
-                break;
+            )
+        };
+        let reaches = |len: usize| {
+            if delta > 0 {
+                len as i64 >= wanted
+            } else {
+                len as i64 <= wanted
+            }
+        };
+        let (mut lo, mut hi) = (1, n);
+        if !reaches(adjust(hi)?.len()) {
+            return None;
+        }
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if reaches(adjust(mid)?.len()) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
             }
         }
-        found?
+        let found = adjust(lo)?;
+        (found.len() as i64 == wanted).then_some(found)?
     };
     let fixed = fix_short_last_line(&chars, ends, slots, next, metrics);
     let mut lines = Vec::new();
@@ -254,13 +285,13 @@ fn pour_paragraph(
     Some((lines, next))
 }
 
-/// Line ends of a paragraph poured from `slots[next..]`, with `shorten(i)`
-/// em taken off line i.
+/// Line ends of a paragraph poured from `slots[next..]`; `adjust(i)` gives
+/// line i's shortening (em off its band) and punctuation squeeze.
 fn breaks(
     chars: &[char],
     slots: &[Slot],
     next: usize,
-    shorten: &dyn Fn(usize) -> f64,
+    adjust: &dyn Fn(usize) -> (f64, f64),
     metrics: &dyn Metrics,
 ) -> Option<Vec<usize>> {
     let mut ends = Vec::new();
@@ -269,10 +300,12 @@ fn breaks(
     while start < chars.len() {
         let band = slots.get(slot)?;
         let indent = if ends.is_empty() { INDENT } else { 0.0 };
+        let (shorten, squeeze) = adjust(ends.len());
         let end = break_one(
             chars,
             start,
-            band.width - indent - shorten(ends.len()),
+            band.width - indent - shorten,
+            squeeze,
             metrics,
         );
         ends.push(end);
@@ -307,11 +340,17 @@ fn fix_short_last_line(
     if content >= 2 {
         return ends;
     }
+    let content_of = |from: usize| {
+        chars[from..]
+            .iter()
+            .filter(|&&c| !is_cjk_punct(c) && c != WJ && c != ' ')
+            .count()
+    };
     let line_start = if n >= 3 { ends[n - 3] } else { 0 };
     let mut cut = last_start;
     while cut > line_start + 1 {
         cut -= 1;
-        if may_break(chars[cut - 1], chars[cut]) {
+        if chars[cut] != ' ' && may_break(chars[cut - 1], chars[cut]) && content_of(cut) >= 2 {
             let band = slots[next + n - 1].width;
             if line_width(&chars[cut..], metrics) <= band + 1e-6 {
                 ends[n - 2] = cut;
@@ -422,13 +461,13 @@ pub fn slots(columns: usize, depth: usize, shapes: &[Shape]) -> Vec<Slot> {
     out
 }
 
-/// Pours paragraphs into slots. `loosen[i]` lines are gained in paragraph
-/// i. Returns the lines and how many slots were left unused, or `None`
+/// Pours paragraphs into slots. `delta[i]` lines are gained (or, when
+/// negative, taken out) in paragraph i. Returns the lines and how many slots were left unused, or `None`
 /// when the text does not fit.
 pub fn pour(
     paragraphs: &[String],
     slots: &[Slot],
-    loosen: &[usize],
+    delta: &[i32],
     metrics: &dyn Metrics,
 ) -> Option<(Vec<ComposedLine>, usize)> {
     let mut lines = Vec::new();
@@ -438,7 +477,7 @@ pub fn pour(
             paragraph,
             slots,
             next,
-            loosen.get(i).copied().unwrap_or(0),
+            delta.get(i).copied().unwrap_or(0),
             metrics,
         )?;
         lines.append(&mut more);
@@ -447,13 +486,26 @@ pub fn pour(
     Some((lines, slots.len() - next))
 }
 
-/// Breaks a caption (or any short text) into lines of `width` em.
+/// Breaks a caption (or any short text) into lines of `width` em, with no
+/// one-character last line.
 pub fn break_text(text: &str, width: f64, metrics: &dyn Metrics) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
+    let band = Slot {
+        column: 0,
+        line: 0,
+        x: 0.0,
+        width,
+    };
+    let slots = vec![band; chars.len().max(1)];
+    // No indent: captions start flush.
+    let flush = |i: usize| (if i == 0 { -INDENT } else { 0.0 }, SQUEEZE);
+    let Some(ends) = breaks(&chars, &slots, 0, &flush, metrics) else {
+        return vec![text.to_string()];
+    };
+    let ends = fix_short_last_line(&chars, ends, &slots, 0, metrics);
     let mut lines = Vec::new();
     let mut start = 0;
-    while start < chars.len() {
-        let end = break_one(&chars, start, width, metrics);
+    for end in ends {
         lines.push(
             chars[start..end]
                 .iter()
@@ -462,9 +514,6 @@ pub fn break_text(text: &str, width: f64, metrics: &dyn Metrics) -> Vec<String> 
                 .to_string(),
         );
         start = end;
-        while start < chars.len() && chars[start] == ' ' {
-            start += 1;
-        }
     }
     lines
 }
@@ -533,6 +582,24 @@ mod tests {
     }
 
     #[test]
+    fn a_caption_never_ends_on_one_character() {
+        let lines = lines_of(
+            "已建设落成的搬迁安置小区——和美三期。　本报记者 刘金元 摄",
+            27.0,
+        );
+        assert!(
+            lines
+                .last()
+                .unwrap()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .count()
+                > 1,
+            "{lines:?}"
+        );
+    }
+
+    #[test]
     fn dashes_and_ellipses_stay_whole() {
         let lines = lines_of("一二三四五六七八九十甲乙丙——丁", 14.0);
         assert!(
@@ -565,6 +632,12 @@ mod tests {
         let slots = slots(1, 30, &[]);
         let (plain, left) = pour(std::slice::from_ref(&text), &slots, &[0], &Fixed).unwrap();
         let (loose, left_loose) = pour(std::slice::from_ref(&text), &slots, &[1], &Fixed).unwrap();
+        // Loosened lines are at most a character or two short.
+        let body = &loose[..loose.len() - 1];
+        assert!(
+            body.iter().all(|l| l.text.chars().count() >= 11),
+            "{loose:?}"
+        );
         assert_eq!(loose.len(), plain.len() + 1);
         assert_eq!(left_loose, left - 1);
     }

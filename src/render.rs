@@ -72,6 +72,8 @@ pub struct Prepared {
     pub fonts: Fonts,
     /// The photos, read and checked.
     pub photos: Vec<LoadedPhoto>,
+    /// The template data (composed text areas included).
+    pub data: typeset::PageData,
     /// `/report.json` for the templates.
     pub json: Vec<u8>,
     /// The fixed "today" of the world: the publication date.
@@ -120,6 +122,7 @@ pub fn prepare(data: &Path, font_paths: &[PathBuf]) -> Result<Prepared, Vec<Find
         loaded,
         fonts,
         photos,
+        data,
         json,
         date,
     })

@@ -2,9 +2,11 @@
 //! round graphics placed inside it, and its text composed around them so
 //! that every column ends on the same baseline. Where the copy is a little
 //! long or short for that, banmian copyfits within limits an editor
-//! accepts — the height of a photo inside the text by up to three lines,
-//! and up to two lines gained by setting a paragraph's last lines a
-//! character short — and reports what it did. Line pitch never changes.
+//! accepts — the height of a photo inside the text by up to six lines
+//! shorter or three taller, a round photo's diameter by up to three characters,
+//! and up to three lines gained or taken out by setting paragraphs' last lines a
+//! character short or their punctuation tighter — and reports what it did.
+//! Line pitch never changes.
 
 use serde::Serialize;
 
@@ -96,8 +98,14 @@ pub fn lay_out(
 
     // Candidates: depth from where the text first fits, the first rect
     // photo's height within ±3 lines, loosening that gains the lines left.
-    let adjustable = inlines.iter().position(|p| !p.circle);
+    // The lever: the first rectangular photo's height in lines, else the
+    // first round one's diameter in em.
+    let adjustable = inlines
+        .iter()
+        .position(|p| !p.circle)
+        .or_else(|| (!inlines.is_empty()).then_some(0));
     let heights: Vec<i64> = match adjustable {
+        Some(i) if !inlines[i].circle => (-6..=3).collect(),
         Some(_) => (-3..=3).collect(),
         None => vec![0],
     };
@@ -112,21 +120,17 @@ pub fn lay_out(
             let mut lines_of = natural.clone();
             if let Some(i) = adjustable {
                 let h = lines_of[i] as i64 + dh;
-                if h < 4 {
+                if h < if inlines[i].circle { 8 } else { 4 } {
                     continue;
                 }
                 lines_of[i] = h as usize;
             }
             let placed = place(inlines, &lines_of, kai);
-            let shapes: Vec<Shape> = placed.iter().flat_map(|p| p.1.clone()).collect();
             if placed.iter().any(|p| p.2 > depth) {
                 continue;
             }
+            let shapes: Vec<Shape> = placed.iter().flat_map(|p| p.1.clone()).collect();
             let slots = compose::slots(k, depth, &shapes);
-            let Some((lines, left)) = compose::pour(paragraphs, &slots, &[], body) else {
-                continue;
-            };
-            first_fit.get_or_insert(depth);
             let area =
                 |lines: Vec<ComposedLine>, short: usize, adjustments: Vec<String>| TextArea {
                     columns: k,
@@ -137,34 +141,71 @@ pub fn lay_out(
                     short,
                 };
             let mut adjustments = Vec::new();
-            if dh != 0 {
+            if let (Some(i), true) = (adjustable, dh != 0) {
+                let (what, unit) = if inlines[i].circle {
+                    ("round photo", "character(s) wider")
+                } else {
+                    ("photo", "line(s) taller")
+                };
+                let unit = if dh > 0 {
+                    unit.to_string()
+                } else {
+                    unit.replace("wider", "narrower")
+                        .replace("taller", "shorter")
+                };
                 adjustments.push(format!(
-                    "photo {} inside the text set {} {} line(s) {}",
-                    adjustable.unwrap() + 1,
-                    if dh > 0 { "taller by" } else { "shorter by" },
-                    dh.abs(),
-                    "to balance the columns"
+                    "{what} {} inside the text set {} {unit} to balance the columns",
+                    inlines[i].photo + 1,
+                    dh.abs()
                 ));
             }
-            let cost_base = (depth - first_fit.unwrap()) as i64 * 4 + dh.abs();
-            if left == 0 {
-                consider(&mut best, cost_base, area(lines, 0, adjustments));
+            // How the plain text fits: lines left over, or lines too many.
+            let mut extended = slots.clone();
+            let spare_column = k.saturating_sub(1);
+            extended.extend((depth..depth + 40).map(|line| compose::Slot {
+                column: spare_column,
+                line,
+                x: 0.0,
+                width: COLUMN,
+            }));
+            let Some((plain, _)) = compose::pour(paragraphs, &extended, &[], body) else {
+                continue;
+            };
+            let balance = slots.len() as i64 - plain.len() as i64;
+            if balance >= 0 {
+                first_fit.get_or_insert(depth);
+            }
+            let cost_base = (depth as i64 - first_fit.unwrap_or(depth) as i64).abs() * 4 + dh.abs();
+            if balance == 0 {
+                consider(&mut best, cost_base, area(plain, 0, adjustments));
                 continue;
             }
-            if fallback.as_ref().is_none_or(|f| f.short > left) && depth == first_fit.unwrap() {
-                fallback = Some(area(lines.clone(), left, adjustments.clone()));
+            if balance > 0
+                && depth == first_fit.unwrap_or(depth)
+                && fallback.as_ref().is_none_or(|f| f.short > balance as usize)
+            {
+                let (lines, left) =
+                    compose::pour(paragraphs, &slots, &[], body).unwrap_or_default();
+                fallback = Some(area(lines, left, adjustments.clone()));
             }
-            // Gain the lines left by loosening one or two paragraphs.
-            if left <= 2 {
-                for loosen in loosenings(paragraphs.len(), left) {
-                    if let Some((lines, 0)) = compose::pour(paragraphs, &slots, &loosen, body) {
+            // Gain (or take out) the lines that balance needs, by setting up
+            // to three paragraphs' last lines a character short (or their
+            // punctuation tighter).
+            if balance.abs() <= MAX_FIT_LINES {
+                for delta in distributions(paragraphs.len(), balance as i32) {
+                    if let Some((lines, 0)) = compose::pour(paragraphs, &slots, &delta, body) {
                         let mut adjustments = adjustments.clone();
-                        for (i, &n) in loosen.iter().enumerate().filter(|(_, n)| **n > 0) {
-                            adjustments.push(format!("paragraph {} set {n} line(s) longer (its last lines a character short)", i + 1));
+                        for (i, &d) in delta.iter().enumerate().filter(|(_, d)| **d != 0) {
+                            adjustments.push(if d > 0 {
+                                format!("paragraph {} set {d} line(s) longer (its last lines a character short)", i + 1)
+                            } else {
+                                format!("paragraph {} set {} line(s) shorter (its punctuation squeezed)", i + 1, -d)
+                            });
                         }
+                        let moved: i64 = delta.iter().map(|d| i64::from(d.abs())).sum();
                         consider(
                             &mut best,
-                            cost_base + 3 * left as i64,
+                            cost_base + 3 * moved,
                             area(lines, 0, adjustments),
                         );
                         break;
@@ -187,36 +228,49 @@ pub fn lay_out(
     }
 }
 
+/// The most lines copyfitting gains or takes out of a story's paragraphs.
+const MAX_FIT_LINES: i64 = 3;
+
+/// Every way to spread `lines` (negative: take out) over `n` paragraphs,
+/// at most three per paragraph; fewest paragraphs first, later paragraphs
+/// first.
+fn distributions(n: usize, lines: i32) -> Vec<Vec<i32>> {
+    let sign = lines.signum();
+    let total = lines.unsigned_abs() as usize;
+    let mut out: Vec<Vec<i32>> = Vec::new();
+    let mut current = vec![0i32; n];
+    fn walk(i: usize, left: usize, current: &mut Vec<i32>, sign: i32, out: &mut Vec<Vec<i32>>) {
+        if left == 0 {
+            out.push(current.clone());
+            return;
+        }
+        if i == 0 {
+            return;
+        }
+        let p = i - 1;
+        for take in (0..=left.min(3)).rev() {
+            current[p] = sign * take as i32;
+            walk(p, left - take, current, sign, out);
+        }
+        current[p] = 0;
+    }
+    walk(n, total, &mut current, sign, &mut out);
+    out.sort_by_key(|d| d.iter().filter(|x| **x != 0).count());
+    out
+}
+
 fn consider(best: &mut Option<(i64, TextArea)>, cost: i64, area: TextArea) {
     if best.as_ref().is_none_or(|(c, _)| cost < *c) {
         *best = Some((cost, area));
     }
 }
 
-/// Every way to gain `lines` lines over `n` paragraphs, one or two per
-/// paragraph, fewest paragraphs first, last paragraphs first.
-fn loosenings(n: usize, lines: usize) -> Vec<Vec<usize>> {
-    let mut out = Vec::new();
-    for i in (0..n).rev() {
-        let mut v = vec![0; n];
-        v[i] = lines;
-        out.push(v);
-    }
-    if lines == 2 {
-        for i in (0..n).rev() {
-            for j in (0..i).rev() {
-                let mut v = vec![0; n];
-                v[i] = 1;
-                v[j] = 1;
-                out.push(v);
-            }
-        }
-    }
-    out
-}
-
-/// The image lines a photo takes at its natural aspect.
+/// A photo's natural size: image lines for a rectangle, the diameter in em
+/// for a circle.
 fn natural_lines(photo: &Inline) -> usize {
+    if photo.circle {
+        return (span(photo.columns) * CIRCLE).floor() as usize;
+    }
     let width = span(photo.columns) * if photo.circle { CIRCLE } else { 1.0 };
     (((width * photo.aspect) + 1.0) / PITCH).round().max(4.0) as usize
 }
@@ -229,7 +283,8 @@ fn span(n: usize) -> f64 {
     n as f64 * (COLUMN + GUTTER) - GUTTER
 }
 
-/// Places each inline photo with `image_lines` lines of image: its drawing,
+/// Places each inline photo at its size (`image_lines`: lines of image for
+/// a rectangle, diameter in em for a circle): its drawing,
 /// its obstacle shapes, and the last line it occupies (exclusive).
 fn place(
     inlines: &[Inline],
@@ -243,7 +298,7 @@ fn place(
             let left = p.column as f64 * (COLUMN + GUTTER);
             let width = span(p.columns);
             if p.circle {
-                let d = (width * CIRCLE).floor();
+                let d = lines as f64;
                 let cx = left + width / 2.0;
                 let top = p.line as f64 * PITCH + 0.5;
                 let cy = top + d / 2.0;

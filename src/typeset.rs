@@ -76,6 +76,15 @@ struct NewspaperData {
     main: u8,
 }
 
+impl PageData {
+    /// Each section's index, headline and composed text area.
+    pub fn text_areas(&self) -> impl Iterator<Item = (usize, String, &TextArea)> {
+        self.sections
+            .iter()
+            .map(|s| (s.index, s.headline.concat(), &s.text))
+    }
+}
+
 /// Builds the template data; `photos` are in the report's photo order.
 /// `body` and `kai` measure text for the composer.
 pub fn page_data(
