@@ -28,6 +28,20 @@ pub enum Command {
     Render(RenderCommand),
     /// List the bundled fonts, extra ones, and the families layouts use.
     Fonts(FontsCommand),
+    /// Lay out the newspaper page and count the breaches of each
+    /// typographic rule (baseline grid, full columns, runaround, line
+    /// breaking, headlines). Exit code 1 when any rule is broken.
+    Rules(RulesCommand),
+}
+
+/// `banmian rules`.
+#[derive(Debug, Args)]
+pub struct RulesCommand {
+    /// The report: a .toml or .json file.
+    pub data: PathBuf,
+
+    #[command(flatten)]
+    pub fonts: FontArgs,
 }
 
 /// `banmian render`.

@@ -98,7 +98,10 @@ fn line_width(chars: &[char], metrics: &dyn Metrics) -> f64 {
         width -= metrics.advance(' ');
         end -= 1;
     }
-    if end > 0 && LEFT_ALIGNED.contains(visible[end - 1]) {
+    // Typst squeezes it only after a CJK character (after a Latin letter or
+    // a digit it stays whole).
+    let after_cjk = end < 2 || !is_word(visible[end - 2]);
+    if end > 0 && LEFT_ALIGNED.contains(visible[end - 1]) && after_cjk {
         width -= metrics.advance(visible[end - 1]) / 2.0;
     }
     width

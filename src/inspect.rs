@@ -14,8 +14,11 @@ pub struct Run {
     pub x: f64,
     /// Baseline in pt from the page's top.
     pub y: f64,
-    /// Advance width in pt.
+    /// Width of the em boxes in pt (justification stretch after the last
+    /// letter left out).
     pub width: f64,
+    /// Width to the end of the last glyph's ink, in pt.
+    pub ink_width: f64,
     /// Font size in pt.
     pub size: f64,
     /// The face's family name.
@@ -53,6 +56,15 @@ impl Line {
         self.runs
             .iter()
             .map(|r| r.x + r.width)
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+
+    /// Right edge of the ink in pt: where the last glyph's outline ends
+    /// for a punctuation mark, its em box for a letter.
+    pub fn ink_right(&self) -> f64 {
+        self.runs
+            .iter()
+            .map(|r| r.x + r.ink_width)
             .fold(f64::NEG_INFINITY, f64::max)
     }
 
@@ -126,20 +138,38 @@ fn walk(frame: &Frame, ts: Transform, clip: Option<[f64; 4]>, page: usize, out: 
             FrameItem::Text(text) => {
                 let origin = Point::new(pos.x, pos.y).transform(ts);
                 let info = text.font.font().info();
-                // Justification widens glyph advances; the stretch after a
-                // line's last glyph is not ink.
-                let trailing = text.glyphs.last().map_or(0.0, |glyph| {
-                    let nominal = text
+                // A run's em box ends after its last glyph, less the
+                // justification stretch Typst put after a letter; its ink ends
+                // where the last glyph's outline ends (a squeezed mark's ink
+                // sits well inside its box).
+                let (trailing, ink_trailing) = text.glyphs.last().map_or((0.0, 0.0), |glyph| {
+                    let advance = glyph.x_advance.get();
+                    let last = text.text[glyph.range()].chars().next().unwrap_or(' ');
+                    let ink = text
                         .font
-                        .x_advance(glyph.id)
-                        .map_or(glyph.x_advance.get(), |em| em.get());
-                    (glyph.x_advance.get() - nominal).max(0.0) * text.size.to_pt()
+                        .ttf()
+                        .glyph_bounding_box(ttf_parser::GlyphId(glyph.id))
+                        .map_or(advance, |bbox| {
+                            f64::from(bbox.x_max) / text.font.units_per_em() + glyph.x_offset.get()
+                        });
+                    let box_end = if last.is_alphanumeric() {
+                        // Typst puts the ¼ em after Latin as an offset.
+                        text.font
+                            .x_advance(glyph.id)
+                            .map_or(advance, |em| (em.get() + glyph.x_offset.get()).min(advance))
+                    } else {
+                        advance
+                    };
+                    let ink_end = if last.is_alphanumeric() { box_end } else { ink };
+                    let size = text.size.to_pt();
+                    ((advance - box_end) * size, (advance - ink_end) * size)
                 });
                 let run = Run {
                     text: text.text.to_string(),
                     x: origin.x.to_pt(),
                     y: origin.y.to_pt(),
                     width: (text.width().to_pt() - trailing) * ts.sx.get(),
+                    ink_width: (text.width().to_pt() - ink_trailing) * ts.sx.get(),
                     size: text.size.to_pt() * ts.sy.get(),
                     family: info.family.clone(),
                     weight: info.variant.weight.to_number(),

@@ -11,6 +11,7 @@ pub mod locate;
 pub mod photos;
 pub mod render;
 pub mod report;
+pub mod rules;
 pub mod story;
 pub mod typeset;
 pub mod world;

@@ -27,6 +27,31 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Render(command) => render(command),
         Command::Fonts(command) => fonts(&command.fonts.font_paths),
+        Command::Rules(command) => rules(&command.data, &command.fonts.font_paths),
+    }
+}
+
+fn rules(data: &std::path::Path, font_paths: &[PathBuf]) -> ExitCode {
+    let outcome = render::prepare(data, font_paths).and_then(|prepared| {
+        let (document, _) = render::compile(&prepared, Layout::Newspaper)?;
+        let inspection = banmian::inspect::inspect(&document);
+        Ok(banmian::rules::check(&prepared, &document, &inspection))
+    });
+    match outcome {
+        Ok(counts) => {
+            print!("{}", banmian::rules::table(&counts));
+            let broken: usize = counts.iter().map(|c| c.count).sum();
+            println!("{broken} breach(es) of {} rules", counts.len());
+            if broken == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_REPORT)
+            }
+        }
+        Err(found) => {
+            findings::print(&found);
+            ExitCode::from(EXIT_REPORT)
+        }
     }
 }
 

@@ -67,6 +67,8 @@ pub struct TextArea {
     pub lines: Vec<ComposedLine>,
     /// Photos inside the text.
     pub inlines: Vec<PlacedInline>,
+    /// The outlines text keeps clear of (photos and their captions).
+    pub shapes: Vec<Shape>,
     /// What copyfitting changed, in words.
     pub adjustments: Vec<String>,
     /// Lines left empty at the foot of the last column when balance was
@@ -137,6 +139,7 @@ pub fn lay_out(
                     depth,
                     lines,
                     inlines: placed.iter().map(|p| p.0.clone()).collect(),
+                    shapes: shapes.clone(),
                     adjustments,
                     short,
                 };
@@ -222,6 +225,7 @@ pub fn lay_out(
             depth: first,
             lines: Vec::new(),
             inlines: Vec::new(),
+            shapes: Vec::new(),
             adjustments: Vec::new(),
             short: 0,
         },

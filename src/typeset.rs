@@ -112,7 +112,7 @@ pub fn page_data(
                     width: file.width,
                     height: file.height,
                     caption: prepare(&photo.caption),
-                    credit: photo.credit.as_deref().map(prepare),
+                    credit: photo.credit.as_deref().map(credit),
                     columns: photo.columns,
                     place: photo.place,
                     shape: photo.shape,
@@ -190,6 +190,20 @@ pub fn page_data(
             main: report.newspaper.main,
         },
     }
+}
+
+/// A credit (本报记者　宋崇飞　摄) never breaks inside: a name split over
+/// two lines reads as two people.
+fn credit(text: &str) -> String {
+    let prepared = prepare(text);
+    let mut out = String::with_capacity(prepared.len() * 2);
+    for (i, c) in prepared.chars().enumerate() {
+        if i > 0 && c != WORD_JOINER {
+            out.push(WORD_JOINER);
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Word joiner: keeps the next character from starting a line.

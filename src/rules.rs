@@ -1,0 +1,408 @@
+//! The typographic rules of the newspaper page (TYPOGRAPHY.md, clreq,
+//! GB/T 15834), checked on the laid-out page: each rule, how often it is
+//! broken, and where. The seed page and every test report show zero.
+
+use typst::foundations::{Label, Selector};
+use typst::utils::PicoStr;
+use typst_layout::PagedDocument;
+
+use crate::compose::{self, COLUMN, GUTTER, PITCH, Shape};
+use crate::inspect::{Inspection, Line};
+use crate::render::Prepared;
+
+/// The body size in pt; lengths in the composed data are in em of it.
+const EM: f64 = 9.0;
+/// Baseline offset of a 9 pt line in its line box (top edge 0.88 em).
+const ASCENT: f64 = 0.88 * EM;
+/// How far a baseline may stray from the grid, pt.
+const GRID_TOLERANCE: f64 = 0.1;
+
+/// One rule and what the page does against it.
+#[derive(Debug, Clone)]
+pub struct RuleCount {
+    /// Short name.
+    pub rule: &'static str,
+    /// What the rule asks.
+    pub description: &'static str,
+    /// How often it is broken.
+    pub count: usize,
+    /// A few of the offending lines, for a person to look at.
+    pub examples: Vec<String>,
+}
+
+struct Tally(Vec<RuleCount>);
+
+impl Tally {
+    fn rule(&mut self, rule: &'static str, description: &'static str) {
+        self.0.push(RuleCount {
+            rule,
+            description,
+            count: 0,
+            examples: Vec::new(),
+        });
+    }
+
+    fn hit(&mut self, rule: &str, example: impl FnOnce() -> String) {
+        let entry = self
+            .0
+            .iter_mut()
+            .find(|r| r.rule == rule)
+            .expect("rule declared");
+        entry.count += 1;
+        if entry.examples.len() < 5 {
+            entry.examples.push(example());
+        }
+    }
+}
+
+/// A story's text area as laid out: where it is and what the composer put
+/// in it.
+struct Area<'a> {
+    section: usize,
+    x: f64,
+    y: f64,
+    page: usize,
+    text: &'a crate::story::TextArea,
+}
+
+const NO_START: &str = "、，。．：；？！）］｝》〉」』】〗〕”’·～";
+const NO_END: &str = "“‘（［｛《〈「『【〖〔";
+
+/// Counts the violations of every rule on a newspaper page.
+pub fn check(
+    prepared: &Prepared,
+    document: &PagedDocument,
+    inspection: &Inspection,
+) -> Vec<RuleCount> {
+    let mut tally = Tally(Vec::new());
+    tally.rule(
+        "baseline-grid",
+        "body and caption baselines sit on one 13.5 pt grid",
+    );
+    tally.rule(
+        "full-columns",
+        "every column of a story ends on the story's last baseline",
+    );
+    tally.rule(
+        "runaround-clearance",
+        "text keeps a character's clearance from photos inside it",
+    );
+    tally.rule("narrow-band", "no text band narrower than 4 characters");
+    tally.rule(
+        "justified",
+        "every line but a paragraph's last fills its band, edge to edge",
+    );
+    tally.rule(
+        "line-start",
+        "no line starts with closing punctuation, ·, — or ～",
+    );
+    tally.rule("line-end", "no line ends with opening punctuation");
+    tally.rule("split-dash", "—— and …… never split");
+    tally.rule("orphan", "no one-character last line of a paragraph (孤字)");
+    tally.rule("hanging-punctuation", "nothing hangs past the column edge");
+    tally.rule("space-between-han", "no space between two Han characters");
+    tally.rule("headline-punctuation", "no 。，；、 at a headline line end");
+    tally.rule("headline-one-character", "no one-character headline line");
+
+    let areas = areas(prepared, document);
+    let body: Vec<&Line> = inspection
+        .lines
+        .iter()
+        .filter(|l| {
+            (l.size() - EM).abs() < 0.01
+                && matches!(l.family(), "Noto Serif CJK SC" | "Banmian Kai")
+        })
+        .collect();
+
+    // Baseline grid: every 9 pt line below the top of the column groups on
+    // one grid with the groups' first line.
+    if let Some(top) = grid_top(document) {
+        let phase = top + ASCENT;
+        let boxed = boxes(document, "banmian-figures");
+        let in_box = |l: &Line| {
+            boxed.iter().any(|b| {
+                l.page == b.0
+                    && l.left() >= b.1 - 0.5
+                    && l.left() <= b.3
+                    && l.baseline() >= b.2
+                    && l.baseline() <= b.4
+            })
+        };
+        for line in body.iter().filter(|l| l.baseline() > top && !in_box(l)) {
+            let off = (line.baseline() - phase).rem_euclid(PITCH * EM);
+            if off.min(PITCH * EM - off) > GRID_TOLERANCE {
+                tally.hit("baseline-grid", || {
+                    format!("{:.2} pt off: {}", off.min(PITCH * EM - off), line.text())
+                });
+            }
+        }
+    }
+
+    for area in &areas {
+        let k = area.text.columns;
+        let depth = area.text.depth;
+        let inside = |l: &&&Line| {
+            l.page == area.page
+                && l.baseline() > area.y
+                && l.baseline() < area.y + depth as f64 * PITCH * EM
+                && l.left() >= area.x - 0.5
+                && l.right() <= area.x + (k as f64 * (COLUMN + GUTTER) - GUTTER) * EM + 0.5
+        };
+        let lines: Vec<&&Line> = body
+            .iter()
+            .filter(inside)
+            .filter(|l| l.family() == "Noto Serif CJK SC")
+            .collect();
+        // Where text may go: the composer's slots around the obstacles.
+        let shapes: &[Shape] = &area.text.shapes;
+        let slots = compose::slots(k, depth, shapes);
+        for column in 0..k {
+            let left = area.x + column as f64 * (COLUMN + GUTTER) * EM;
+            let right = left + COLUMN * EM;
+            let in_column: Vec<&&&Line> = lines
+                .iter()
+                .filter(|l| l.left() >= left - 0.5 && l.left() < right)
+                .collect();
+            let Some(last_slot) = slots
+                .iter()
+                .filter(|s| s.column == column)
+                .map(|s| s.line)
+                .max()
+            else {
+                continue;
+            };
+            let bottom = area.y + last_slot as f64 * PITCH * EM + ASCENT;
+            let last = in_column
+                .iter()
+                .map(|l| l.baseline())
+                .fold(f64::NEG_INFINITY, f64::max);
+            if (last - bottom).abs() > GRID_TOLERANCE {
+                tally.hit("full-columns", || {
+                    format!(
+                        "section {} column {}: ends {:.1} lines short",
+                        area.section + 1,
+                        column + 1,
+                        (bottom - last) / (PITCH * EM)
+                    )
+                });
+            }
+            for line in in_column {
+                if line.ink_right() > right + 0.1 {
+                    tally.hit("hanging-punctuation", || {
+                        format!(
+                            "{:.2} pt past the edge: {}",
+                            line.ink_right() - right,
+                            line.text()
+                        )
+                    });
+                }
+                let (l0, l1) = ((line.left() - area.x) / EM, (line.right() - area.x) / EM);
+                let (t0, t1) = (
+                    (line.baseline() - ASCENT - area.y) / EM,
+                    (line.baseline() - ASCENT - area.y) / EM + 1.0,
+                );
+                for shape in shapes {
+                    if intrudes(shape, l0, l1, t0, t1) {
+                        tally.hit("runaround-clearance", || line.text());
+                    }
+                }
+                // A justified line fills its band: find the band by grid line.
+                let row = ((line.baseline() - ASCENT - area.y) / (PITCH * EM)).round() as usize;
+                if let Some(composed) = area
+                    .text
+                    .lines
+                    .iter()
+                    .find(|c| c.column == column && c.line == row)
+                {
+                    if composed.width < compose::MIN_BAND {
+                        tally.hit("narrow-band", || line.text());
+                    }
+                    let band = (
+                        area.x / EM + column as f64 * (COLUMN + GUTTER) + composed.x,
+                        composed.width,
+                    );
+                    if composed.justify
+                        && ((l0 + area.x / EM)
+                            - band.0
+                            - if composed.indent {
+                                compose::INDENT
+                            } else {
+                                0.0
+                            })
+                        .abs()
+                            > 0.05
+                    {
+                        tally.hit("justified", || {
+                            format!("starts off its band: {}", line.text())
+                        });
+                    }
+                    // A line ending in a squeezed mark ends where Typst's
+                    // squeeze puts it; only lines ending in a letter are
+                    // measured.
+                    let letter_end = composed
+                        .text
+                        .chars()
+                        .last()
+                        .is_some_and(char::is_alphanumeric);
+                    if composed.justify
+                        && letter_end
+                        && ((l1 + area.x / EM) - (band.0 + band.1)).abs() * EM > 0.6
+                    {
+                        tally.hit("justified", || {
+                            format!(
+                                "{:.2} pt short of its band: {}",
+                                (band.0 + band.1 - l1 - area.x / EM) * EM,
+                                line.text()
+                            )
+                        });
+                    }
+                }
+            }
+        }
+        for composed in &area.text.lines {
+            if !composed.justify
+                && composed
+                    .text
+                    .chars()
+                    .filter(|c| !is_punct(*c) && !c.is_whitespace())
+                    .count()
+                    < 2
+                && !composed.indent
+            {
+                tally.hit("orphan", || composed.text.clone());
+            }
+        }
+    }
+
+    for line in &inspection.lines {
+        let text = line.text();
+        let text = text.trim();
+        let (Some(first), Some(last)) = (text.chars().next(), text.chars().last()) else {
+            continue;
+        };
+        if NO_START.contains(first) || (first == '—' && !text.starts_with("——")) {
+            tally.hit("line-start", || text.to_string());
+        }
+        if NO_END.contains(last) {
+            tally.hit("line-end", || text.to_string());
+        }
+        if (text.ends_with('—') && !text.ends_with("——"))
+            || (text.ends_with('…') && !text.ends_with("……"))
+        {
+            tally.hit("split-dash", || text.to_string());
+        }
+        let chars: Vec<char> = text.chars().collect();
+        for w in chars.windows(3) {
+            if is_han(w[0]) && w[1] == ' ' && is_han(w[2]) {
+                tally.hit("space-between-han", || text.to_string());
+            }
+        }
+        if line.size() >= 16.0 && line.family() == "Noto Serif CJK SC" && line.runs[0].weight >= 700
+        {
+            if text.ends_with(['。', '，', '；', '、']) {
+                tally.hit("headline-punctuation", || text.to_string());
+            }
+            if text.chars().filter(|c| !is_punct(*c)).count() < 2 {
+                tally.hit("headline-one-character", || text.to_string());
+            }
+        }
+    }
+    tally.0
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+}
+
+fn is_punct(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
+        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·' | '\u{2060}')
+}
+
+/// Whether a line box [l0, l1] × [t0, t1] (em) comes closer to a shape
+/// than the clearance allows (a little slack for rounding).
+fn intrudes(shape: &Shape, l0: f64, l1: f64, t0: f64, t1: f64) -> bool {
+    let slack = 0.1;
+    match *shape {
+        Shape::Rect { x, y, w, h } => {
+            let gap = compose::CLEARANCE - slack;
+            l1 > x - gap && l0 < x + w + gap && t1 > y - 0.5 + slack && t0 < y + h + 0.5 - slack
+        }
+        Shape::Circle { cx, cy, r } => {
+            let nx = cx.clamp(l0, l1);
+            let ny = cy.clamp(t0, t1);
+            ((nx - cx).powi(2) + (ny - cy).powi(2)).sqrt() < r + compose::CLEARANCE - slack
+        }
+    }
+}
+
+/// Boxes the template marks with `label`, as (page, left, top, right,
+/// bottom) in pt; the metadata gives their size in lines and columns.
+fn boxes(document: &PagedDocument, label: &str) -> Vec<(usize, f64, f64, f64, f64)> {
+    let label = Label::new(PicoStr::intern(label)).expect("valid label");
+    let introspector = document.introspector();
+    introspector
+        .elements()
+        .query(&Selector::Label(label))
+        .iter()
+        .filter_map(|content| {
+            let value = serde_json::to_value(content.get_by_name("value").ok()?).ok()?;
+            let lines = value.get("lines")?.as_f64()?;
+            let columns = value.get("columns")?.as_f64()?;
+            let position = introspector.position(content.location()?)?;
+            let (x, y) = (position.point.x.to_pt(), position.point.y.to_pt());
+            let width = (columns * (COLUMN + GUTTER) - GUTTER) * EM;
+            Some((position.page.get(), x, y, x + width, y + lines * PITCH * EM))
+        })
+        .collect()
+}
+
+/// The top of the column groups, where the template starts the grid.
+fn grid_top(document: &PagedDocument) -> Option<f64> {
+    let label = Label::new(PicoStr::intern("banmian-grid")).expect("valid label");
+    let introspector = document.introspector();
+    let found = introspector.elements().query(&Selector::Label(label));
+    let position = introspector.position(found.first()?.location()?)?;
+    Some(position.point.y.to_pt())
+}
+
+/// The text areas the template laid out, located through the metadata it
+/// publishes at each area's top-left corner.
+fn areas<'a>(prepared: &'a Prepared, document: &PagedDocument) -> Vec<Area<'a>> {
+    let label = Label::new(PicoStr::intern("banmian-area")).expect("valid label");
+    let introspector = document.introspector();
+    let texts: Vec<(usize, String, &crate::story::TextArea)> = prepared.data.text_areas().collect();
+    introspector
+        .elements()
+        .query(&Selector::Label(label))
+        .iter()
+        .filter_map(|content| {
+            let value = serde_json::to_value(content.get_by_name("value").ok()?).ok()?;
+            let section = value.get("section")?.as_u64()? as usize;
+            let position = introspector.position(content.location()?)?;
+            let (_, _, text) = texts.iter().find(|(i, _, _)| *i == section)?;
+            Some(Area {
+                section,
+                x: position.point.x.to_pt(),
+                y: position.point.y.to_pt(),
+                page: position.page.get(),
+                text,
+            })
+        })
+        .collect()
+}
+
+/// The counts as a table a person reads.
+pub fn table(counts: &[RuleCount]) -> String {
+    let mut out = String::new();
+    for count in counts {
+        out.push_str(&format!(
+            "{:>4}  {:<24} {}\n",
+            count.count, count.rule, count.description
+        ));
+        for example in &count.examples {
+            out.push_str(&format!("        {example}\n"));
+        }
+    }
+    out
+}
