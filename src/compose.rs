@@ -107,30 +107,6 @@ fn line_width(chars: &[char], metrics: &dyn Metrics) -> f64 {
     width
 }
 
-/// How much Typst may shrink a line when justifying it: half of each
-/// full-width punctuation mark inside the line (clreq §3.1.6).
-fn line_shrink(chars: &[char], metrics: &dyn Metrics) -> f64 {
-    let visible: Vec<char> = chars
-        .iter()
-        .copied()
-        .filter(|&c| c != WJ && c != ' ')
-        .collect();
-    let inner = visible.len().saturating_sub(1);
-    visible[..inner]
-        .iter()
-        .filter(|&&c| LEFT_ALIGNED.contains(c) || NO_END.contains(c))
-        .map(|&c| metrics.advance(c) / 2.0)
-        .sum()
-}
-
-/// Whether `chars` can be set as one line of `width` em, squeezing its
-/// punctuation by at most `squeeze` em (half an em normally, so lines stay
-/// even; a whole em when copyfitting takes a line out).
-fn fits(chars: &[char], width: f64, squeeze: f64, metrics: &dyn Metrics) -> bool {
-    let natural = line_width(chars, metrics);
-    natural <= width + 1e-6 || natural - line_shrink(chars, metrics).min(squeeze) <= width + 1e-6
-}
-
 /// Normal punctuation squeeze per line, em.
 const SQUEEZE: f64 = 0.5;
 /// Squeeze per line when a paragraph is tightened by copyfit, em.
@@ -170,7 +146,10 @@ pub struct ComposedLine {
 }
 
 /// Breaks `text` from char `start` into one line of at most `width` em.
-/// Returns the end (exclusive) of the line.
+/// Breaks `text` from char `start` into one line of at most `width` em,
+/// squeezing punctuation by up to `squeeze` em. Returns the end
+/// (exclusive) of the line. Widths are kept as running sums, so a line
+/// costs one pass over its characters.
 fn break_one(
     chars: &[char],
     start: usize,
@@ -179,19 +158,59 @@ fn break_one(
     metrics: &dyn Metrics,
 ) -> usize {
     let mut best = None;
-    let mut end = start;
-    while end < chars.len() {
-        end += 1;
-        let fits = fits(&chars[start..end], width, squeeze, metrics);
+    let mut adv_sum = 0.0;
+    let mut spacing = 0.0;
+    let mut trailing_spaces = 0.0;
+    let mut previous: Option<char> = None;
+    let mut last: Option<char> = None;
+    let mut before_last: Option<char> = None;
+    let mut shrink_all = 0.0;
+    let mut last_shrink = 0.0;
+    let mut previous_natural = 0.0;
+    for end in start + 1..=chars.len() {
+        let c = chars[end - 1];
+        if c != WJ {
+            let advance = metrics.advance(c);
+            adv_sum += advance;
+            if let Some(p) = previous
+                && ((is_cj(p) && is_latin(c)) || (is_latin(p) && is_cj(c)))
+            {
+                spacing += 0.25;
+            }
+            if c == ' ' {
+                trailing_spaces += advance;
+            } else {
+                trailing_spaces = 0.0;
+                before_last = previous;
+                last = Some(c);
+                last_shrink = if LEFT_ALIGNED.contains(c) || NO_END.contains(c) {
+                    advance / 2.0
+                } else {
+                    0.0
+                };
+                shrink_all += last_shrink;
+            }
+            previous = Some(c);
+        }
+        let mut natural = adv_sum + spacing - trailing_spaces;
+        if let Some(l) = last {
+            let after_cjk = before_last.is_none_or(|b| !is_word(b));
+            if LEFT_ALIGNED.contains(l) && after_cjk {
+                natural -= metrics.advance(l) / 2.0;
+            }
+        }
+        let shrink = (shrink_all - last_shrink).min(squeeze);
+        let fits = natural <= width + 1e-6 || natural - shrink <= width + 1e-6;
         let legal = end == chars.len() || may_break(chars[end - 1], chars[end]);
         if fits && legal {
             best = Some(end);
         }
         // Nothing after an overfull run can fit again (widths only grow,
         // but a trailing left-aligned mark may halve: look one further).
-        if !fits && line_width(&chars[start..end - 1], metrics) > width + 1.0 {
+        if !fits && previous_natural > width + 1.0 {
             break;
         }
+        previous_natural = natural;
     }
     // A word longer than the band: break it where it overflows.
     best.unwrap_or_else(|| {
@@ -222,20 +241,29 @@ fn pour_paragraph(
         plain
     } else {
         let wanted = n as i64 + i64::from(delta);
-        // Adjust the last t lines; the line count moves monotonically with
+        // Adjust the last t lines (by a character, or half of one when a
+        // whole one jumps too far); the line count moves monotonically with
         // t, so search for the least t that reaches the count wanted.
-        let adjust = |t: usize| {
+        // Adjust the last t lines (by one character, half of one, or at
+        // most two), the
+        // fewest t that gives exactly the count wanted.
+        let adjust = |t: usize, step: f64| {
             breaks(
                 &chars,
                 slots,
                 next,
                 &|i| match (i + t >= n, delta > 0) {
                     (false, _) => (0.0, SQUEEZE),
-                    (true, true) => (1.0, SQUEEZE),
+                    (true, true) => (step, SQUEEZE),
                     (true, false) => (0.0, TIGHT),
                 },
                 metrics,
             )
+        };
+        let steps: &[f64] = if delta > 0 {
+            &[1.0, 0.5, 1.5, 2.0]
+        } else {
+            &[0.0]
         };
         let reaches = |len: usize| {
             if delta > 0 {
@@ -244,21 +272,29 @@ fn pour_paragraph(
                 len as i64 <= wanted
             }
         };
-        let (mut lo, mut hi) = (1, n);
-        if !reaches(adjust(hi)?.len()) {
-            return None;
-        }
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            if reaches(adjust(mid)?.len()) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
+        steps.iter().find_map(|&step| {
+            // The count moves (almost always) monotonically with t: find
+            // the least t that reaches the count wanted, then look at it
+            // and the next few for an exact one.
+            if !reaches(adjust(n, step)?.len()) {
+                return None;
             }
-        }
-        let found = adjust(lo)?;
-        (found.len() as i64 == wanted).then_some(found)?
+            let (mut lo, mut hi) = (1, n);
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                if reaches(adjust(mid, step)?.len()) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            (lo..=(lo + 3).min(n))
+                .find_map(|t| adjust(t, step).filter(|e| e.len() as i64 == wanted))
+        })?
     };
+    if next + ends.len() > slots.len() {
+        return None;
+    }
     let fixed = fix_short_last_line(&chars, ends, slots, next, metrics);
     let mut lines = Vec::new();
     let mut start = 0;
@@ -301,7 +337,14 @@ fn breaks(
     let mut start = 0;
     let mut slot = next;
     while start < chars.len() {
-        let band = slots.get(slot)?;
+        // Past the last slot, count on a full column: the caller checks
+        // whether the lines fit, and copyfit needs the count either way.
+        let band = slots.get(slot).copied().unwrap_or(Slot {
+            column: 0,
+            line: 0,
+            x: 0.0,
+            width: COLUMN,
+        });
         let indent = if ends.is_empty() { INDENT } else { 0.0 };
         let (shorten, squeeze) = adjust(ends.len());
         let end = break_one(

@@ -17,6 +17,8 @@ pub enum Severity {
     Error,
     /// Worth a look; the output is still written.
     Warning,
+    /// What banmian did on its own (a copyfit adjustment): for the record.
+    Note,
 }
 
 /// A path to a field in the report, printed as a JSON pointer
@@ -150,6 +152,14 @@ impl Finding {
         }
     }
 
+    /// A note with a code and message and no location yet.
+    pub fn note(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Note,
+            ..Self::error(code, message)
+        }
+    }
+
     /// Points the finding at the data file.
     pub fn at(mut self, data: DataLocation) -> Self {
         self.data = Some(data);
@@ -186,6 +196,7 @@ impl Finding {
         let level = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         let _ = write!(out, "{level}[{}]: {}", self.code, self.message);
         if let Some(path) = self.data.as_ref().and_then(|d| d.path.as_ref()) {
@@ -212,6 +223,10 @@ pub fn print(findings: &[Finding]) {
         // With a span: rustc-style, the snippet under the message. Without:
         // the one-line form.
         match &finding.data {
+            // Notes stay on one line: they record, they do not ask.
+            Some(_) if finding.severity == Severity::Note => {
+                let _ = writeln!(WriteAdapter(&mut stderr), "{}", finding.headline());
+            }
             Some(DataLocation {
                 span: Some(span),
                 text: Some(text),
@@ -223,6 +238,7 @@ pub fn print(findings: &[Finding]) {
                 let diagnostic = match finding.severity {
                     Severity::Error => Diagnostic::error(),
                     Severity::Warning => Diagnostic::warning(),
+                    Severity::Note => Diagnostic::note(),
                 };
                 let mut label = Label::primary((), span.clone());
                 if let Some(path) = path {

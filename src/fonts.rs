@@ -97,25 +97,31 @@ impl Fonts {
 }
 
 /// Advance widths of one face, for the composer.
-pub struct FaceMetrics(typst::text::FontInstance);
+pub struct FaceMetrics {
+    font: typst::text::FontInstance,
+    // The composer asks for the same characters again and again.
+    cache: std::cell::RefCell<std::collections::HashMap<char, f64>>,
+}
 
 impl crate::compose::Metrics for FaceMetrics {
     fn advance(&self, c: char) -> f64 {
         if c == '\u{2060}' {
             return 0.0;
         }
-        let face = self.0.ttf();
-        let units = f64::from(face.units_per_em());
-        match face
-            .glyph_index(c)
-            .and_then(|glyph| face.glyph_hor_advance(glyph))
-        {
-            Some(advance) => f64::from(advance) / units,
-            // Another face will set it: assume a full width for CJK, half
-            // for the rest.
-            None if c as u32 >= 0x2E80 => 1.0,
-            None => 0.5,
-        }
+        *self.cache.borrow_mut().entry(c).or_insert_with(|| {
+            let face = self.font.ttf();
+            let units = f64::from(face.units_per_em());
+            match face
+                .glyph_index(c)
+                .and_then(|glyph| face.glyph_hor_advance(glyph))
+            {
+                Some(advance) => f64::from(advance) / units,
+                // Another face will set it: assume a full width for CJK,
+                // half for the rest.
+                None if c as u32 >= 0x2E80 => 1.0,
+                None => 0.5,
+            }
+        })
     }
 }
 
@@ -134,7 +140,10 @@ impl Fonts {
             typst::layout::Abs::pt(9.0),
             &typst::text::FontVariations::default(),
         );
-        Some(FaceMetrics(instance))
+        Some(FaceMetrics {
+            font: instance,
+            cache: Default::default(),
+        })
     }
 }
 

@@ -24,7 +24,8 @@ pub struct LoadedPhoto {
     format: ExchangeFormat,
 }
 
-/// Reads every photo of the report; one finding per photo that fails.
+/// Reads every photo of the report and checks it is an image; one finding
+/// per photo that fails.
 pub fn load(loaded: &LoadedReport) -> Result<Vec<LoadedPhoto>, Vec<Finding>> {
     let mut photos = Vec::new();
     let mut errors = Vec::new();
@@ -39,22 +40,26 @@ pub fn load(loaded: &LoadedReport) -> Result<Vec<LoadedPhoto>, Vec<Finding>> {
             ),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let decoded = decode_all(&photos);
-    for (index, result) in decoded.into_iter().enumerate() {
-        if let Err(message) = result {
-            let path = FieldPath::root().key("photos").index(index).key("file");
-            errors
-                .push(Finding::error("photo-unreadable", message).at(loaded.source.locate(&path)));
-        }
-    }
     if errors.is_empty() {
         Ok(photos)
     } else {
         Err(errors)
     }
+}
+
+/// Decodes every photo with Typst's own decoder (see [`decode_all`]); one
+/// finding per photo Typst cannot decode.
+pub fn decode(loaded: &LoadedReport, photos: &[LoadedPhoto]) -> Vec<Finding> {
+    decode_all(photos)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(index, result)| {
+            let path = FieldPath::root().key("photos").index(index).key("file");
+            result.err().map(|message| {
+                Finding::error("photo-unreadable", message).at(loaded.source.locate(&path))
+            })
+        })
+        .collect()
 }
 
 /// Decodes every photo with Typst's own decoder, on all cores. Typst would

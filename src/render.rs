@@ -78,13 +78,16 @@ pub struct Prepared {
     pub json: Vec<u8>,
     /// The fixed "today" of the world: the publication date.
     pub date: Datetime,
+    /// How the stories fit their columns: what copyfit adjusted (notes)
+    /// and the stories it could not balance (errors, reported by `compile`).
+    pub notes: Vec<Finding>,
 }
 
 /// Loads the report, the fonts and the photos, and checks that every
 /// character has a glyph. Returns every error found, not only the first.
 pub fn prepare(data: &Path, font_paths: &[PathBuf]) -> Result<Prepared, Vec<Finding>> {
-    // Fonts load on one thread while the report is read and its photos
-    // decoded on the others: neither needs the other.
+    // Fonts load on one thread while the report and its photos are read
+    // on another: neither needs the other.
     let (fonts, loaded) = std::thread::scope(|scope| {
         let fonts = scope.spawn(|| Fonts::load(font_paths));
         let loaded = report::load(data).map(|loaded| {
@@ -113,7 +116,17 @@ pub fn prepare(data: &Path, font_paths: &[PathBuf]) -> Result<Prepared, Vec<Find
             "the bundled body and Kai faces are missing from the font book",
         )]);
     };
-    let data = typeset::page_data(&loaded.report, &photos, &body, &kai);
+    // Typst's decoder is memoised: decoding every photo now, on the other
+    // threads, while the stories are composed here, saves layout the wait.
+    let (decoding, data) = std::thread::scope(|scope| {
+        let decoding = scope.spawn(|| photos::decode(&loaded, &photos));
+        let data = typeset::page_data(&loaded.report, &photos, &body, &kai);
+        (decoding.join().expect("decoding does not panic"), data)
+    });
+    if !decoding.is_empty() {
+        return Err(decoding);
+    }
+    let fit = fit_findings(&loaded, &data);
     let json = serde_json::to_vec(&data).expect("template data serialises");
     let (year, month, day) =
         report::parse_date(&loaded.report.publication.date).unwrap_or((1970, 1, 1));
@@ -125,7 +138,43 @@ pub fn prepare(data: &Path, font_paths: &[PathBuf]) -> Result<Prepared, Vec<Find
         data,
         json,
         date,
+        notes: fit,
     })
+}
+
+/// What the composer did to balance each story's columns (notes), and the
+/// stories it could not balance within the limits (errors, with how much
+/// copy to add or cut).
+fn fit_findings(loaded: &LoadedReport, data: &typeset::PageData) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for (index, headline, area) in data.text_areas() {
+        let at = FieldPath::root().key("sections").index(index);
+        for adjustment in &area.adjustments {
+            found.push(
+                Finding::note("fit-copyfit", format!("「{headline}」: {adjustment}"))
+                    .at(loaded.source.locate(&at.key("headline"))),
+            );
+        }
+        if area.short > 0 {
+            let k = area.columns;
+            found.push(
+                Finding::error(
+                    "fit-unbalanced",
+                    format!(
+                        "「{headline}」: its {k} columns cannot end on one baseline within the copyfit limits; the last column ends {} line(s) short",
+                        area.short
+                    ),
+                )
+                .at(loaded.source.locate(&at.key("paragraphs")))
+                .hint(format!(
+                    "add about {} characters, or cut about {}, or move a photo into the text (place = \"inline\")",
+                    area.short * 13,
+                    (k - area.short % k) * 13
+                )),
+            );
+        }
+    }
+    found
 }
 
 /// One error per character no font has (at its first use), naming it, its
@@ -183,10 +232,13 @@ pub fn compile(
             .map(|d| from_typst(layout, d))
             .collect::<Vec<_>>()
     })?;
-    let (errors, template_warnings): (Vec<_>, Vec<_>) =
+    let (mut errors, template_warnings): (Vec<_>, Vec<_>) =
         template_findings(prepared, layout, &document)
             .into_iter()
             .partition(Finding::is_error);
+    if layout == Layout::Newspaper {
+        errors.extend(prepared.notes.iter().filter(|f| f.is_error()).cloned());
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -359,7 +411,12 @@ pub fn export(
 pub fn render(config: &RenderConfig) -> Result<(Vec<PathBuf>, Vec<Finding>), Vec<Finding>> {
     let prepared = prepare(&config.data, &config.font_paths)?;
     let mut outputs = Vec::new();
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<Finding> = prepared
+        .notes
+        .iter()
+        .filter(|f| !f.is_error())
+        .cloned()
+        .collect();
     let mut errors = Vec::new();
     for &layout in &config.layouts {
         match compile(&prepared, layout) {

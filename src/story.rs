@@ -3,9 +3,11 @@
 //! that every column ends on the same baseline. Where the copy is a little
 //! long or short for that, banmian copyfits within limits an editor
 //! accepts — the height of a photo inside the text by up to six lines
-//! shorter or three taller, a round photo's diameter by up to three characters,
-//! and up to three lines gained or taken out by setting paragraphs' last lines a
-//! character short or their punctuation tighter — and reports what it did.
+//! shorter or three taller, a round photo's diameter by up to eight characters
+//! less or three more,
+//! and up to five lines gained (three a paragraph) or taken out by setting
+//! paragraphs' last lines a character or two
+//! short or their punctuation tighter — and reports what it did.
 //! Line pitch never changes.
 
 use serde::Serialize;
@@ -89,11 +91,9 @@ pub fn lay_out(
         let tall = compose::slots(1, 100_000, &[]);
         compose::pour(paragraphs, &tall, &[], body).map_or(0, |(lines, _)| lines.len())
     };
-    let blocked: usize = inlines
-        .iter()
-        .zip(&natural)
-        .map(|(p, &h)| p.columns * (h + 2))
-        .sum();
+    // A low first guess at the depth: text plus about the least a photo
+    // inside the text takes (six lines in each column it covers).
+    let blocked: usize = inlines.iter().map(|p| p.columns * 6).sum();
     let first = (plain_lines + blocked)
         .div_ceil(k.max(1))
         .max(inlines.iter().map(|p| p.line + 1).max().unwrap_or(1));
@@ -106,19 +106,40 @@ pub fn lay_out(
         .iter()
         .position(|p| !p.circle)
         .or_else(|| (!inlines.is_empty()).then_some(0));
-    let heights: Vec<i64> = match adjustable {
+    let mut heights: Vec<i64> = match adjustable {
         Some(i) if !inlines[i].circle => (-6..=3).collect(),
-        Some(_) => (-3..=3).collect(),
+        Some(_) => (-8..=3).collect(),
         None => vec![0],
+    };
+    // Smallest changes first, so that the search can stop early.
+    heights.sort_by_key(|dh| dh.abs());
+    // What each paragraph can take on its own, in a plain column: the
+    // search then only tries combinations that can work.
+    let feasible: Vec<Vec<i32>> = {
+        let column = compose::slots(1, 100_000, &[]);
+        paragraphs
+            .iter()
+            .map(|p| {
+                let one = std::slice::from_ref(p);
+                (-3..=3)
+                    .filter(|&d| d != 0 && compose::pour(one, &column, &[d], body).is_some())
+                    .collect()
+            })
+            .collect()
     };
     let mut best: Option<(i64, TextArea)> = None;
     let mut fallback: Option<TextArea> = None;
     let mut first_fit: Option<usize> = None;
-    for depth in first.saturating_sub(2).max(1)..first + 12 {
+    for depth in first.saturating_sub(3).max(1)..first + 24 {
         if first_fit.is_some_and(|f| depth > f + 2) {
             break;
         }
         for &dh in &heights {
+            // Nothing at this depth and size can beat what was found.
+            let floor = first_fit.map_or(0, |f| (depth as i64 - f as i64).abs() * 4) + dh.abs();
+            if best.as_ref().is_some_and(|(cost, _)| *cost <= floor) {
+                continue;
+            }
             let mut lines_of = natural.clone();
             if let Some(i) = adjustable {
                 let h = lines_of[i] as i64 + dh;
@@ -175,6 +196,13 @@ pub fn lay_out(
                 continue;
             };
             let balance = slots.len() as i64 - plain.len() as i64;
+            if std::env::var_os("BANMIAN_DEBUG").is_some() {
+                eprintln!(
+                    "k {k} depth {depth} dh {dh} slots {} lines {} balance {balance}",
+                    slots.len(),
+                    plain.len()
+                );
+            }
             if balance >= 0 {
                 first_fit.get_or_insert(depth);
             }
@@ -195,7 +223,7 @@ pub fn lay_out(
             // to three paragraphs' last lines a character short (or their
             // punctuation tighter).
             if balance.abs() <= MAX_FIT_LINES {
-                for delta in distributions(paragraphs.len(), balance as i32) {
+                for delta in distributions(&feasible, balance as i32) {
                     if let Some((lines, 0)) = compose::pour(paragraphs, &slots, &delta, body) {
                         let mut adjustments = adjustments.clone();
                         for (i, &d) in delta.iter().enumerate().filter(|(_, d)| **d != 0) {
@@ -233,17 +261,26 @@ pub fn lay_out(
 }
 
 /// The most lines copyfitting gains or takes out of a story's paragraphs.
-const MAX_FIT_LINES: i64 = 3;
+const MAX_FIT_LINES: i64 = 5;
 
 /// Every way to spread `lines` (negative: take out) over `n` paragraphs,
 /// at most three per paragraph; fewest paragraphs first, later paragraphs
 /// first.
-fn distributions(n: usize, lines: i32) -> Vec<Vec<i32>> {
+/// `feasible[i]` lists the changes paragraph i can take on its own.
+fn distributions(feasible: &[Vec<i32>], lines: i32) -> Vec<Vec<i32>> {
+    let n = feasible.len();
     let sign = lines.signum();
     let total = lines.unsigned_abs() as usize;
     let mut out: Vec<Vec<i32>> = Vec::new();
     let mut current = vec![0i32; n];
-    fn walk(i: usize, left: usize, current: &mut Vec<i32>, sign: i32, out: &mut Vec<Vec<i32>>) {
+    fn walk(
+        i: usize,
+        left: usize,
+        current: &mut Vec<i32>,
+        sign: i32,
+        feasible: &[Vec<i32>],
+        out: &mut Vec<Vec<i32>>,
+    ) {
         if left == 0 {
             out.push(current.clone());
             return;
@@ -253,12 +290,16 @@ fn distributions(n: usize, lines: i32) -> Vec<Vec<i32>> {
         }
         let p = i - 1;
         for take in (0..=left.min(3)).rev() {
-            current[p] = sign * take as i32;
-            walk(p, left - take, current, sign, out);
+            let delta = sign * take as i32;
+            if delta != 0 && !feasible[p].contains(&delta) {
+                continue;
+            }
+            current[p] = delta;
+            walk(p, left - take, current, sign, feasible, out);
         }
         current[p] = 0;
     }
-    walk(n, total, &mut current, sign, &mut out);
+    walk(n, total, &mut current, sign, feasible, &mut out);
     out.sort_by_key(|d| d.iter().filter(|x| **x != 0).count());
     out
 }

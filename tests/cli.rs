@@ -70,7 +70,14 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// A short valid report with one photo; `body` is its only paragraph.
+/// Copy enough for the stories to fill their columns.
+const FILL: [&str; 3] = [
+    "该区坚持以产业集群化、融合化、绿色化、高端化发展为目标，推动产业层次加快提升、产业体系高质量构建。持续培育壮大优势产业，持续实施工业转型升级行动计划和培优育强工程，龙头地位持续巩固，销售收入、外贸进出口实现逆势增长。",
+    "不断提升创新能力。该区院地合作成果丰硕，签约了工业催化创业产业园等3个项目，总投资125.2亿元。新增国家高新技术企业2家、国家科技型中小企业20家、“专精特新”企业3家；新培育省级工程技术研究中心3家。",
+    "强化金融服务。据统计，2020年全区新增贷款58.04亿元，占全市新增贷款的29.84%，居全市第一位；区应急转贷平台累计为辖区中小企业提供应急转贷资金147笔9.19亿元。",
+];
+
+/// A short valid report with one photo; `body` is its first paragraph.
 fn small_report(body: &str) -> String {
     format!(
         r#"title = "测试版面"
@@ -87,19 +94,22 @@ text = "本报记者某某"
 [[sections]]
 id = "a"
 headline = ["第一行标题", "第二行标题"]
-paragraphs = [{body:?}]
+paragraphs = [{body:?}, {a:?}, {b:?}, {c:?}]
 
 [[sections]]
 id = "b"
 place = "side"
 headline = ["侧栏标题"]
-paragraphs = ["侧栏正文。"]
+paragraphs = [{b:?}, {c:?}]
 
 [[photos]]
 file = "photos/a.jpg"
 caption = "图片说明。"
 section = "a"
-"#
+"#,
+        a = FILL[0],
+        b = FILL[1],
+        c = FILL[2],
     )
 }
 
