@@ -87,7 +87,7 @@ fn copy(chars: usize, from: usize, extra: &[&str]) -> String {
     let mut i = from;
     let mut e = 0;
     while out.chars().count() < chars {
-        if !extra.is_empty() && i % 2 == 0 {
+        if !extra.is_empty() && i.is_multiple_of(2) {
             out.push_str(extra[e % extra.len()]);
             e += 1;
         }
