@@ -285,6 +285,7 @@ fn template_findings(
             let code: &'static str = match text("code").as_str() {
                 "fit-overflow" => "fit-overflow",
                 "fit-underflow" => "fit-underflow",
+                "headline-too-long" => "headline-too-long",
                 _ => "layout-finding",
             };
             let mut finding = if text("severity") == "warning" {

@@ -154,6 +154,10 @@ pub struct Section {
     /// 副题 under the headline.
     #[serde(default)]
     pub subhead: Option<String>,
+    /// The headline's size in 号 (一号, 小一, 二号…); without it the layout
+    /// takes the largest that keeps each line on one line.
+    #[serde(default)]
+    pub size: Option<String>,
     /// The body, one string per paragraph.
     pub paragraphs: Vec<String>,
     /// Where the newspaper page sets the story: the main column group or
@@ -275,6 +279,27 @@ impl Default for NewspaperSettings {
 
 fn default_main_columns() -> u8 {
     5
+}
+
+/// The 号 sizes in pt, by name.
+pub const HAO: &[(&str, f64)] = &[
+    ("初号", 42.0),
+    ("小初", 36.0),
+    ("一号", 26.0),
+    ("小一", 24.0),
+    ("二号", 22.0),
+    ("小二", 18.0),
+    ("三号", 16.0),
+    ("小三", 15.0),
+    ("四号", 14.0),
+    ("小四", 12.0),
+    ("五号", 10.5),
+    ("小五", 9.0),
+];
+
+/// A 号 size in pt, by its name.
+pub fn hao(name: &str) -> Option<f64> {
+    HAO.iter().find(|(n, _)| *n == name).map(|(_, pt)| *pt)
 }
 
 /// The grid the newspaper page is built on: 8 columns.
@@ -413,12 +438,15 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
     let report = &loaded.report;
     let source = &loaded.source;
     let mut errors = Vec::new();
-    let mut fail = |path: FieldPath, message: String| {
-        errors.push(source.error_at_path(&path, message));
+    let mut fail = |code: &'static str, path: FieldPath, message: String| {
+        let mut finding = source.error_at_path(&path, message);
+        finding.code = code;
+        errors.push(finding);
     };
 
     if parse_date(&report.publication.date).is_none() {
         fail(
+            "data-value",
             FieldPath::root().key("publication").key("date"),
             format!(
                 "`{}` is not a date; write it as YYYY-MM-DD",
@@ -432,10 +460,15 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
         .iter()
         .all(|line| line.trim().is_empty())
     {
-        fail(FieldPath::root().key("title"), "the title is empty".into());
+        fail(
+            "data-value",
+            FieldPath::root().key("title"),
+            "the title is empty".into(),
+        );
     }
     if report.sections.is_empty() {
         fail(
+            "data-value",
             FieldPath::root().key("sections"),
             "a report needs at least one section".into(),
         );
@@ -443,6 +476,7 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
     let main = report.newspaper.main;
     if !(2..=PAGE_COLUMNS - 2).contains(&main) {
         fail(
+            "data-value",
             FieldPath::root().key("newspaper").key("main"),
             format!(
                 "the main column group must take 2 to {} of the page's {PAGE_COLUMNS} columns, not {main}",
@@ -458,6 +492,7 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
             && !ids.insert(id.as_str())
         {
             fail(
+                "data-value",
                 at.key("id"),
                 format!("another section already has the id `{id}`"),
             );
@@ -468,10 +503,49 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
             .iter()
             .all(|line| line.trim().is_empty())
         {
-            fail(at.key("headline"), "the headline is empty".into());
+            fail(
+                "data-value",
+                at.key("headline"),
+                "the headline is empty".into(),
+            );
+        }
+        if let Some(size) = &section.size
+            && hao(size).is_none()
+        {
+            let names: Vec<&str> = HAO.iter().map(|(n, _)| *n).collect();
+            fail(
+                "data-value",
+                at.key("size"),
+                format!("`{size}` is not a 号 size; use one of {}", names.join(" ")),
+            );
+        }
+        for (j, line) in section.headline.lines().iter().enumerate() {
+            let at = match &section.headline {
+                Lines::One(_) => at.key("headline"),
+                Lines::Many(_) => at.key("headline").index(j),
+            };
+            let line = line.trim();
+            if line.ends_with(['。', '，', '；', '、', ',', ';']) {
+                fail(
+                    "headline-punctuation",
+                    at.clone(),
+                    format!("a headline line does not end with punctuation: `{line}`"),
+                );
+            }
+            let characters = line.chars().filter(|c| c.is_alphanumeric()).count();
+            if characters == 1 {
+                fail(
+                    "headline-one-character",
+                    at,
+                    format!(
+                        "a headline line of one character reads as a stray: `{line}`; join it to the line before"
+                    ),
+                );
+            }
         }
         if section.paragraphs.is_empty() {
             fail(
+                "data-value",
                 at.key("paragraphs"),
                 "a section needs at least one paragraph".into(),
             );
@@ -479,6 +553,7 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
         for (p, paragraph) in section.paragraphs.iter().enumerate() {
             if paragraph.trim().is_empty() {
                 fail(
+                    "data-value",
                     at.key("paragraphs").index(p),
                     "the paragraph is empty".into(),
                 );
@@ -494,6 +569,7 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
                 .filter_map(|s| s.id.as_deref())
                 .collect();
             fail(
+                "data-value",
                 at.key("section"),
                 format!(
                     "no section has the id `{}` (ids: {})",
@@ -504,6 +580,7 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
         }
         if !(1..=PAGE_COLUMNS).contains(&photo.columns) {
             fail(
+                "data-value",
                 at.key("columns"),
                 format!(
                     "a photo spans 1 to {PAGE_COLUMNS} columns, not {}",
@@ -525,10 +602,12 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
                 });
             match (photo.column, photo.line) {
                 (None, _) => fail(
+                    "data-value",
                     at.key("column"),
                     "a photo inside the text needs `column` (its first column, from 1)".into(),
                 ),
                 (_, None) => fail(
+                    "data-value",
                     at.key("line"),
                     "a photo inside the text needs `line` (the text line it starts at, from 1)"
                         .into(),
@@ -539,6 +618,7 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
                             || u16::from(column) + u16::from(photo.columns) > u16::from(group) + 1)
                     {
                         fail(
+                            "data-value",
                             at.key("column"),
                             format!(
                                 "columns {column} to {} are outside the story's {group} columns",
@@ -547,13 +627,17 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
                         );
                     }
                     if line == 0 {
-                        fail(at.key("line"), "lines count from 1".into());
+                        fail("data-value", at.key("line"), "lines count from 1".into());
                     }
                 }
             }
         }
         if photo.caption.trim().is_empty() {
-            fail(at.key("caption"), "the caption is empty".into());
+            fail(
+                "data-value",
+                at.key("caption"),
+                "the caption is empty".into(),
+            );
         }
     }
     errors

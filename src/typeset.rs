@@ -50,6 +50,8 @@ struct SectionData {
     kicker: Option<String>,
     headline: Vec<String>,
     subhead: Option<String>,
+    /// The headline size the data asks for, in pt.
+    headline_size: Option<f64>,
     paragraphs: Vec<String>,
     place: Place,
     photos: Vec<PhotoData>,
@@ -154,6 +156,7 @@ pub fn page_data(
             index,
             kicker: section.kicker.as_deref().map(prepare),
             headline: section.headline.lines().into_iter().map(prepare).collect(),
+            headline_size: section.size.as_deref().and_then(crate::report::hao),
             subhead: section.subhead.as_deref().map(prepare),
             paragraphs,
             place: section.place,
