@@ -43,6 +43,27 @@ pub trait Metrics {
     fn advance(&self, c: char) -> f64;
 }
 
+/// One face's metrics with another's for some characters — as a Typst
+/// font list with `covers` sets them.
+pub struct Fallback<'a> {
+    /// The face for most characters.
+    pub main: &'a dyn Metrics,
+    /// The face for `chars`.
+    pub other: &'a dyn Metrics,
+    /// The characters the other face sets.
+    pub chars: &'static str,
+}
+
+impl Metrics for Fallback<'_> {
+    fn advance(&self, c: char) -> f64 {
+        if self.chars.contains(c) {
+            self.other.advance(c)
+        } else {
+            self.main.advance(c)
+        }
+    }
+}
+
 /// Whether Typst treats `c` as Chinese/Japanese script for ¼ em spacing.
 fn is_cj(c: char) -> bool {
     matches!(c as u32, 0x2E80..=0x2FDF | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)

@@ -25,6 +25,8 @@ pub struct Run {
     pub family: String,
     /// The face's weight (400 regular, 700 bold…).
     pub weight: u16,
+    /// Each glyph's character and advance in pt, in order.
+    pub glyphs: Vec<(char, f64)>,
 }
 
 /// One line of text: the runs laid out together on one baseline.
@@ -173,6 +175,14 @@ fn walk(frame: &Frame, ts: Transform, clip: Option<[f64; 4]>, page: usize, out: 
                     size: text.size.to_pt() * ts.sy.get(),
                     family: info.family.clone(),
                     weight: info.variant.weight.to_number(),
+                    glyphs: text
+                        .glyphs
+                        .iter()
+                        .map(|g| {
+                            let c = text.text[g.range()].chars().next().unwrap_or(' ');
+                            (c, g.x_advance.get() * text.size.to_pt())
+                        })
+                        .collect(),
                 };
                 if line
                     .last()

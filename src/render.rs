@@ -8,6 +8,7 @@ use typst::foundations::{Datetime, Label, Selector, Smart};
 use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
+use crate::compose;
 use crate::findings::{FieldPath, Finding, PageLocation};
 use crate::fonts::{self, Fonts};
 use crate::layouts::Layout;
@@ -120,6 +121,12 @@ pub fn prepare(data: &Path, font_paths: &[PathBuf]) -> Result<Prepared, Vec<Find
     // threads, while the stories are composed here, saves layout the wait.
     let (decoding, data) = std::thread::scope(|scope| {
         let decoding = scope.spawn(|| photos::decode(&loaded, &photos));
+        // Captions are set in Kai with the Song face's quotation marks.
+        let kai = compose::Fallback {
+            main: &kai,
+            other: &body,
+            chars: "“”‘’",
+        };
         let data = typeset::page_data(&loaded.report, &photos, &body, &kai);
         (decoding.join().expect("decoding does not panic"), data)
     });

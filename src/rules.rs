@@ -65,6 +65,22 @@ struct Area<'a> {
     text: &'a crate::story::TextArea,
 }
 
+/// Marks that are full-width in Chinese text.
+const FULL_WIDTH_MARKS: &str = "，。、：；？！“”‘’（）《》「」『』【】";
+/// Marks whose blank half may be squeezed when two meet.
+const COMPRESSIBLE: &str = "，。、：；？！”’）》」』】“‘（《「『【";
+
+/// The justification stretch Typst gave a line's glyphs (twice the most
+/// any Han glyph was widened), which a pair of marks may also carry.
+fn justification(glyphs: &[(char, f64)]) -> f64 {
+    glyphs
+        .iter()
+        .filter(|(c, _)| is_han(*c))
+        .map(|(_, a)| (a - EM).max(0.0))
+        .fold(0.0, f64::max)
+        * 2.0
+}
+
 const NO_START: &str = "、，。．：；？！）］｝》〉」』】〗〕”’·～";
 const NO_END: &str = "“‘（［｛《〈「『【〖〔";
 
@@ -101,6 +117,14 @@ pub fn check(
     tally.rule("orphan", "no one-character last line of a paragraph (孤字)");
     tally.rule("hanging-punctuation", "nothing hangs past the column edge");
     tally.rule("space-between-han", "no space between two Han characters");
+    tally.rule(
+        "punctuation-width",
+        "CJK marks are full-width (1 em), half at most when squeezed",
+    );
+    tally.rule(
+        "punctuation-pairs",
+        "two adjacent marks take 1.5 em, not 2 (GB/T 15834 compression)",
+    );
     tally.rule("headline-punctuation", "no 。，；、 at a headline line end");
     tally.rule("headline-one-character", "no one-character headline line");
 
@@ -295,6 +319,35 @@ pub fn check(
         for w in chars.windows(3) {
             if is_han(w[0]) && w[1] == ' ' && is_han(w[2]) {
                 tally.hit("space-between-han", || text.to_string());
+            }
+        }
+        // Punctuation widths, glyph by glyph, in body and caption lines.
+        if (line.size() - EM).abs() < 0.01 {
+            let glyphs: Vec<(char, f64)> = line
+                .runs
+                .iter()
+                .flat_map(|r| r.glyphs.iter().copied())
+                .filter(|(c, _)| *c != '\u{2060}')
+                .collect();
+            for (i, &(c, advance)) in glyphs.iter().enumerate() {
+                if FULL_WIDTH_MARKS.contains(c) && advance < 0.5 * EM - 0.05 {
+                    tally.hit("punctuation-width", || {
+                        format!("{c} is {:.2} em: {text}", advance / EM)
+                    });
+                }
+                if let Some(&(next, next_advance)) = glyphs.get(i + 1)
+                    && i + 2 < glyphs.len()
+                    && COMPRESSIBLE.contains(c)
+                    && COMPRESSIBLE.contains(next)
+                    && advance + next_advance > 1.5 * EM + 0.05 + justification(&glyphs)
+                {
+                    tally.hit("punctuation-pairs", || {
+                        format!(
+                            "{c}{next} take {:.2} em: {text}",
+                            (advance + next_advance) / EM
+                        )
+                    });
+                }
             }
         }
         if line.size() >= 16.0 && line.family() == "Noto Serif CJK SC" && line.runs[0].weight >= 700

@@ -447,15 +447,24 @@ fn garbage_input_never_panics() {
 
 #[test]
 fn headline_lines_ending_in_punctuation_or_of_one_character_are_refused() {
-    let ws = workspace_with(&small_report("正文。").replace(r#"["第一行标题", "第二行标题"]"#, r#"["第一行标题，", "题"]"#));
+    let ws = workspace_with(&small_report("正文。").replace(
+        r#"["第一行标题", "第二行标题"]"#,
+        r#"["第一行标题，", "题"]"#,
+    ));
     let err = assert_fails(&ws, "headline-punctuation", "/sections/0/headline/0");
-    assert!(err.contains("[headline-one-character]") && err.contains("/sections/0/headline/1"), "{err}");
+    assert!(
+        err.contains("[headline-one-character]") && err.contains("/sections/0/headline/1"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_headline_size_that_breaks_the_editors_lines_is_refused() {
     let report = small_report("正文。")
-        .replace("[[sections]]\nid = \"b\"", "[[sections]]\nid = \"b\"\nsize = \"初号\"")
+        .replace(
+            "[[sections]]\nid = \"b\"",
+            "[[sections]]\nid = \"b\"\nsize = \"初号\"",
+        )
         .replace("[\"侧栏标题\"]", "[\"侧栏标题是很长的一行字\"]");
     let ws = workspace_with(&report);
     assert_fails(&ws, "headline-too-long", "/sections/1/size");
@@ -465,12 +474,18 @@ fn a_headline_size_that_breaks_the_editors_lines_is_refused() {
 fn copy_that_cannot_balance_its_columns_says_how_much_to_add_or_cut() {
     // One short sentence cannot fill five columns to one baseline.
     let report = small_report("正文。").replace(
-        &format!("paragraphs = [\"正文。\", {:?}, {:?}, {:?}]", FILL[0], FILL[1], FILL[2]),
+        &format!(
+            "paragraphs = [\"正文。\", {:?}, {:?}, {:?}]",
+            FILL[0], FILL[1], FILL[2]
+        ),
         "paragraphs = [\"正文只有一句。\"]",
     );
     let ws = workspace_with(&report);
     let err = assert_fails(&ws, "fit-unbalanced", "/sections/0/paragraphs");
-    assert!(err.contains("add about") && err.contains("characters"), "{err}");
+    assert!(
+        err.contains("add about") && err.contains("characters"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -480,5 +495,8 @@ fn copyfit_adjustments_are_reported_as_notes() {
     let output = ws.run(&["render", data.to_str().unwrap(), "--layout", "newspaper"]);
     assert!(output.status.success());
     let err = stderr(&output);
-    assert!(err.contains("note[fit-copyfit]") && err.contains("to balance the columns"), "{err}");
+    assert!(
+        err.contains("note[fit-copyfit]") && err.contains("to balance the columns"),
+        "{err}"
+    );
 }

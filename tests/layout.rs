@@ -198,7 +198,10 @@ fn body_lines_sit_on_one_baseline_grid() {
     let body: Vec<_> = inspection
         .lines
         .iter()
-        .filter(|l| (l.size() - BODY_SIZE).abs() < 0.01 && l.family() == "Noto Serif CJK SC")
+        .filter(|l| {
+            (l.size() - BODY_SIZE).abs() < 0.01
+                && l.runs.iter().all(|r| r.family == "Noto Serif CJK SC")
+        })
         .collect();
     assert!(body.len() > 150, "only {} body lines", body.len());
     let phase = |y: f64| (y - AREA_TOP).rem_euclid(PITCH);
@@ -223,7 +226,10 @@ fn every_paragraph_opens_with_a_two_character_indent() {
     let indented = inspection
         .lines
         .iter()
-        .filter(|l| (l.size() - BODY_SIZE).abs() < 0.01 && l.family() == "Noto Serif CJK SC")
+        .filter(|l| {
+            (l.size() - BODY_SIZE).abs() < 0.01
+                && l.runs.iter().all(|r| r.family == "Noto Serif CJK SC")
+        })
         .filter(|l| {
             column_lefts
                 .iter()
