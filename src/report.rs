@@ -4,13 +4,14 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::findings::{DataLocation, FieldPath, Finding};
 use crate::locate::SourceMap;
 
 /// One report: a feature story with its sections, photos and key figures.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Report {
     /// The publication strip (报眉) above the page.
@@ -45,7 +46,7 @@ pub struct Report {
 }
 
 /// Settings for the brochure layout.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BrochureSettings {
     /// The paper size.
@@ -54,7 +55,7 @@ pub struct BrochureSettings {
 }
 
 /// Brochure paper sizes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Paper {
     /// 210 × 297 mm, two text columns, stories open on right-hand pages.
@@ -100,6 +101,22 @@ impl<'de> Deserialize<'de> for Lines {
     }
 }
 
+impl JsonSchema for Lines {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Lines".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "One line, or one string per printed line.",
+            "oneOf": [
+                { "type": "string" },
+                { "type": "array", "items": { "type": "string" }, "minItems": 1 }
+            ]
+        })
+    }
+}
+
 impl Lines {
     /// The lines as a slice-like vector of string slices.
     pub fn lines(&self) -> Vec<&str> {
@@ -111,7 +128,7 @@ impl Lines {
 }
 
 /// The publication strip: paper, date, page and label.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Publication {
     /// The paper's name, e.g. 焦作日报.
@@ -129,7 +146,7 @@ pub struct Publication {
 }
 
 /// The byline: writer and photographers (文/… 图/…).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Byline {
     /// The writer(s), printed after 文/.
@@ -140,7 +157,7 @@ pub struct Byline {
 }
 
 /// One story of the feature.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     /// A short name that photos use to say where they belong.
@@ -167,7 +184,7 @@ pub struct Section {
 }
 
 /// Which column group of the newspaper page a story sits in.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Place {
     /// The wide group on the left.
@@ -178,7 +195,7 @@ pub enum Place {
 }
 
 /// A photo with its caption and credit.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Photo {
     /// The image file, relative to the report's folder.
@@ -211,7 +228,7 @@ pub struct Photo {
 }
 
 /// Where a photo goes in its story on the newspaper page.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PhotoPlace {
     /// In the row of photos above the story's text.
@@ -222,7 +239,7 @@ pub enum PhotoPlace {
 }
 
 /// A photo's outline.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PhotoShape {
     /// Square corners.
@@ -237,7 +254,7 @@ fn default_photo_columns() -> u8 {
 }
 
 /// The key-figures box.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Figures {
     /// The box's heading, e.g. 数说中站.
@@ -248,7 +265,7 @@ pub struct Figures {
 }
 
 /// One key figure: 58.04 亿元 新增贷款.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Figure {
     /// The number as printed, e.g. "58.04".
@@ -261,7 +278,7 @@ pub struct Figure {
 }
 
 /// Settings for the newspaper layout.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewspaperSettings {
     /// Columns of the main group; the side group takes the rest of the 8.
@@ -358,6 +375,12 @@ pub fn load(path: &Path) -> Result<LoadedReport, Vec<Finding>> {
         )]
     })?;
     let source = SourceMap::new(shown.clone(), text, format);
+    // Every error in the data at once: the schema finds all unknown and
+    // missing fields and wrong types; serde then only parses.
+    let schema_errors = check_schema(&source)?;
+    if !schema_errors.is_empty() {
+        return Err(schema_errors);
+    }
     let report = parse(&source)?;
     let root = path
         .parent()
@@ -376,6 +399,111 @@ pub fn load(path: &Path) -> Result<LoadedReport, Vec<Finding>> {
     } else {
         Err(errors)
     }
+}
+
+/// The JSON Schema of the report format, derived from the model.
+pub fn schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Report)).expect("the schema serialises")
+}
+
+/// The data as a JSON value; the error is a syntax error, located.
+fn as_json(source: &SourceMap) -> Result<serde_json::Value, Vec<Finding>> {
+    match source.format() {
+        Format::Toml => {
+            let value: toml::Value = toml::from_str(source.text()).map_err(|err| {
+                vec![source.error_at(err.span(), FieldPath::root(), err.message().to_string())]
+            })?;
+            Ok(serde_json::to_value(value).expect("TOML values are JSON values"))
+        }
+        Format::Json => serde_json::from_str(source.text()).map_err(|err| {
+            let offset = source.offset_of_line_col(err.line(), err.column());
+            vec![source.error_at(
+                offset.map(|o| o..o),
+                FieldPath::root(),
+                strip_json_position(&err.to_string()),
+            )]
+        }),
+    }
+}
+
+/// Every place the data breaks the schema, located, in the order they
+/// appear in the file.
+fn check_schema(source: &SourceMap) -> Result<Vec<Finding>, Vec<Finding>> {
+    use jsonschema::error::ValidationErrorKind as Kind;
+    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    let validator = VALIDATOR
+        .get_or_init(|| jsonschema::validator_for(&schema()).expect("the derived schema is valid"));
+    let value = as_json(source)?;
+    let mut found: Vec<Finding> = Vec::new();
+    for error in validator.iter_errors(&value) {
+        let at = json_pointer(&error.instance_path().to_string());
+        match error.kind() {
+            Kind::AdditionalProperties { unexpected } => {
+                for key in unexpected {
+                    let path = at.key(key);
+                    let mut finding =
+                        Finding::error("data-unknown-field", format!("unknown field `{key}`"))
+                            .at(source.locate(&path));
+                    if let Some(near) = nearest_field(&at, key) {
+                        finding = finding.hint(format!("did you mean `{near}`?"));
+                    }
+                    found.push(finding);
+                }
+            }
+            Kind::Required { property } => {
+                let name = property.as_str().unwrap_or_default();
+                found.push(
+                    Finding::error("data-missing-field", format!("missing field `{name}`"))
+                        .at(source.locate(&at)),
+                );
+            }
+            _ => found.push(Finding::error("data-type", error.to_string()).at(source.locate(&at))),
+        }
+    }
+    found.sort_by_key(|f| {
+        f.data
+            .as_ref()
+            .and_then(|d| d.span.as_ref().map(|s| s.start))
+            .unwrap_or(0)
+    });
+    Ok(found)
+}
+
+/// Parses `/sections/2/paragraphs` into a field path.
+pub fn json_pointer(text: &str) -> FieldPath {
+    text.split('/')
+        .filter(|s| !s.is_empty())
+        .fold(FieldPath::root(), |path, segment| {
+            match segment.parse::<usize>() {
+                Ok(index) => path.index(index),
+                Err(_) => path.key(&segment.replace("~1", "/").replace("~0", "~")),
+            }
+        })
+}
+
+/// The field of the object at `at` whose name is closest to a mistyped
+/// `key`, if one is close.
+fn nearest_field(at: &FieldPath, key: &str) -> Option<String> {
+    let schema = schema();
+    let mut node = &schema;
+    let defs = schema.get("$defs");
+    for segment in at.segments() {
+        // Down the schema by properties and array items, through $refs.
+        node = match segment {
+            crate::findings::Segment::Key(k) => node.get("properties")?.get(k)?,
+            crate::findings::Segment::Index(_) => node.get("items")?,
+        };
+        if let Some(reference) = node.get("$ref").and_then(|r| r.as_str()) {
+            node = defs?.get(reference.rsplit('/').next()?)?;
+        }
+    }
+    let fields = node.get("properties")?.as_object()?;
+    fields
+        .keys()
+        .map(|name| (strsim::levenshtein(name, key), name))
+        .filter(|(d, name)| *d <= 2.max(name.len() / 3))
+        .min()
+        .map(|(_, name)| name.clone())
 }
 
 /// An error about the data file as a whole.
