@@ -28,10 +28,56 @@ pub enum Command {
     Render(RenderCommand),
     /// List the bundled fonts, extra ones, and the families layouts use.
     Fonts(FontsCommand),
+    /// Find every problem of a report, for editors and CI: lays out every
+    /// layout, writes nothing. Exit 0 clean, 1 errors (or warnings with
+    /// --strict), 2 could not run.
+    Check(CheckCommand),
+    /// Print the JSON Schema of the report format (or, with --findings, of
+    /// `check --format json`), for editors' autocompletion and validation.
+    Schema(SchemaCommand),
     /// Lay out the newspaper page and count the breaches of each
     /// typographic rule (baseline grid, full columns, runaround, line
     /// breaking, headlines). Exit code 1 when any rule is broken.
     Rules(RulesCommand),
+}
+
+/// `banmian check`.
+#[derive(Debug, Args)]
+pub struct CheckCommand {
+    /// The report: a .toml or .json file.
+    pub data: PathBuf,
+
+    /// Which layout to check; without it, every layout.
+    #[arg(long, value_enum)]
+    pub layout: Option<LayoutArg>,
+
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+
+    /// Fail (exit code 1) on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+/// `banmian schema`.
+#[derive(Debug, Args)]
+pub struct SchemaCommand {
+    /// The schema of `check --format json` instead of the report format's.
+    #[arg(long)]
+    pub findings: bool,
+}
+
+/// How `check` prints.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    /// Like rustc: each finding with a snippet of the data file.
+    Human,
+    /// One JSON document (schema: `banmian schema --findings`).
+    Json,
 }
 
 /// `banmian rules`.

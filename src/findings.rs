@@ -112,6 +112,8 @@ pub struct PageLocation {
     pub layout: String,
     /// 1-based page number.
     pub page: usize,
+    /// 1-based column of the newspaper page's 8, where that applies.
+    pub column: Option<usize>,
 }
 
 /// One problem, located.
@@ -181,6 +183,35 @@ impl Finding {
     /// Whether this is an error.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The finding as one object of the JSON output (schemas/findings.json).
+    pub fn to_json(&self) -> serde_json::Value {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        };
+        let mut object = serde_json::json!({
+            "severity": severity,
+            "code": self.code,
+            "message": self.message,
+            "hints": self.hints,
+        });
+        if let Some(data) = &self.data {
+            object["file"] = data.file.display().to_string().into();
+            if let Some((line, column)) = data.line_col {
+                object["line"] = line.into();
+                object["column"] = column.into();
+            }
+            if let Some(path) = &data.path {
+                object["path"] = path.to_string().into();
+            }
+        }
+        if let Some(page) = &self.page {
+            object["page"] = serde_json::json!({ "layout": page.layout, "page": page.page, "column": page.column });
+        }
+        object
     }
 
     /// The one-line form: `file:line:col: error[code]: message (field /a/b)`.

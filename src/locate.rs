@@ -90,6 +90,23 @@ impl SourceMap {
         self.location(span, Some(path.clone()))
     }
 
+    /// The location of the `index`th character of a string field whose
+    /// value is `text`: exact when the string is written without escapes
+    /// (as editors write Chinese), else the field itself.
+    pub fn locate_nth(&self, path: &FieldPath, text: &str, index: usize) -> DataLocation {
+        let span = self.span_of(path).map(|span| {
+            let written = &self.text[span.clone()];
+            let Some(at) = written.find(text) else {
+                return span;
+            };
+            let offset = text.char_indices().nth(index).map_or(0, |(o, _)| o);
+            let c = text[offset..].chars().next().map_or(1, char::len_utf8);
+            let start = span.start + at + offset;
+            start..start + c
+        });
+        self.location(span, Some(path.clone()))
+    }
+
     /// The byte span of a field's value, or of the nearest ancestor found.
     pub fn span_of(&self, path: &FieldPath) -> Option<Range<usize>> {
         match self.format {

@@ -11,8 +11,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, FormatArg, LayoutArg, RenderCommand};
-use banmian::findings;
+use args::{CheckCommand, Cli, Command, FormatArg, LayoutArg, RenderCommand, ReportFormat};
+use banmian::findings::{self, Severity};
 use banmian::fonts::{Fonts, Origin};
 use banmian::layouts::Layout;
 use banmian::render::{self, Destination, OutputFormat, RenderConfig};
@@ -28,6 +28,77 @@ fn main() -> ExitCode {
         Command::Render(command) => render(command),
         Command::Fonts(command) => fonts(&command.fonts.font_paths),
         Command::Rules(command) => rules(&command.data, &command.fonts.font_paths),
+        Command::Check(command) => check(command),
+        Command::Schema(command) => schema(command.findings),
+    }
+}
+
+fn check(command: CheckCommand) -> ExitCode {
+    let layouts = match command.layout {
+        Some(layout) => vec![layout_of(layout)],
+        None => Layout::ALL.to_vec(),
+    };
+    for folder in &command.fonts.font_paths {
+        if !folder.is_dir() {
+            eprintln!("error: --font-path {} is not a folder", folder.display());
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    let config = banmian::check::CheckConfig {
+        data: command.data.clone(),
+        layouts,
+        font_paths: command.fonts.font_paths,
+    };
+    let outcome = banmian::check::run(&config);
+    let findings = &outcome.findings;
+    match command.format {
+        ReportFormat::Json => {
+            let json = banmian::check::to_json(&command.data, findings);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).expect("JSON serialises")
+            );
+        }
+        ReportFormat::Human => {
+            findings::print(findings);
+            let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+            eprintln!(
+                "{}: {} error(s), {} warning(s), {} note(s)",
+                command.data.display(),
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Note)
+            );
+        }
+    }
+    if findings.iter().any(|f| f.code == "data-file") {
+        ExitCode::from(EXIT_USAGE)
+    } else if outcome.has_errors()
+        || (command.strict && findings.iter().any(|f| f.severity == Severity::Warning))
+    {
+        ExitCode::from(EXIT_REPORT)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn schema(findings: bool) -> ExitCode {
+    let schema = if findings {
+        serde_json::from_str(banmian::check::FINDINGS_SCHEMA).expect("the findings schema is JSON")
+    } else {
+        banmian::report::schema()
+    };
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&schema).expect("JSON serialises")
+    );
+    ExitCode::SUCCESS
+}
+
+fn layout_of(layout: LayoutArg) -> Layout {
+    match layout {
+        LayoutArg::Newspaper => Layout::Newspaper,
+        LayoutArg::Brochure => Layout::Brochure,
     }
 }
 
@@ -87,8 +158,7 @@ fn render(command: RenderCommand) -> ExitCode {
 /// Turns the flags into a checked config, once.
 fn render_config(command: RenderCommand) -> Result<RenderConfig, String> {
     let layouts = match command.layout {
-        Some(LayoutArg::Newspaper) => vec![Layout::Newspaper],
-        Some(LayoutArg::Brochure) => vec![Layout::Brochure],
+        Some(layout) => vec![layout_of(layout)],
         None => Layout::ALL.to_vec(),
     };
     let format = match command.format {

@@ -8,6 +8,7 @@ use typst::foundations::{Datetime, Label, Selector, Smart};
 use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
+use crate::check::{self, CheckConfig};
 use crate::compose;
 use crate::findings::{FieldPath, Finding, PageLocation};
 use crate::fonts::{self, Fonts};
@@ -87,17 +88,21 @@ pub struct Prepared {
 /// Loads the report, the fonts and the photos, and checks that every
 /// character has a glyph. Returns every error found, not only the first.
 pub fn prepare(data: &Path, font_paths: &[PathBuf]) -> Result<Prepared, Vec<Finding>> {
-    // Fonts load on one thread while the report and its photos are read
-    // on another: neither needs the other.
-    let (fonts, loaded) = std::thread::scope(|scope| {
+    prepare_loaded(report::load(data)?, font_paths)
+}
+
+/// [`prepare`] for a report already loaded.
+pub fn prepare_loaded(
+    loaded: LoadedReport,
+    font_paths: &[PathBuf],
+) -> Result<Prepared, Vec<Finding>> {
+    // Fonts load on one thread while the photos are read on another:
+    // neither needs the other.
+    let (fonts, photos) = std::thread::scope(|scope| {
         let fonts = scope.spawn(|| Fonts::load(font_paths));
-        let loaded = report::load(data).map(|loaded| {
-            let photos = photos::load(&loaded);
-            (loaded, photos)
-        });
-        (fonts.join().expect("font loading does not panic"), loaded)
+        let photos = photos::load(&loaded);
+        (fonts.join().expect("font loading does not panic"), photos)
     });
-    let (loaded, photos) = loaded?;
     let mut errors = missing_glyphs(&loaded, &fonts);
     let photos = match photos {
         Ok(photos) => photos,
@@ -306,9 +311,15 @@ fn template_findings(
                 .location()
                 .and_then(|loc| introspector.position(loc));
             if let Some(position) = location {
+                let page = &document.pages()[position.page.get() - 1];
                 finding = finding.on_page(PageLocation {
                     layout: layout.name().into(),
                     page: position.page.get(),
+                    column: newspaper_column(
+                        layout,
+                        page.frame.width().to_pt(),
+                        position.point.x.to_pt(),
+                    ),
                 });
             }
             if let Some(hint) = value.get("hint").and_then(|v| v.as_str()) {
@@ -317,6 +328,16 @@ fn template_findings(
             Some(finding)
         })
         .collect()
+}
+
+/// The newspaper column (1–8) at `x` pt on a page `width` pt wide: 8
+/// columns of 117 pt with 9 pt gutters, centred.
+pub fn newspaper_column(layout: Layout, width: f64, x: f64) -> Option<usize> {
+    if layout != Layout::Newspaper {
+        return None;
+    }
+    let left = (width - (8.0 * 117.0 + 7.0 * 9.0)) / 2.0;
+    Some((((x - left) / 126.0).floor().max(0.0) as usize + 1).min(8))
 }
 
 /// Parses `/sections/2/paragraphs` into a field path.
@@ -413,34 +434,25 @@ pub fn export(
     }
 }
 
-/// Runs the whole render. Nothing is written unless every layout laid out
-/// without error; each file is written to a temporary file and renamed.
-/// Returns the files written and the warnings.
+/// Runs the whole render: every check of `banmian check`, then, when none
+/// found an error, the export of each layout. Nothing is written unless
+/// every file could be made; each is written to a temporary file and
+/// renamed. Returns the files written and the warnings and notes.
 pub fn render(config: &RenderConfig) -> Result<(Vec<PathBuf>, Vec<Finding>), Vec<Finding>> {
-    let prepared = prepare(&config.data, &config.font_paths)?;
-    let mut outputs = Vec::new();
-    let mut warnings: Vec<Finding> = prepared
-        .notes
-        .iter()
-        .filter(|f| !f.is_error())
-        .cloned()
-        .collect();
-    let mut errors = Vec::new();
-    for &layout in &config.layouts {
-        match compile(&prepared, layout) {
-            Ok((document, found)) => {
-                warnings.extend(found);
-                match export(&document, layout, config, prepared.date) {
-                    Ok(files) => outputs.extend(files),
-                    Err(found) => errors.extend(found),
-                }
-            }
-            Err(found) => errors.extend(found),
-        }
+    let outcome = check::run(&CheckConfig {
+        data: config.data.clone(),
+        layouts: config.layouts.clone(),
+        font_paths: config.font_paths.clone(),
+    });
+    if outcome.has_errors() {
+        return Err(outcome.findings);
     }
-    if !errors.is_empty() {
-        errors.extend(warnings);
-        return Err(errors);
+    let Some(prepared) = &outcome.prepared else {
+        return Err(outcome.findings);
+    };
+    let mut outputs = Vec::new();
+    for (layout, document) in &outcome.documents {
+        outputs.extend(export(document, *layout, config, prepared.date)?);
     }
     let mut written = Vec::new();
     for (path, bytes) in outputs {
@@ -452,7 +464,7 @@ pub fn render(config: &RenderConfig) -> Result<(Vec<PathBuf>, Vec<Finding>), Vec
         })?;
         written.push(path);
     }
-    Ok((written, warnings))
+    Ok((written, outcome.findings))
 }
 
 /// Writes through a temporary file in the same folder, then renames it over

@@ -29,9 +29,10 @@ impl Workspace {
         path
     }
 
-    /// A small photo: a JPEG of 1600 × 1000 px.
+    /// A photo: a JPEG of 3000 × 2000 px (enough for a full-bleed A4 cover
+    /// at over 100 ppi).
     fn photo(&self, name: &str) {
-        let image = image::RgbImage::from_fn(1600, 1000, |x, y| {
+        let image = image::RgbImage::from_fn(3000, 2000, |x, y| {
             image::Rgb([(x / 7) as u8, (y / 5) as u8, 120])
         });
         let mut bytes = Vec::new();

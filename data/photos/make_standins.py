@@ -19,6 +19,9 @@ HERE = pathlib.Path(__file__).resolve().parent
 REPORT = HERE.parent / "zhongzhan-2020.toml"
 FONT = HERE.parent.parent / "fonts" / "NotoSansCJKsc-Bold.otf"
 WIDTH, HEIGHT = 1800, 1200
+# The brochure's cover is printed full bleed on A4 (216 × 303 mm with
+# bleed): this one is made large enough for 200 ppi there.
+LARGE = "photos/04-xidajing.jpg"
 
 # Sky and ground colours per photo, cycled.
 PALETTES = [
@@ -35,21 +38,21 @@ def lerp(a, b, t):
     return tuple(round(x + (y - x) * t) for x, y in zip(a, b))
 
 
-def scene(index):
+def scene(index, width=WIDTH, height=HEIGHT):
     sky, ground = PALETTES[index % len(PALETTES)]
-    image = Image.new("RGB", (WIDTH, HEIGHT))
+    image = Image.new("RGB", (width, height))
     draw = ImageDraw.Draw(image)
     horizon = 620 + 60 * math.sin(index * 1.7)
-    for y in range(HEIGHT):
+    for y in range(height):
         if y < horizon:
             colour = lerp(sky, (235, 235, 230), y / horizon)
         else:
-            colour = lerp(ground, (40, 40, 40), (y - horizon) / (HEIGHT - horizon))
-        draw.line([(0, y), (WIDTH, y)], fill=colour)
+            colour = lerp(ground, (40, 40, 40), (y - horizon) / (height - horizon))
+        draw.line([(0, y), (width, y)], fill=colour)
     # Buildings: a skyline whose rhythm depends on the photo's index.
     x = 0
     k = 0
-    while x < WIDTH:
+    while x < width:
         w = 80 + (37 * (k + index * 3)) % 140
         h = 120 + (53 * (k * 7 + index)) % 330
         shade = lerp(ground, (70, 70, 80), 0.5 + 0.4 * math.sin(k + index))
@@ -64,6 +67,7 @@ def scene(index):
 
 
 def label(image, caption):
+    WIDTH, HEIGHT = image.size
     draw = ImageDraw.Draw(image, "RGBA")
     big = ImageFont.truetype(str(FONT), 150)
     small = ImageFont.truetype(str(FONT), 54)
@@ -79,7 +83,8 @@ def label(image, caption):
 def main():
     report = tomllib.loads(REPORT.read_text(encoding="utf-8"))
     for index, photo in enumerate(report["photos"]):
-        image = scene(index)
+        large = photo["file"] == LARGE
+        image = scene(index, *((WIDTH * 2, HEIGHT * 2) if large else (WIDTH, HEIGHT)))
         label(image, photo["caption"].rstrip("。"))
         path = HERE.parent / photo["file"]
         image.save(path, "JPEG", quality=82, optimize=True)
