@@ -243,7 +243,7 @@ fn resolution(prepared: &Prepared, layout: Layout, document: &PagedDocument) -> 
 
 /// Every paragraph, headline and caption is in every layout laid out:
 /// nothing dropped from the page or the brochure.
-fn consistency(prepared: &Prepared, documents: &[(Layout, PagedDocument)]) -> Vec<Finding> {
+pub fn consistency(prepared: &Prepared, documents: &[(Layout, PagedDocument)]) -> Vec<Finding> {
     let squeeze = |s: &str| {
         s.chars()
             .filter(|c| !c.is_whitespace() && *c != '\u{2060}')

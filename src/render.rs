@@ -251,10 +251,12 @@ pub fn compile(
     if layout == Layout::Newspaper {
         errors.extend(prepared.notes.iter().filter(|f| f.is_error()).cloned());
     }
+    warnings.extend(template_warnings);
     if !errors.is_empty() {
+        // The warnings go along: a check lists everything.
+        errors.extend(warnings);
         return Err(errors);
     }
-    warnings.extend(template_warnings);
     Ok((document, warnings))
 }
 

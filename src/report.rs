@@ -760,13 +760,6 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
                 }
             }
         }
-        if photo.caption.trim().is_empty() {
-            fail(
-                "data-value",
-                at.key("caption"),
-                "the caption is empty".into(),
-            );
-        }
     }
     errors
 }
