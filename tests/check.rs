@@ -2,7 +2,7 @@
 //! problem put in — asserting code, severity, line:column and field path;
 //! a report with many problems; the JSON output against its schema.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
@@ -34,10 +34,6 @@ impl Fixture {
         assert_ne!(text, original, "the edit changed nothing");
         std::fs::write(dir.path().join("report.toml"), &text).unwrap();
         Self { dir, text }
-    }
-
-    fn path(&self) -> PathBuf {
-        self.dir.path().join("report.toml")
     }
 
     /// Runs `check --format json`; returns the exit code and the document.
