@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Benchmark: whole-process time and peak memory of `banmian render`.
+"""Benchmark: whole-process time and peak memory of banmian on the example.
 
-    cargo build --release && python3 bench/render.py [RUNS] [-- extra render args]
+    cargo build --release && python3 bench/render.py [RUNS]
 
-Runs the release binary RUNS times (default 15, after 2 warm-up runs) on the
-example report and prints the median, min and max wall time and peak
-resident memory (each process measured by wait4). Budget for the newspaper
-page on a 2-core machine: median under 150 ms, peak under 200 MB.
+Runs the release binary RUNS times (default 15, after 2 warm-up runs) for
+each measured command and prints the median, min and max wall time and peak
+resident memory (each process measured by wait4). Budgets on a 2-core
+machine:
+- `render --layout newspaper` (the page to PDF): median under 150 ms, peak
+  under 200 MB;
+- `check` (every layout laid out, every finding, nothing written): median
+  under 200 ms.
 """
 import os
 import statistics
@@ -18,36 +22,41 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "banmian")
 DATA = os.path.join(ROOT, "data", "zhongzhan-2020.toml")
-BUDGET_MS, BUDGET_MB = 150, 200
+BUDGET_MB = 200
 
 
-def run_once(args, out):
+def run_once(command, out):
     start = time.perf_counter()
-    proc = subprocess.Popen([BIN, "render", DATA, "--layout", "newspaper", "-o", out, *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    args = [BIN, *(part.replace("{out}", out).replace("{data}", DATA) for part in command)]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = (time.perf_counter() - start) * 1000
     if status != 0:
-        sys.exit(f"render failed: {proc.stderr.read().decode()}")
+        sys.exit(f"{' '.join(args)} failed: {proc.stderr.read().decode()}")
     return elapsed, usage.ru_maxrss / 1024  # KiB → MiB
 
 
+COMMANDS = [
+    ("render newspaper", ["render", "{data}", "--layout", "newspaper", "-o", "{out}"], 150),
+    ("check", ["check", "{data}"], 200),
+]
+
+
 def main():
-    argv = sys.argv[1:]
-    extra = argv[argv.index("--") + 1:] if "--" in argv else []
-    runs = int(argv[0]) if argv and argv[0] != "--" else 15
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "page.pdf")
-        for _ in range(2):
-            run_once(extra, out)
-        samples = [run_once(extra, out) for _ in range(runs)]
-    times = [t for t, _ in samples]
-    peaks = [m for _, m in samples]
-    median_t, median_m = statistics.median(times), statistics.median(peaks)
-    print(f"render newspaper, {runs} runs: median {median_t:.0f} ms (min {min(times):.0f}, max {max(times):.0f}); "
-          f"peak memory median {median_m:.0f} MiB (max {max(peaks):.0f})")
-    print(f"budget: {BUDGET_MS} ms, {BUDGET_MB} MB -> "
-          f"{'within' if median_t < BUDGET_MS and max(peaks) < BUDGET_MB else 'OVER'}")
+        for name, command, budget_ms in COMMANDS:
+            for _ in range(2):
+                run_once(command, out)
+            samples = [run_once(command, out) for _ in range(runs)]
+            times = [t for t, _ in samples]
+            peaks = [m for _, m in samples]
+            median_t, median_m = statistics.median(times), statistics.median(peaks)
+            verdict = "within" if median_t < budget_ms and max(peaks) < BUDGET_MB else "OVER"
+            print(f"{name}, {runs} runs: median {median_t:.0f} ms (min {min(times):.0f}, max {max(times):.0f}); "
+                  f"peak memory median {median_m:.0f} MiB (max {max(peaks):.0f}); "
+                  f"budget {budget_ms} ms, {BUDGET_MB} MB: {verdict}")
 
 
 if __name__ == "__main__":

@@ -4,29 +4,31 @@ use std::time::Instant;
 fn main() {
     let data = std::env::args().nth(1).expect("a report file");
     let t = Instant::now();
-    let prepared = banmian::render::prepare(data.as_ref(), &[]).unwrap_or_else(|e| {
-        panic!(
-            "{}: {:#?}",
-            "valid report",
-            e.iter().map(|f| f.headline()).collect::<Vec<_>>()
-        )
-    });
+    let fonts = banmian::fonts::Fonts::load(&[]);
+    let tf = t.elapsed();
+    let loaded = banmian::report::load(data.as_ref()).unwrap_or_else(|_| panic!("valid report"));
+    let tl = t.elapsed();
+    let photos = banmian::photos::load(&loaded).unwrap_or_else(|_| panic!("photos"));
+    let tp = t.elapsed();
+    let _ = banmian::photos::decode(&loaded, &photos);
+    let td = t.elapsed();
+    drop(fonts);
+    println!(
+        "fonts {:?}  report {:?}  photos read {:?}  decode {:?}",
+        tf,
+        tl - tf,
+        tp - tl,
+        td - tp
+    );
+    let t = Instant::now();
+    let prepared =
+        banmian::render::prepare(data.as_ref(), &[]).unwrap_or_else(|_| panic!("valid report"));
     let t1 = t.elapsed();
     let (doc, _) = banmian::render::compile(&prepared, banmian::layouts::Layout::Newspaper)
-        .unwrap_or_else(|e| {
-            panic!(
-                "{}: {:#?}",
-                "lays out",
-                e.iter().map(|f| f.headline()).collect::<Vec<_>>()
-            )
-        });
+        .unwrap_or_else(|_| panic!("lays out"));
     let t2 = t.elapsed();
-    let pdf = typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default()).unwrap_or_else(|e| {
-        panic!(
-            "export failed: {:?}",
-            e.iter().map(|d| &d.message).collect::<Vec<_>>()
-        )
-    });
+    let pdf = typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
+        .unwrap_or_else(|_| panic!("exports"));
     let t3 = t.elapsed();
     println!(
         "prepare {:?}  compile {:?}  pdf {:?} ({} KB)",

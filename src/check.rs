@@ -130,12 +130,9 @@ fn glyph_fallbacks(prepared: &Prepared) -> Vec<Finding> {
         let Some(face) = book.select(&family.to_lowercase(), variant(weight)) else {
             continue;
         };
-        let Some(info) = book.info(face) else {
-            continue;
-        };
         for (i, c) in text.chars().enumerate() {
             if !crate::fonts::needs_glyph(c)
-                || info.coverage.contains(c as u32)
+                || prepared.fonts.face_covers(face, c)
                 || "“”‘’".contains(c)
             {
                 continue;

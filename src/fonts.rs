@@ -51,6 +51,10 @@ pub enum Origin {
 pub struct Fonts {
     store: FontStore,
     origins: Vec<Origin>,
+    // Typst's Coverage answers by walking its runs; a CJK face has
+    // thousands, so each face's code points are kept in a set, made on the
+    // first question.
+    sets: std::sync::OnceLock<Vec<std::collections::HashSet<u32>>>,
 }
 
 impl Fonts {
@@ -71,7 +75,11 @@ impl Fonts {
                 store.push((path, info));
             }
         }
-        Self { store, origins }
+        Self {
+            store,
+            origins,
+            sets: std::sync::OnceLock::new(),
+        }
     }
 
     /// The font book, for [`typst::World::book`].
@@ -91,8 +99,22 @@ impl Fonts {
 
     /// Whether any face has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        self.faces()
-            .any(|(info, _)| info.coverage.contains(c as u32))
+        self.sets().iter().any(|set| set.contains(&(c as u32)))
+    }
+
+    /// Whether the face at `index` in the book has a glyph for `c`.
+    pub fn face_covers(&self, index: usize, c: char) -> bool {
+        self.sets()
+            .get(index)
+            .is_some_and(|set| set.contains(&(c as u32)))
+    }
+
+    fn sets(&self) -> &[std::collections::HashSet<u32>] {
+        self.sets.get_or_init(|| {
+            self.faces()
+                .map(|(info, _)| info.coverage.iter().collect())
+                .collect()
+        })
     }
 }
 

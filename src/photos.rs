@@ -68,22 +68,48 @@ pub fn decode(loaded: &LoadedReport, photos: &[LoadedPhoto]) -> Vec<Finding> {
 fn decode_all(photos: &[LoadedPhoto]) -> Vec<Result<(), String>> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(photos.len().max(1));
-    let mut results: Vec<Result<(), String>> = vec![Ok(()); photos.len()];
-    std::thread::scope(|scope| {
-        let chunks = results.chunks_mut(photos.len().div_ceil(workers).max(1));
-        for (chunk_index, chunk) in chunks.enumerate() {
-            let start = chunk_index * photos.len().div_ceil(workers).max(1);
-            scope.spawn(move || {
-                for (offset, slot) in chunk.iter_mut().enumerate() {
-                    let photo = &photos[start + offset];
-                    *slot = RasterImage::new(photo.bytes.clone(), photo.format, Smart::Auto)
-                        .map(|_| ())
-                        .map_err(|err| format!("photo {} cannot be decoded: {err}", photo.vpath));
-                }
-            });
-        }
+        .clamp(1, photos.len().max(1));
+    // Largest first, each to the least loaded worker: one big photo does
+    // not leave the other cores idle.
+    let mut order: Vec<usize> = (0..photos.len()).collect();
+    order.sort_by_key(|&i| {
+        std::cmp::Reverse(u64::from(photos[i].width) * u64::from(photos[i].height))
     });
+    let mut queues: Vec<(u64, Vec<usize>)> = vec![(0, Vec::new()); workers];
+    for i in order {
+        let queue = queues
+            .iter_mut()
+            .min_by_key(|(load, _)| *load)
+            .expect("at least one worker");
+        queue.0 += u64::from(photos[i].width) * u64::from(photos[i].height);
+        queue.1.push(i);
+    }
+    let decode = |photo: &LoadedPhoto| {
+        RasterImage::new(photo.bytes.clone(), photo.format, Smart::Auto)
+            .map(|_| ())
+            .map_err(|err| format!("photo {} cannot be decoded: {err}", photo.vpath))
+    };
+    let mut results: Vec<Result<(), String>> = vec![Ok(()); photos.len()];
+    let done: Vec<Vec<(usize, Result<(), String>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = queues
+            .iter()
+            .map(|(_, queue)| {
+                scope.spawn(|| {
+                    queue
+                        .iter()
+                        .map(|&i| (i, decode(&photos[i])))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("decoding does not panic"))
+            .collect()
+    });
+    for (i, result) in done.into_iter().flatten() {
+        results[i] = result;
+    }
     results
 }
 

@@ -96,12 +96,20 @@ pub fn prepare_loaded(
     loaded: LoadedReport,
     font_paths: &[PathBuf],
 ) -> Result<Prepared, Vec<Finding>> {
-    // Fonts load on one thread while the photos are read on another:
-    // neither needs the other.
-    let (fonts, photos) = std::thread::scope(|scope| {
-        let fonts = scope.spawn(|| Fonts::load(font_paths));
-        let photos = photos::load(&loaded);
-        (fonts.join().expect("font loading does not panic"), photos)
+    // The photos are read first; Typst's decoder is memoised, so they are
+    // decoded at once on other threads while this one loads the fonts and
+    // composes the stories, and layout later finds them decoded.
+    let photos = photos::load(&loaded);
+    let decoded: &[photos::LoadedPhoto] = photos.as_deref().unwrap_or(&[]);
+    let (fonts, decoding, data) = std::thread::scope(|scope| {
+        let decoding = scope.spawn(|| photos::decode(&loaded, decoded));
+        let fonts = Fonts::load(font_paths);
+        let data = compose_page(&loaded, &fonts, &photos);
+        (
+            fonts,
+            decoding.join().expect("decoding does not panic"),
+            data,
+        )
     });
     let mut errors = missing_glyphs(&loaded, &fonts);
     let photos = match photos {
@@ -111,33 +119,15 @@ pub fn prepare_loaded(
             Vec::new()
         }
     };
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let body = fonts.metrics("Noto Serif CJK SC");
-    let kai = fonts.metrics("Banmian Kai");
-    let (Some(body), Some(kai)) = (body, kai) else {
-        return Err(vec![Finding::error(
-            "font-missing",
-            "the bundled body and Kai faces are missing from the font book",
-        )]);
+    errors.extend(decoding);
+    let data = match data {
+        Some(Ok(data)) if errors.is_empty() => data,
+        Some(Err(found)) => {
+            errors.extend(found);
+            return Err(errors);
+        }
+        _ => return Err(errors),
     };
-    // Typst's decoder is memoised: decoding every photo now, on the other
-    // threads, while the stories are composed here, saves layout the wait.
-    let (decoding, data) = std::thread::scope(|scope| {
-        let decoding = scope.spawn(|| photos::decode(&loaded, &photos));
-        // Captions are set in Kai with the Song face's quotation marks.
-        let kai = compose::Fallback {
-            main: &kai,
-            other: &body,
-            chars: "“”‘’",
-        };
-        let data = typeset::page_data(&loaded.report, &photos, &body, &kai);
-        (decoding.join().expect("decoding does not panic"), data)
-    });
-    if !decoding.is_empty() {
-        return Err(decoding);
-    }
     let fit = fit_findings(&loaded, &data);
     let json = serde_json::to_vec(&data).expect("template data serialises");
     let (year, month, day) =
@@ -187,6 +177,32 @@ fn fit_findings(loaded: &LoadedReport, data: &typeset::PageData) -> Vec<Finding>
         }
     }
     found
+}
+
+/// The template data, its stories composed; `None` when the photos could
+/// not be read (nothing to compose around).
+fn compose_page(
+    loaded: &LoadedReport,
+    fonts: &Fonts,
+    photos: &Result<Vec<LoadedPhoto>, Vec<Finding>>,
+) -> Option<Result<typeset::PageData, Vec<Finding>>> {
+    let photos = photos.as_ref().ok()?;
+    let (Some(body), Some(kai)) = (
+        fonts.metrics("Noto Serif CJK SC"),
+        fonts.metrics("Banmian Kai"),
+    ) else {
+        return Some(Err(vec![Finding::error(
+            "font-missing",
+            "the bundled body and Kai faces are missing from the font book",
+        )]));
+    };
+    // Captions are set in Kai with the Song face's quotation marks.
+    let kai = compose::Fallback {
+        main: &kai,
+        other: &body,
+        chars: "“”‘’",
+    };
+    Some(Ok(typeset::page_data(&loaded.report, photos, &body, &kai)))
 }
 
 /// One error per character no font has (at its first use), naming it, its
@@ -307,7 +323,7 @@ fn template_findings(
             } else {
                 Finding::error(code, text("message"))
             };
-            let path = json_pointer(&text("path"));
+            let path = report::json_pointer(&text("path"));
             finding = finding.at(prepared.loaded.source.locate(&path));
             let location = content
                 .location()
@@ -340,18 +356,6 @@ pub fn newspaper_column(layout: Layout, width: f64, x: f64) -> Option<usize> {
     }
     let left = (width - (8.0 * 117.0 + 7.0 * 9.0)) / 2.0;
     Some((((x - left) / 126.0).floor().max(0.0) as usize + 1).min(8))
-}
-
-/// Parses `/sections/2/paragraphs` into a field path.
-fn json_pointer(text: &str) -> FieldPath {
-    text.split('/')
-        .filter(|s| !s.is_empty())
-        .fold(FieldPath::root(), |path, segment| {
-            match segment.parse::<usize>() {
-                Ok(index) => path.index(index),
-                Err(_) => path.key(segment),
-            }
-        })
 }
 
 /// The files one layout becomes: (path, bytes).

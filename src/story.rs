@@ -115,17 +115,17 @@ pub fn lay_out(
     heights.sort_by_key(|dh| dh.abs());
     // What each paragraph can take on its own, in a plain column: the
     // search then only tries combinations that can work.
-    let feasible: Vec<Vec<i32>> = {
-        let column = compose::slots(1, 100_000, &[]);
-        paragraphs
-            .iter()
-            .map(|p| {
-                let one = std::slice::from_ref(p);
-                (-3..=3)
-                    .filter(|&d| d != 0 && compose::pour(one, &column, &[d], body).is_some())
-                    .collect()
+    // Worked out only when a search needs it, and once.
+    let column = compose::slots(1, 2_000, &[]);
+    let known = std::cell::RefCell::new(std::collections::HashMap::new());
+    let feasible = |paragraph: usize, delta: i32| -> bool {
+        *known
+            .borrow_mut()
+            .entry((paragraph, delta))
+            .or_insert_with(|| {
+                let one = std::slice::from_ref(&paragraphs[paragraph]);
+                compose::pour(one, &column, &[delta], body).is_some()
             })
-            .collect()
     };
     let mut best: Option<(i64, TextArea)> = None;
     let mut fallback: Option<TextArea> = None;
@@ -196,13 +196,6 @@ pub fn lay_out(
                 continue;
             };
             let balance = slots.len() as i64 - plain.len() as i64;
-            if std::env::var_os("BANMIAN_DEBUG").is_some() {
-                eprintln!(
-                    "k {k} depth {depth} dh {dh} slots {} lines {} balance {balance}",
-                    slots.len(),
-                    plain.len()
-                );
-            }
             if balance >= 0 {
                 first_fit.get_or_insert(depth);
             }
@@ -223,7 +216,7 @@ pub fn lay_out(
             // to three paragraphs' last lines a character short (or their
             // punctuation tighter).
             if balance.abs() <= MAX_FIT_LINES {
-                for delta in distributions(&feasible, balance as i32) {
+                for delta in distributions(paragraphs.len(), &feasible, balance as i32) {
                     if let Some((lines, 0)) = compose::pour(paragraphs, &slots, &delta, body) {
                         let mut adjustments = adjustments.clone();
                         for (i, &d) in delta.iter().enumerate().filter(|(_, d)| **d != 0) {
@@ -266,9 +259,9 @@ const MAX_FIT_LINES: i64 = 5;
 /// Every way to spread `lines` (negative: take out) over `n` paragraphs,
 /// at most three per paragraph; fewest paragraphs first, later paragraphs
 /// first.
-/// `feasible[i]` lists the changes paragraph i can take on its own.
-fn distributions(feasible: &[Vec<i32>], lines: i32) -> Vec<Vec<i32>> {
-    let n = feasible.len();
+/// `feasible(i, d)` says whether paragraph i can change by d lines on its
+/// own.
+fn distributions(n: usize, feasible: &dyn Fn(usize, i32) -> bool, lines: i32) -> Vec<Vec<i32>> {
     let sign = lines.signum();
     let total = lines.unsigned_abs() as usize;
     let mut out: Vec<Vec<i32>> = Vec::new();
@@ -278,7 +271,7 @@ fn distributions(feasible: &[Vec<i32>], lines: i32) -> Vec<Vec<i32>> {
         left: usize,
         current: &mut Vec<i32>,
         sign: i32,
-        feasible: &[Vec<i32>],
+        feasible: &dyn Fn(usize, i32) -> bool,
         out: &mut Vec<Vec<i32>>,
     ) {
         if left == 0 {
@@ -291,7 +284,7 @@ fn distributions(feasible: &[Vec<i32>], lines: i32) -> Vec<Vec<i32>> {
         let p = i - 1;
         for take in (0..=left.min(3)).rev() {
             let delta = sign * take as i32;
-            if delta != 0 && !feasible[p].contains(&delta) {
+            if delta != 0 && !feasible(p, delta) {
                 continue;
             }
             current[p] = delta;

@@ -145,11 +145,7 @@ pub fn page_data(
                 })
                 .collect();
             let paragraphs: Vec<String> = section.paragraphs.iter().map(|p| prepare(p)).collect();
-            let started = std::time::Instant::now();
             let text = story::lay_out(&paragraphs, usize::from(columns), &inlines, body, kai);
-            if std::env::var_os("BANMIAN_DEBUG").is_some() {
-                eprintln!("lay_out {index}: {:?}", started.elapsed());
-            }
             (index, section, photos, paragraphs, text)
         })
         .map(|(index, section, photos, paragraphs, text)| SectionData {

@@ -20,7 +20,7 @@ REPORT = HERE.parent / "zhongzhan-2020.toml"
 FONT = HERE.parent.parent / "fonts" / "NotoSansCJKsc-Bold.otf"
 WIDTH, HEIGHT = 1800, 1200
 # The brochure's cover is printed full bleed on A4 (216 × 303 mm with
-# bleed): this one is made large enough for 200 ppi there.
+# bleed): this one is made large enough for 200 ppi there (2600 × 2400).
 LARGE = "photos/04-xidajing.jpg"
 
 # Sky and ground colours per photo, cycled.
@@ -84,7 +84,7 @@ def main():
     report = tomllib.loads(REPORT.read_text(encoding="utf-8"))
     for index, photo in enumerate(report["photos"]):
         large = photo["file"] == LARGE
-        image = scene(index, *((WIDTH * 2, HEIGHT * 2) if large else (WIDTH, HEIGHT)))
+        image = scene(index, *((2600, 2400) if large else (WIDTH, HEIGHT)))
         label(image, photo["caption"].rstrip("。"))
         path = HERE.parent / photo["file"]
         image.save(path, "JPEG", quality=82, optimize=True)
