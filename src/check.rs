@@ -5,12 +5,10 @@
 use std::path::PathBuf;
 
 use serde_json::json;
-use typst::foundations::{Label, Selector};
-use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
 use crate::findings::{FieldPath, Finding, PageLocation, Severity};
-use crate::inspect::inspect;
+use crate::inspect::{inspect, markers};
 use crate::layouts::Layout;
 use crate::lint;
 use crate::render::{self, Prepared};
@@ -164,22 +162,10 @@ fn variant(weight: u16) -> typst::text::FontVariant {
 /// placement the layout reports, against the photo's pixels (a photo
 /// cropped to fill its frame is scaled by the larger of the two ratios).
 fn resolution(prepared: &Prepared, layout: Layout, document: &PagedDocument) -> Vec<Finding> {
-    let label = Label::new(PicoStr::intern("banmian-photo")).expect("valid label");
-    let introspector = document.introspector();
     let mut found = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for content in introspector
-        .elements()
-        .query(&Selector::Label(label))
-        .iter()
-    {
-        let Some(value) = content
-            .get_by_name("value")
-            .ok()
-            .and_then(|v| serde_json::to_value(v).ok())
-        else {
-            continue;
-        };
+    for marker in markers(document, "banmian-photo") {
+        let value = &marker.value;
         let (Some(index), Some(width), Some(height)) = (
             value.get("photo").and_then(|v| v.as_u64()),
             value.get("width").and_then(|v| v.as_f64()),
@@ -205,35 +191,26 @@ fn resolution(prepared: &Prepared, layout: Layout, document: &PagedDocument) -> 
             photo.width,
             photo.height
         );
-        let mut finding = if ppi < PPI_ERROR {
+        let finding = if ppi < PPI_ERROR {
             Finding::error("photo-resolution", message)
         } else {
             Finding::warning("photo-resolution", message)
         };
-        finding = finding
-            .at(prepared
-                .loaded
-                .source
-                .locate(&FieldPath::root().key("photos").index(index).key("file")))
-            .hint(format!(
-                "print wants {PPI_WARNING:.0} ppi: a larger original, or fewer columns"
-            ));
-        if let Some(position) = content
-            .location()
-            .and_then(|loc| introspector.position(loc))
-        {
-            let page = &document.pages()[position.page.get() - 1];
-            finding = finding.on_page(PageLocation {
-                layout: layout.name().into(),
-                page: position.page.get(),
-                column: render::newspaper_column(
-                    layout,
-                    page.frame.width().to_pt(),
-                    position.point.x.to_pt(),
-                ),
-            });
-        }
-        found.push(finding);
+        found.push(
+            finding
+                .at(prepared
+                    .loaded
+                    .source
+                    .locate(&FieldPath::root().key("photos").index(index).key("file")))
+                .hint(format!(
+                    "print wants {PPI_WARNING:.0} ppi: a larger original, or fewer columns"
+                ))
+                .on_page(PageLocation {
+                    layout: layout.name().into(),
+                    page: marker.page,
+                    column: render::newspaper_column(layout, marker.page_width, marker.x),
+                }),
+        );
     }
     found
 }

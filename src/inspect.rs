@@ -250,3 +250,43 @@ fn intersect(clip: Option<[f64; 4]>, b: [f64; 4]) -> [f64; 4] {
         None => b,
     }
 }
+
+/// Metadata a template published on purpose (`metadata(..) <label>`): its
+/// value, and where it landed.
+#[derive(Debug, Clone)]
+pub struct Marker {
+    /// The metadata's value.
+    pub value: serde_json::Value,
+    /// 1-based page number.
+    pub page: usize,
+    /// Position in pt from the page's top-left.
+    pub x: f64,
+    /// Position in pt from the page's top-left.
+    pub y: f64,
+    /// The page's width in pt.
+    pub page_width: f64,
+}
+
+/// Every marker a template published under `label`, in document order.
+pub fn markers(document: &PagedDocument, label: &str) -> Vec<Marker> {
+    use typst::foundations::{Label, Selector};
+    let label = Label::new(typst::utils::PicoStr::intern(label)).expect("a valid label");
+    let introspector = document.introspector();
+    introspector
+        .elements()
+        .query(&Selector::Label(label))
+        .iter()
+        .filter_map(|content| {
+            let value = serde_json::to_value(content.get_by_name("value").ok()?).ok()?;
+            let position = introspector.position(content.location()?)?;
+            let page = position.page.get();
+            Some(Marker {
+                value,
+                page,
+                x: position.point.x.to_pt(),
+                y: position.point.y.to_pt(),
+                page_width: document.pages().get(page - 1)?.frame.width().to_pt(),
+            })
+        })
+        .collect()
+}

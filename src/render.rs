@@ -4,8 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
-use typst::foundations::{Datetime, Label, Selector, Smart};
-use typst::utils::PicoStr;
+use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
 
 use crate::check::{self, CheckConfig};
@@ -297,14 +296,10 @@ fn template_findings(
     layout: Layout,
     document: &PagedDocument,
 ) -> Vec<Finding> {
-    let label = Label::new(PicoStr::intern("banmian-finding")).expect("valid label");
-    let introspector = document.introspector();
-    introspector
-        .elements()
-        .query(&Selector::Label(label))
-        .iter()
-        .filter_map(|content| {
-            let value = serde_json::to_value(content.get_by_name("value").ok()?).ok()?;
+    crate::inspect::markers(document, "banmian-finding")
+        .into_iter()
+        .map(|marker| {
+            let value = &marker.value;
             let text = |key: &str| {
                 value
                     .get(key)
@@ -324,26 +319,17 @@ fn template_findings(
                 Finding::error(code, text("message"))
             };
             let path = report::json_pointer(&text("path"));
-            finding = finding.at(prepared.loaded.source.locate(&path));
-            let location = content
-                .location()
-                .and_then(|loc| introspector.position(loc));
-            if let Some(position) = location {
-                let page = &document.pages()[position.page.get() - 1];
-                finding = finding.on_page(PageLocation {
+            finding = finding
+                .at(prepared.loaded.source.locate(&path))
+                .on_page(PageLocation {
                     layout: layout.name().into(),
-                    page: position.page.get(),
-                    column: newspaper_column(
-                        layout,
-                        page.frame.width().to_pt(),
-                        position.point.x.to_pt(),
-                    ),
+                    page: marker.page,
+                    column: newspaper_column(layout, marker.page_width, marker.x),
                 });
-            }
             if let Some(hint) = value.get("hint").and_then(|v| v.as_str()) {
                 finding = finding.hint(hint);
             }
-            Some(finding)
+            finding
         })
         .collect()
 }

@@ -2,12 +2,10 @@
 //! GB/T 15834), checked on the laid-out page: each rule, how often it is
 //! broken, and where. The seed page and every test report show zero.
 
-use typst::foundations::{Label, Selector};
-use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
 use crate::compose::{self, COLUMN, GUTTER, PITCH, Shape};
-use crate::inspect::{Inspection, Line};
+use crate::inspect::{Inspection, Line, markers};
 use crate::render::Prepared;
 
 /// The body size in pt; lengths in the composed data are in em of it.
@@ -392,53 +390,36 @@ fn intrudes(shape: &Shape, l0: f64, l1: f64, t0: f64, t1: f64) -> bool {
 /// Boxes the template marks with `label`, as (page, left, top, right,
 /// bottom) in pt; the metadata gives their size in lines and columns.
 fn boxes(document: &PagedDocument, label: &str) -> Vec<(usize, f64, f64, f64, f64)> {
-    let label = Label::new(PicoStr::intern(label)).expect("valid label");
-    let introspector = document.introspector();
-    introspector
-        .elements()
-        .query(&Selector::Label(label))
+    markers(document, label)
         .iter()
-        .filter_map(|content| {
-            let value = serde_json::to_value(content.get_by_name("value").ok()?).ok()?;
-            let lines = value.get("lines")?.as_f64()?;
-            let columns = value.get("columns")?.as_f64()?;
-            let position = introspector.position(content.location()?)?;
-            let (x, y) = (position.point.x.to_pt(), position.point.y.to_pt());
+        .filter_map(|m| {
+            let lines = m.value.get("lines")?.as_f64()?;
+            let columns = m.value.get("columns")?.as_f64()?;
             let width = (columns * (COLUMN + GUTTER) - GUTTER) * EM;
-            Some((position.page.get(), x, y, x + width, y + lines * PITCH * EM))
+            Some((m.page, m.x, m.y, m.x + width, m.y + lines * PITCH * EM))
         })
         .collect()
 }
 
 /// The top of the column groups, where the template starts the grid.
 fn grid_top(document: &PagedDocument) -> Option<f64> {
-    let label = Label::new(PicoStr::intern("banmian-grid")).expect("valid label");
-    let introspector = document.introspector();
-    let found = introspector.elements().query(&Selector::Label(label));
-    let position = introspector.position(found.first()?.location()?)?;
-    Some(position.point.y.to_pt())
+    markers(document, "banmian-grid").first().map(|m| m.y)
 }
 
 /// The text areas the template laid out, located through the metadata it
 /// publishes at each area's top-left corner.
 fn areas<'a>(prepared: &'a Prepared, document: &PagedDocument) -> Vec<Area<'a>> {
-    let label = Label::new(PicoStr::intern("banmian-area")).expect("valid label");
-    let introspector = document.introspector();
     let texts: Vec<(usize, String, &crate::story::TextArea)> = prepared.data.text_areas().collect();
-    introspector
-        .elements()
-        .query(&Selector::Label(label))
+    markers(document, "banmian-area")
         .iter()
-        .filter_map(|content| {
-            let value = serde_json::to_value(content.get_by_name("value").ok()?).ok()?;
-            let section = value.get("section")?.as_u64()? as usize;
-            let position = introspector.position(content.location()?)?;
+        .filter_map(|m| {
+            let section = m.value.get("section")?.as_u64()? as usize;
             let (_, _, text) = texts.iter().find(|(i, _, _)| *i == section)?;
             Some(Area {
                 section,
-                x: position.point.x.to_pt(),
-                y: position.point.y.to_pt(),
-                page: position.page.get(),
+                x: m.x,
+                y: m.y,
+                page: m.page,
                 text,
             })
         })
