@@ -2,7 +2,7 @@
 """Makes the stand-in photographs of data/zhongzhan-2020.toml.
 
 The real photos of the 2020 page are not ours to ship, so each caption gets a
-stand-in: a 1800 × 1200 JPEG (a landscape of soft shapes, different for every
+stand-in: a 1600 × 1067 JPEG (a landscape of soft shapes, different for every
 photo) marked "示意图 STAND-IN" across the middle, with its caption. Nothing is
 random: the same script and Pillow give the same files.
 
@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 HERE = pathlib.Path(__file__).resolve().parent
 REPORT = HERE.parent / "zhongzhan-2020.toml"
 FONT = HERE.parent.parent / "fonts" / "NotoSansCJKsc-Bold.otf"
-WIDTH, HEIGHT = 1800, 1200
+WIDTH, HEIGHT = 1600, 1067
 # The brochure's cover is printed full bleed on A4 (216 × 303 mm with
 # bleed): this one is made large enough for 200 ppi there (2600 × 2400).
 LARGE = "photos/04-xidajing.jpg"
