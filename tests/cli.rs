@@ -501,3 +501,13 @@ fn copyfit_adjustments_are_reported_as_notes() {
         "{err}"
     );
 }
+
+#[test]
+fn the_binary_with_its_fonts_stays_under_80_mb() {
+    let size = std::fs::metadata(BIN).unwrap().len();
+    assert!(
+        size < 80_000_000,
+        "the binary is {:.1} MB",
+        size as f64 / 1e6
+    );
+}
