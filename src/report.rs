@@ -725,7 +725,7 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
                     if s.place == Place::Main {
                         main
                     } else {
-                        PAGE_COLUMNS - main
+                        PAGE_COLUMNS.saturating_sub(main)
                     }
                 });
             match (photo.column, photo.line) {
