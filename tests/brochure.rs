@@ -1,5 +1,7 @@
 //! The brochure of the example report, through the inspector and the PDF.
 
+mod common;
+
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -260,18 +262,7 @@ fn pages_left_blank_carry_no_running_head_or_folio() {
 #[test]
 fn a5_is_selected_in_the_data() {
     let dir = tempfile::tempdir().unwrap();
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    std::fs::create_dir(dir.path().join("photos")).unwrap();
-    for entry in std::fs::read_dir(data.join("photos")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(
-            entry.path(),
-            dir.path().join("photos").join(entry.file_name()),
-        )
-        .unwrap();
-    }
-    let report = std::fs::read_to_string(data.join("zhongzhan-2020.toml")).unwrap()
-        + "\n[brochure]\npaper = \"a5\"\n";
+    let report = common::example_in(dir.path()) + "\n[brochure]\npaper = \"a5\"\n";
     std::fs::write(dir.path().join("a5.toml"), report).unwrap();
     let prepared = prepare(&dir.path().join("a5.toml"), &[]).unwrap_or_else(|e| {
         panic!(

@@ -2,6 +2,8 @@
 //! problem put in — asserting code, severity, line:column and field path;
 //! a report with many problems; the JSON output against its schema.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -19,17 +21,7 @@ struct Fixture {
 impl Fixture {
     fn new(edit: impl FnOnce(String) -> String) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-        std::fs::create_dir(dir.path().join("photos")).unwrap();
-        for entry in std::fs::read_dir(data.join("photos")).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(
-                entry.path(),
-                dir.path().join("photos").join(entry.file_name()),
-            )
-            .unwrap();
-        }
-        let original = std::fs::read_to_string(data.join("zhongzhan-2020.toml")).unwrap();
+        let original = common::example_in(dir.path());
         let text = edit(original.clone());
         assert_ne!(text, original, "the edit changed nothing");
         std::fs::write(dir.path().join("report.toml"), &text).unwrap();
