@@ -83,7 +83,7 @@ pub fn run(config: &CheckConfig) -> Outcome {
             Err(found) => findings.extend(found),
         }
     }
-    findings.extend(prepared.notes.iter().filter(|f| !f.is_error()).cloned());
+    findings.extend(prepared.fit.iter().filter(|f| !f.is_error()).cloned());
     findings.extend(consistency(&prepared, &documents));
     Outcome {
         findings,

@@ -81,7 +81,7 @@ pub struct Prepared {
     pub date: Datetime,
     /// How the stories fit their columns: what copyfit adjusted (notes)
     /// and the stories it could not balance (errors, reported by `compile`).
-    pub notes: Vec<Finding>,
+    pub fit: Vec<Finding>,
 }
 
 /// Loads the report, the fonts and the photos, and checks that every
@@ -139,7 +139,7 @@ pub fn prepare_loaded(
         data,
         json,
         date,
-        notes: fit,
+        fit,
     })
 }
 
@@ -264,7 +264,7 @@ pub fn compile(
             .into_iter()
             .partition(Finding::is_error);
     if layout == Layout::Newspaper {
-        errors.extend(prepared.notes.iter().filter(|f| f.is_error()).cloned());
+        errors.extend(prepared.fit.iter().filter(|f| f.is_error()).cloned());
     }
     warnings.extend(template_warnings);
     if !errors.is_empty() {

@@ -82,6 +82,46 @@ fn justification(glyphs: &[(char, f64)]) -> f64 {
 const NO_START: &str = "、，。．：；？！）］｝》〉」』】〗〕”’·～";
 const NO_END: &str = "“‘（［｛《〈「『【〖〔";
 
+/// Every rule, by name, with what it asks.
+pub const RULES: &[(&str, &str)] = &[
+    (
+        "baseline-grid",
+        "body and caption baselines sit on one 13.5 pt grid",
+    ),
+    (
+        "full-columns",
+        "every column of a story ends on the story's last baseline",
+    ),
+    (
+        "runaround-clearance",
+        "text keeps a character's clearance from photos inside it",
+    ),
+    ("narrow-band", "no text band narrower than 4 characters"),
+    (
+        "justified",
+        "every line but a paragraph's last fills its band, edge to edge",
+    ),
+    (
+        "line-start",
+        "no line starts with closing punctuation, ·, — or ～",
+    ),
+    ("line-end", "no line ends with opening punctuation"),
+    ("split-dash", "—— and …… never split"),
+    ("orphan", "no one-character last line of a paragraph (孤字)"),
+    ("hanging-punctuation", "nothing hangs past the column edge"),
+    ("space-between-han", "no space between two Han characters"),
+    (
+        "punctuation-width",
+        "CJK marks are full-width (1 em), half at most when squeezed",
+    ),
+    (
+        "punctuation-pairs",
+        "two adjacent marks take 1.5 em, not 2 (GB/T 15834 compression)",
+    ),
+    ("headline-punctuation", "no 。，；、 at a headline line end"),
+    ("headline-one-character", "no one-character headline line"),
+];
+
 /// Counts the violations of every rule on a newspaper page.
 pub fn check(
     prepared: &Prepared,
@@ -89,42 +129,9 @@ pub fn check(
     inspection: &Inspection,
 ) -> Vec<RuleCount> {
     let mut tally = Tally(Vec::new());
-    tally.rule(
-        "baseline-grid",
-        "body and caption baselines sit on one 13.5 pt grid",
-    );
-    tally.rule(
-        "full-columns",
-        "every column of a story ends on the story's last baseline",
-    );
-    tally.rule(
-        "runaround-clearance",
-        "text keeps a character's clearance from photos inside it",
-    );
-    tally.rule("narrow-band", "no text band narrower than 4 characters");
-    tally.rule(
-        "justified",
-        "every line but a paragraph's last fills its band, edge to edge",
-    );
-    tally.rule(
-        "line-start",
-        "no line starts with closing punctuation, ·, — or ～",
-    );
-    tally.rule("line-end", "no line ends with opening punctuation");
-    tally.rule("split-dash", "—— and …… never split");
-    tally.rule("orphan", "no one-character last line of a paragraph (孤字)");
-    tally.rule("hanging-punctuation", "nothing hangs past the column edge");
-    tally.rule("space-between-han", "no space between two Han characters");
-    tally.rule(
-        "punctuation-width",
-        "CJK marks are full-width (1 em), half at most when squeezed",
-    );
-    tally.rule(
-        "punctuation-pairs",
-        "two adjacent marks take 1.5 em, not 2 (GB/T 15834 compression)",
-    );
-    tally.rule("headline-punctuation", "no 。，；、 at a headline line end");
-    tally.rule("headline-one-character", "no one-character headline line");
+    for (rule, description) in RULES {
+        tally.rule(rule, description);
+    }
 
     let areas = areas(prepared, document);
     let body: Vec<&Line> = inspection
