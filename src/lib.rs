@@ -14,6 +14,5 @@ pub mod photos;
 pub mod render;
 pub mod report;
 pub mod rules;
-pub mod story;
 pub mod typeset;
 pub mod world;

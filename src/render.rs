@@ -73,8 +73,10 @@ pub struct Prepared {
     pub fonts: Fonts,
     /// The photos, read and checked.
     pub photos: Vec<LoadedPhoto>,
-    /// The template data (composed text areas included).
+    /// The template data (the composed newspaper page included).
     pub data: typeset::PageData,
+    /// How the newspaper page was composed (the plan, or why none).
+    pub composition: typeset::Composition,
     /// `/report.json` for the templates.
     pub json: Vec<u8>,
     /// The fixed "today" of the world: the publication date.
@@ -103,7 +105,7 @@ pub fn prepare_loaded(
     let (fonts, decoding, data) = std::thread::scope(|scope| {
         let decoding = scope.spawn(|| photos::decode(&loaded, decoded));
         let fonts = Fonts::load(font_paths);
-        let data = compose_page(&loaded, &fonts, &photos);
+        let data = compose_page(&loaded.report, &fonts, photos.as_deref().ok());
         (
             fonts,
             decoding.join().expect("decoding does not panic"),
@@ -127,7 +129,12 @@ pub fn prepare_loaded(
         }
         _ => return Err(errors),
     };
-    let fit = fit_findings(&loaded, &data);
+    let typeset::Typeset {
+        data,
+        composition,
+        order,
+    } = data;
+    let fit = fit_findings(&loaded, &data, &composition, &order, &fonts, &photos);
     let json = serde_json::to_vec(&data).expect("template data serialises");
     let (year, month, day) =
         report::parse_date(&loaded.report.publication.date).unwrap_or((1970, 1, 1));
@@ -137,16 +144,23 @@ pub fn prepare_loaded(
         fonts,
         photos,
         data,
+        composition,
         json,
         date,
         fit,
     })
 }
 
-/// What the composer did to balance each story's columns (notes), and the
-/// stories it could not balance within the limits (errors, with how much
-/// copy to add or cut).
-fn fit_findings(loaded: &LoadedReport, data: &typeset::PageData) -> Vec<Finding> {
+/// What the composer did (copyfit notes), or, when no page was found, why:
+/// per story, in characters and lines, and what the composer tried.
+fn fit_findings(
+    loaded: &LoadedReport,
+    data: &typeset::PageData,
+    composition: &typeset::Composition,
+    order: &[usize],
+    fonts: &Fonts,
+    photos: &[LoadedPhoto],
+) -> Vec<Finding> {
     let mut found = Vec::new();
     for (index, headline, area) in data.text_areas() {
         let at = FieldPath::root().key("sections").index(index);
@@ -156,23 +170,19 @@ fn fit_findings(loaded: &LoadedReport, data: &typeset::PageData) -> Vec<Finding>
                     .at(loaded.source.locate(&at.key("headline"))),
             );
         }
-        if area.short > 0 {
-            let k = area.columns;
-            found.push(
-                Finding::error(
-                    "fit-unbalanced",
-                    format!(
-                        "「{headline}」: its {k} columns cannot end on one baseline within the copyfit limits; the last column ends {} line(s) short",
-                        area.short
-                    ),
-                )
-                .at(loaded.source.locate(&at.key("paragraphs")))
-                .hint(format!(
-                    "add about {} characters, or cut about {}, or move a photo into the text (place = \"inline\")",
-                    area.short * 13,
-                    (k - area.short % k) * 13
-                )),
-            );
+    }
+    if let typeset::Composition::None(diagnosis) = composition {
+        found.extend(crate::compose::failure::findings(
+            loaded, data, diagnosis, order,
+        ));
+        // A page that composes without the editor's pins: the pins are
+        // what makes it impossible.
+        if let Some(pins) = crate::compose::failure::pins(&loaded.report)
+            && let Some(Ok(unpinned)) = compose_page(&pins, fonts, Some(photos))
+            && matches!(unpinned.composition, typeset::Composition::Page(_))
+        {
+            found.retain(|f| f.code == "fit-unbalanced");
+            found.extend(crate::compose::failure::pin_findings(loaded));
         }
     }
     found
@@ -181,11 +191,11 @@ fn fit_findings(loaded: &LoadedReport, data: &typeset::PageData) -> Vec<Finding>
 /// The template data, its stories composed; `None` when the photos could
 /// not be read (nothing to compose around).
 fn compose_page(
-    loaded: &LoadedReport,
+    report: &report::Report,
     fonts: &Fonts,
-    photos: &Result<Vec<LoadedPhoto>, Vec<Finding>>,
-) -> Option<Result<typeset::PageData, Vec<Finding>>> {
-    let photos = photos.as_ref().ok()?;
+    photos: Option<&[LoadedPhoto]>,
+) -> Option<Result<typeset::Typeset, Vec<Finding>>> {
+    let photos = photos?;
     let (Some(body), Some(kai)) = (
         fonts.metrics("Noto Serif CJK SC"),
         fonts.metrics("Banmian Kai"),
@@ -201,7 +211,7 @@ fn compose_page(
         other: &body,
         chars: "“”‘’",
     };
-    Some(Ok(typeset::page_data(&loaded.report, photos, &body, &kai)))
+    Some(Ok(typeset::page_data(report, photos, &body, &kai)))
 }
 
 /// One error per character no font has (at its first use), naming it, its
@@ -247,6 +257,10 @@ pub fn compile(
         files,
         prepared.date,
     );
+    // No page was composed: the composer's errors say why.
+    if layout == Layout::Newspaper && !prepared.data.has_newspaper() {
+        return Err(prepared.fit.iter().filter(|f| f.is_error()).cloned().collect());
+    }
     let result = typst::compile::<PagedDocument>(&world);
     let mut warnings: Vec<Finding> = result
         .warnings

@@ -177,20 +177,25 @@ pub struct Section {
     pub size: Option<String>,
     /// The body, one string per paragraph.
     pub paragraphs: Vec<String>,
-    /// Where the newspaper page sets the story: the main column group or
-    /// the side one.
+    /// A pin: where the newspaper page sets the story, in the wide part or
+    /// in the side column. Without it the composer chooses.
     #[serde(default)]
-    pub place: Place,
+    pub place: Option<Place>,
+    /// How much the story matters on the page: the story with the highest
+    /// priority is the lead (头条: on top, widest, largest headline); ties go
+    /// to the earlier story. Default 0.
+    #[serde(default)]
+    pub priority: i32,
 }
 
-/// Which column group of the newspaper page a story sits in.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+/// Which part of the newspaper page a story sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Place {
-    /// The wide group on the left.
-    #[default]
+    /// The wide part on the left.
     Main,
-    /// The narrow group on the right.
+    /// The side column on the right (its width: `[newspaper] main`, or the
+    /// composer's choice).
     Side,
 }
 
@@ -205,15 +210,22 @@ pub struct Photo {
     /// The photographer, e.g. "本报记者 宋崇飞 摄".
     #[serde(default)]
     pub credit: Option<String>,
-    /// How many columns the photo spans on the newspaper page.
-    #[serde(default = "default_photo_columns")]
-    pub columns: u8,
+    /// A pin: how many columns the photo spans on the newspaper page.
+    /// Without it the composer chooses.
+    #[serde(default)]
+    pub columns: Option<u8>,
     /// The `id` of the section the photo belongs to.
     pub section: String,
-    /// Where the newspaper page sets it: in the row above the story's text
-    /// (default), or inside the text with the text running around it.
+    /// A pin: where the newspaper page sets it, in a row above the story's
+    /// text, or inside the text with the text running around it. Without
+    /// it the composer chooses.
     #[serde(default)]
-    pub place: PhotoPlace,
+    pub place: Option<PhotoPlace>,
+    /// How much the photo matters in its story: the one with the highest
+    /// importance is the story's lead photo (the largest); ties go to the
+    /// earlier photo. Default 0.
+    #[serde(default)]
+    pub importance: i32,
     /// For `place = "inline"`: the first column it covers (1 = the story's
     /// first text column).
     #[serde(default)]
@@ -228,11 +240,10 @@ pub struct Photo {
 }
 
 /// Where a photo goes in its story on the newspaper page.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PhotoPlace {
-    /// In the row of photos above the story's text.
-    #[default]
+    /// In a row of photos above the story's text.
     Row,
     /// Inside the text, which runs around it (图文绕排).
     Inline,
@@ -247,10 +258,6 @@ pub enum PhotoShape {
     Rect,
     /// Cut to a circle.
     Circle,
-}
-
-fn default_photo_columns() -> u8 {
-    3
 }
 
 /// The key-figures box.
@@ -278,24 +285,13 @@ pub struct Figure {
 }
 
 /// Settings for the newspaper layout.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewspaperSettings {
-    /// Columns of the main group; the side group takes the rest of the 8.
-    #[serde(default = "default_main_columns")]
-    pub main: u8,
-}
-
-impl Default for NewspaperSettings {
-    fn default() -> Self {
-        Self {
-            main: default_main_columns(),
-        }
-    }
-}
-
-fn default_main_columns() -> u8 {
-    5
+    /// A pin: columns of the wide part; the side column takes the rest of
+    /// the 8. Without it the composer chooses (a side column or none).
+    #[serde(default)]
+    pub main: Option<u8>,
 }
 
 /// The 号 sizes in pt, by name.
@@ -601,13 +597,14 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
             "a report needs at least one section".into(),
         );
     }
-    let main = report.newspaper.main;
-    if !(2..=PAGE_COLUMNS - 2).contains(&main) {
+    if let Some(main) = report.newspaper.main
+        && !(2..=PAGE_COLUMNS - 2).contains(&main)
+    {
         fail(
             "data-value",
             FieldPath::root().key("newspaper").key("main"),
             format!(
-                "the main column group must take 2 to {} of the page's {PAGE_COLUMNS} columns, not {main}",
+                "the wide part must take 2 to {} of the page's {PAGE_COLUMNS} columns, not {main}",
                 PAGE_COLUMNS - 2
             ),
         );
@@ -706,57 +703,33 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
                 ),
             );
         }
-        if !(1..=PAGE_COLUMNS).contains(&photo.columns) {
+        if let Some(columns) = photo.columns
+            && !(1..=PAGE_COLUMNS).contains(&columns)
+        {
             fail(
                 "data-value",
                 at.key("columns"),
-                format!(
-                    "a photo spans 1 to {PAGE_COLUMNS} columns, not {}",
-                    photo.columns
-                ),
+                format!("a photo spans 1 to {PAGE_COLUMNS} columns, not {columns}"),
             );
         }
-        if photo.place == PhotoPlace::Inline {
-            let group = report
-                .sections
-                .iter()
-                .find(|s| s.id.as_deref() == Some(photo.section.as_str()))
-                .map(|s| {
-                    if s.place == Place::Main {
-                        main
-                    } else {
-                        PAGE_COLUMNS.saturating_sub(main)
-                    }
-                });
-            match (photo.column, photo.line) {
-                (None, _) => fail(
-                    "data-value",
-                    at.key("column"),
-                    "a photo inside the text needs `column` (its first column, from 1)".into(),
-                ),
-                (_, None) => fail(
-                    "data-value",
-                    at.key("line"),
-                    "a photo inside the text needs `line` (the text line it starts at, from 1)"
-                        .into(),
-                ),
-                (Some(column), Some(line)) => {
-                    if let Some(group) = group
-                        && (column == 0
-                            || u16::from(column) + u16::from(photo.columns) > u16::from(group) + 1)
-                    {
-                        fail(
-                            "data-value",
-                            at.key("column"),
-                            format!(
-                                "columns {column} to {} are outside the story's {group} columns",
-                                u16::from(column) + u16::from(photo.columns) - 1
-                            ),
-                        );
-                    }
-                    if line == 0 {
-                        fail("data-value", at.key("line"), "lines count from 1".into());
-                    }
+        if photo.column == Some(0) {
+            fail(
+                "data-value",
+                at.key("column"),
+                "columns count from 1".into(),
+            );
+        }
+        if photo.line == Some(0) {
+            fail("data-value", at.key("line"), "lines count from 1".into());
+        }
+        if photo.place != Some(PhotoPlace::Inline) {
+            for (key, given) in [("column", photo.column.is_some()), ("line", photo.line.is_some())] {
+                if given {
+                    fail(
+                        "data-value",
+                        at.key(key),
+                        format!("`{key}` places a photo inside the text: it needs `place = \"inline\"`"),
+                    );
                 }
             }
         }

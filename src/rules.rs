@@ -60,7 +60,7 @@ struct Area<'a> {
     x: f64,
     y: f64,
     page: usize,
-    text: &'a crate::story::TextArea,
+    text: &'a crate::compose::text::TextArea,
 }
 
 /// Marks that are full-width in Chinese text.
@@ -416,7 +416,7 @@ fn grid_top(document: &PagedDocument) -> Option<f64> {
 /// The text areas the template laid out, located through the metadata it
 /// publishes at each area's top-left corner.
 fn areas<'a>(prepared: &'a Prepared, document: &PagedDocument) -> Vec<Area<'a>> {
-    let texts: Vec<(usize, String, &crate::story::TextArea)> = prepared.data.text_areas().collect();
+    let texts: Vec<(usize, String, &crate::compose::text::TextArea)> = prepared.data.text_areas().collect();
     markers(document, "banmian-area")
         .iter()
         .filter_map(|m| {

@@ -5,12 +5,14 @@
 
 use serde::Serialize;
 
-use crate::compose::Metrics;
+use crate::compose::band::{self, TitleBand};
+use crate::compose::module::{PhotoCopy, StoryCopy};
+use crate::compose::page::{Composer, Diagnosis, FiguresCopy};
+use crate::compose::plan::{Arrangement, Drawing};
+use crate::compose::text::{Copyfit, TextArea};
+use crate::compose::{Metrics, grid};
 use crate::photos::LoadedPhoto;
-use crate::report::{
-    BrochureSettings, Figures, PAGE_COLUMNS, PhotoPlace, PhotoShape, Place, Report, parse_date,
-};
-use crate::story::{self, Inline, TextArea};
+use crate::report::{BrochureSettings, Figures, PhotoShape, Report, parse_date};
 
 /// The data a template reads.
 #[derive(Serialize)]
@@ -23,7 +25,8 @@ pub struct PageData {
     byline: BylineData,
     sections: Vec<SectionData>,
     figures: Option<Figures>,
-    newspaper: NewspaperData,
+    /// The composed newspaper page, when a page was found.
+    newspaper: Option<Drawing>,
     brochure: BrochureSettings,
 }
 
@@ -53,10 +56,7 @@ struct SectionData {
     /// The headline size the data asks for, in pt.
     headline_size: Option<f64>,
     paragraphs: Vec<String>,
-    place: Place,
     photos: Vec<PhotoData>,
-    /// The composed text area on the newspaper page.
-    text: TextArea,
 }
 
 #[derive(Serialize)]
@@ -67,42 +67,75 @@ struct PhotoData {
     height: u32,
     caption: String,
     credit: Option<String>,
-    columns: u8,
-    /// In the row above the text, or inside it.
-    place: PhotoPlace,
     shape: PhotoShape,
 }
 
-#[derive(Serialize)]
-struct NewspaperData {
-    main: u8,
-}
-
 impl PageData {
-    /// Each section's index, headline and composed text area.
+    /// A section's headline, its lines joined.
+    pub fn section_headline(&self, index: usize) -> String {
+        self.sections.get(index).map(|s| s.headline.concat()).unwrap_or_default()
+    }
+
+    /// Whether the newspaper page was composed.
+    pub fn has_newspaper(&self) -> bool {
+        self.newspaper.is_some()
+    }
+
+    /// Each composed story's section index, headline and text area on the
+    /// newspaper page.
     pub fn text_areas(&self) -> impl Iterator<Item = (usize, String, &TextArea)> {
-        self.sections
-            .iter()
-            .map(|s| (s.index, s.headline.concat(), &s.text))
+        self.newspaper.iter().flat_map(|drawing| {
+            drawing.modules.iter().filter_map(|m| {
+                let section = m.section?;
+                let text = m.text.as_ref()?;
+                Some((section, self.sections[section].headline.concat(), text))
+            })
+        })
     }
 }
 
-/// Builds the template data; `photos` are in the report's photo order.
-/// `body` and `kai` measure text for the composer.
+/// The newspaper page's composition: the page found, or why none was.
+pub enum Composition {
+    /// The chosen arrangement.
+    Page(Arrangement),
+    /// No arrangement tiles the page: what the composer found.
+    None(Diagnosis),
+}
+
+/// Template data and the newspaper's composition.
+pub struct Typeset {
+    /// What the templates read.
+    pub data: PageData,
+    /// How the newspaper page was composed.
+    pub composition: Composition,
+    /// Each composer story's section index (the composer's order: the lead
+    /// first, then reading order).
+    pub order: Vec<usize>,
+}
+
+/// Builds the template data and composes the newspaper page; `photos` are
+/// in the report's photo order. `body` and `kai` measure text for the
+/// composer.
 pub fn page_data(
     report: &Report,
     photos: &[LoadedPhoto],
     body: &dyn Metrics,
     kai: &dyn Metrics,
-) -> PageData {
+) -> Typeset {
     let (year, month, day) = parse_date(&report.publication.date).unwrap_or((1970, 1, 1));
     let publication = &report.publication;
-    let sections = report
+    let sections: Vec<SectionData> = report
         .sections
         .iter()
         .enumerate()
-        .map(|(index, section)| {
-            let photos: Vec<PhotoData> = report
+        .map(|(index, section)| SectionData {
+            index,
+            kicker: section.kicker.as_deref().map(prepare),
+            headline: section.headline.lines().into_iter().map(prepare).collect(),
+            headline_size: section.size.as_deref().and_then(crate::report::hao),
+            subhead: section.subhead.as_deref().map(|s| prepare(s.trim_start_matches(['—', '-', '－']))),
+            paragraphs: section.paragraphs.iter().map(|p| prepare(p)).collect(),
+            photos: report
                 .photos
                 .iter()
                 .zip(photos)
@@ -115,52 +148,125 @@ pub fn page_data(
                     height: file.height,
                     caption: prepare(&photo.caption),
                     credit: photo.credit.as_deref().map(credit),
-                    columns: photo.columns,
-                    place: photo.place,
                     shape: photo.shape,
                 })
-                .collect();
-            let columns = match section.place {
-                Place::Main => report.newspaper.main,
-                Place::Side => PAGE_COLUMNS - report.newspaper.main,
-            };
-            let inlines: Vec<Inline> = photos
+                .collect(),
+        })
+        .collect();
+    let title: Vec<String> = report.title.lines().into_iter().map(prepare).collect();
+    let lede: Vec<String> = report.lede.iter().map(|p| prepare(p)).collect();
+    let byline = BylineData {
+        text: prepare(&report.byline.text),
+        photos: report.byline.photos.as_deref().map(prepare),
+    };
+    let figures = report.figures.clone().map(|mut figures| {
+        figures.title = figures.title.as_deref().map(prepare);
+        for item in &mut figures.items {
+            item.value = prepare(&item.value);
+            item.unit = item.unit.as_deref().map(prepare);
+            item.label = prepare(&item.label);
+        }
+        figures
+    });
+
+    // The newspaper page: the band's depth, then the modules under it.
+    let kicker = report.kicker.as_deref().map(prepare);
+    let subtitle = report.subtitle.as_deref().map(prepare);
+    let byline_text = match &byline.photos {
+        Some(photos) => format!("文/{}　图/{photos}", byline.text),
+        None => format!("文/{}", byline.text),
+    };
+    let band = band::lines(
+        &TitleBand {
+            kicker: kicker.as_deref(),
+            title: &title,
+            subtitle: subtitle.as_deref(),
+            lede: &lede,
+            byline: &byline_text,
+        },
+        kai,
+    );
+    let height = grid::area_lines().saturating_sub(grid::STRIP_LINES + band + 1);
+    // Reading order: the lead first, then the rest as the data lists them.
+    // The lead is the story of the highest priority; among equals (and
+    // when the data gives none), the strongest: the most copy, a photo
+    // counting as 400 characters. Never a story pinned to the side column.
+    let weight = |i: usize| {
+        let photos = sections[i].photos.len();
+        sections[i].paragraphs.iter().map(|p| p.chars().count()).sum::<usize>() + 400 * photos
+    };
+    let lead = (0..sections.len())
+        .filter(|&i| report.sections[i].place != Some(crate::report::Place::Side))
+        .max_by_key(|&i| (report.sections[i].priority, weight(i), std::cmp::Reverse(i)))
+        .unwrap_or(0);
+    let order: Vec<usize> = std::iter::once(lead)
+        .chain((0..sections.len()).filter(|&i| i != lead))
+        .collect();
+    let stories: Vec<StoryCopy> = order
+        .iter()
+        .enumerate()
+        .map(|(rank, &index)| {
+            let section = &report.sections[index];
+            let data = &sections[index];
+            let mut story_photos: Vec<PhotoCopy> = data
+                .photos
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| p.place == PhotoPlace::Inline)
-                .map(|(i, p)| {
-                    let data = &report.photos[p.index];
-                    Inline {
-                        photo: i,
-                        column: usize::from(data.column.unwrap_or(1).saturating_sub(1)),
-                        columns: usize::from(p.columns.min(columns)),
-                        line: usize::from(data.line.unwrap_or(1).saturating_sub(1)),
-                        circle: p.shape == PhotoShape::Circle,
-                        aspect: f64::from(p.height) / f64::from(p.width.max(1)),
+                .map(|(local, p)| {
+                    let pins = &report.photos[p.index];
+                    PhotoCopy {
+                        index: p.index,
+                        local,
+                        width: p.width,
+                        height: p.height,
                         caption: match &p.credit {
                             Some(credit) => format!("{}　{credit}", p.caption),
                             None => p.caption.clone(),
                         },
+                        columns: pins.columns.map(usize::from),
+                        place: pins.place,
+                        column: pins.column.map(|c| usize::from(c).saturating_sub(1)),
+                        line: pins.line.map(|l| usize::from(l).saturating_sub(1)),
+                        circle: p.shape == PhotoShape::Circle,
                     }
                 })
                 .collect();
-            let paragraphs: Vec<String> = section.paragraphs.iter().map(|p| prepare(p)).collect();
-            let text = story::lay_out(&paragraphs, usize::from(columns), &inlines, body, kai);
-            (index, section, photos, paragraphs, text)
-        })
-        .map(|(index, section, photos, paragraphs, text)| SectionData {
-            index,
-            kicker: section.kicker.as_deref().map(prepare),
-            headline: section.headline.lines().into_iter().map(prepare).collect(),
-            headline_size: section.size.as_deref().and_then(crate::report::hao),
-            subhead: section.subhead.as_deref().map(prepare),
-            paragraphs,
-            place: section.place,
-            photos,
-            text,
+            // The lead photo first: the most important, the first on ties.
+            story_photos.sort_by_key(|p| std::cmp::Reverse(report.photos[p.index].importance));
+            StoryCopy {
+                section: index,
+                kicker: data.kicker.clone(),
+                headline: data.headline.clone(),
+                subhead: data.subhead.clone(),
+                size: data.headline_size,
+                copy: Copyfit::new(&data.paragraphs, body, kai),
+                photos: story_photos,
+                place: section.place,
+                rank,
+            }
         })
         .collect();
-    PageData {
+    let figures_copy = figures.as_ref().map(|f| FiguresCopy {
+        title: f.title.is_some(),
+        labels: f.items.iter().map(|i| i.label.clone()).collect(),
+    });
+    let mut composer = Composer::new(
+        &stories,
+        figures_copy.as_ref(),
+        height,
+        report.newspaper.main.map(usize::from),
+        body,
+        kai,
+    );
+    let composition = match composer.compose() {
+        Some(page) => Composition::Page(page),
+        None => Composition::None(composer.diagnose()),
+    };
+    let newspaper = match &composition {
+        Composition::Page(page) => Some(page.drawing(band)),
+        Composition::None(_) => None,
+    };
+    let data = PageData {
         publication: PublicationData {
             name: prepare(&publication.name),
             year,
@@ -170,28 +276,20 @@ pub fn page_data(
             label: publication.label.as_deref().map(prepare),
             editors: publication.editors.iter().map(|e| prepare(e)).collect(),
         },
-        kicker: report.kicker.as_deref().map(prepare),
-        title: report.title.lines().into_iter().map(prepare).collect(),
-        subtitle: report.subtitle.as_deref().map(prepare),
-        lede: report.lede.iter().map(|p| prepare(p)).collect(),
-        byline: BylineData {
-            text: prepare(&report.byline.text),
-            photos: report.byline.photos.as_deref().map(prepare),
-        },
+        kicker,
+        title,
+        subtitle,
+        lede,
+        byline,
         sections,
-        figures: report.figures.clone().map(|mut figures| {
-            figures.title = figures.title.as_deref().map(prepare);
-            for item in &mut figures.items {
-                item.value = prepare(&item.value);
-                item.unit = item.unit.as_deref().map(prepare);
-                item.label = prepare(&item.label);
-            }
-            figures
-        }),
+        figures,
         brochure: report.brochure.clone(),
-        newspaper: NewspaperData {
-            main: report.newspaper.main,
-        },
+        newspaper,
+    };
+    Typeset {
+        data,
+        composition,
+        order,
     }
 }
 

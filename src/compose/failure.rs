@@ -1,0 +1,176 @@
+//! When no arrangement tiles the page: what to tell the editor, per story,
+//! in characters and lines, with what the composer tried; and, when the
+//! page composes without the editor's pins, which pins stand in the way.
+
+use super::grid::{COLUMN, COLUMNS};
+use super::module::{LEG_MAX, LEG_MIN};
+use super::page::Diagnosis;
+use crate::findings::{FieldPath, Finding};
+use crate::report::{LoadedReport, Report};
+use crate::typeset::PageData;
+
+/// Characters of 小五 in one line of a column.
+const PER_LINE: usize = COLUMN as usize;
+
+/// The findings for a page that could not be composed.
+pub fn findings(loaded: &LoadedReport, data: &PageData, d: &Diagnosis, order: &[usize]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let tried = format!(
+        "the composer tried {} arrangements (no side column or one of 2–3 columns, spans 2–8, photos from 15 % cropped to their largest, headline air, copyfit)",
+        d.tried
+    );
+    let headline = |s: usize| data.section_headline(order[s]);
+    let paragraphs = |s: usize| FieldPath::root().key("sections").index(order[s]).key("paragraphs");
+    // Stories that cannot be set at any width.
+    for fit in d.stories.iter().filter(|f| f.least.is_none()) {
+        let need = (2 * LEG_MIN).saturating_sub(fit.lines);
+        let message = if fit.lines < 2 * LEG_MIN {
+            format!(
+                "「{}」: {} characters ({} lines of {PER_LINE}) cannot fill two legs of {LEG_MIN} lines, the least a module takes",
+                headline(fit.story),
+                fit.characters,
+                fit.lines
+            )
+        } else {
+            format!(
+                "「{}」: {} characters ({} lines of {PER_LINE}) cannot be set in balanced legs of {LEG_MIN}–{LEG_MAX} lines at any width from 2 to {COLUMNS} columns with its headline and photos",
+                headline(fit.story),
+                fit.characters,
+                fit.lines
+            )
+        };
+        let hint = if fit.lines < 2 * LEG_MIN {
+            format!("add about {} characters ({need} lines), or merge it into another story", need * PER_LINE)
+        } else {
+            "shorten its headline's lines, or unpin its photos and headline size".to_string()
+        };
+        out.push(
+            Finding::error("fit-unbalanced", message)
+                .at(loaded.source.locate(&paragraphs(fit.story)))
+                .hint(hint),
+        );
+    }
+    if !out.is_empty() {
+        return out;
+    }
+    let total_lines: usize = d.stories.iter().map(|f| f.lines).sum::<usize>().max(1);
+    let share = |lines: usize, of: usize| (of * lines).div_ceil(total_lines);
+    if d.least > d.area {
+        // Too long even with every photo at its smallest.
+        let over = d.least - d.area;
+        for fit in &d.stories {
+            let cut = share(fit.lines, over);
+            out.push(
+                Finding::error(
+                    "fit-overflow",
+                    format!(
+                        "「{}」: {} characters ({} lines of {PER_LINE}); with every photo at its smallest the stories need about {} lines of a column more than the page's {}: this story's share is about {cut} lines",
+                        headline(fit.story),
+                        fit.characters,
+                        fit.lines,
+                        over,
+                        d.area
+                    ),
+                )
+                .at(loaded.source.locate(&paragraphs(fit.story)))
+                .hint(format!(
+                    "cut about {} characters ({cut} lines) from this story, or take out a photo; {tried}",
+                    cut * PER_LINE
+                )),
+            );
+        }
+    } else if d.most < d.area {
+        let short = d.area - d.most;
+        for fit in &d.stories {
+            let add = share(fit.lines, short);
+            out.push(
+                Finding::error(
+                    "fit-underflow",
+                    format!(
+                        "「{}」: {} characters ({} lines of {PER_LINE}); with every photo at its largest the stories fill about {} lines of a column less than the page's {}: a page with a hole cannot go to print",
+                        headline(fit.story),
+                        fit.characters,
+                        fit.lines,
+                        short,
+                        d.area
+                    ),
+                )
+                .at(loaded.source.locate(&paragraphs(fit.story)))
+                .hint(format!(
+                    "add about {} characters ({add} lines) to this story, or add photos; {tried}",
+                    add * PER_LINE
+                )),
+            );
+        }
+    } else {
+        let at = FieldPath::root().key("sections");
+        out.push(
+            Finding::error(
+                "fit-no-arrangement",
+                format!(
+                    "no arrangement of the {} stories tiles the page exactly ({} lines of a column; the stories take {}–{})",
+                    d.stories.len(),
+                    d.area,
+                    d.least,
+                    d.most
+                ),
+            )
+            .at(loaded.source.locate(&at))
+            .hint(format!(
+                "lengthen or shorten a story by a few lines, add or take out a photo, or pin a story with `place`; {tried}"
+            )),
+        );
+    }
+    out
+}
+
+/// The report without the editor's placement pins, or `None` when it has
+/// none.
+pub fn pins(report: &Report) -> Option<Report> {
+    let mut free = report.clone();
+    let mut any = free.newspaper.main.take().is_some();
+    for section in &mut free.sections {
+        any |= section.place.take().is_some();
+    }
+    for photo in &mut free.photos {
+        any |= photo.place.take().is_some();
+        any |= photo.columns.take().is_some();
+        photo.column = None;
+        photo.line = None;
+    }
+    any.then_some(free)
+}
+
+/// One error per pin, when the page composes without them.
+pub fn pin_findings(loaded: &LoadedReport) -> Vec<Finding> {
+    let report = &loaded.report;
+    let mut paths = Vec::new();
+    if report.newspaper.main.is_some() {
+        paths.push(FieldPath::root().key("newspaper").key("main"));
+    }
+    for (i, section) in report.sections.iter().enumerate() {
+        if section.place.is_some() {
+            paths.push(FieldPath::root().key("sections").index(i).key("place"));
+        }
+    }
+    for (i, photo) in report.photos.iter().enumerate() {
+        let at = FieldPath::root().key("photos").index(i);
+        if photo.place.is_some() {
+            paths.push(at.key("place"));
+        }
+        if photo.columns.is_some() {
+            paths.push(at.key("columns"));
+        }
+    }
+    paths
+        .into_iter()
+        .map(|path| {
+            Finding::error(
+                "fit-pin",
+                format!("no page can be composed with the pin at {path}; without the report's pins one can"),
+            )
+            .at(loaded.source.locate(&path))
+            .hint("take out this pin (or the others) and let the composer place the story and its photos")
+        })
+        .collect()
+}

@@ -1,0 +1,72 @@
+//! The newspaper page's grid, in one place: the page, its 8 columns of 13
+//! characters of 小五 with one-character gutters, the 13.5 pt line pitch,
+//! and the area under the strip and the title band that the modules tile.
+//! Lengths are in em of the body size (9 pt) unless a name says pt or mm.
+
+pub use super::lines::{COLUMN, GUTTER, PITCH};
+
+/// The body size, in pt: 小五.
+pub const EM_PT: f64 = 9.0;
+/// Columns of the page.
+pub const COLUMNS: usize = 8;
+/// The page, in mm.
+pub const PAGE_W_MM: f64 = 390.0;
+/// The page's height, in mm.
+pub const PAGE_H_MM: f64 = 545.0;
+/// From the page's top edge to the first line of the type area, in mm.
+pub const MARGIN_TOP_MM: f64 = 22.0;
+/// Below the type area, in mm.
+pub const MARGIN_BOTTOM_MM: f64 = 18.0;
+/// Lines the publication strip (报眉) takes.
+pub const STRIP_LINES: usize = 4;
+
+/// pt per mm.
+const PT_PER_MM: f64 = 72.0 / 25.4;
+
+/// Lines of the type area, strip and title band included.
+pub fn area_lines() -> usize {
+    ((PAGE_H_MM - MARGIN_TOP_MM - MARGIN_BOTTOM_MM) * PT_PER_MM / (PITCH * EM_PT)).floor() as usize
+}
+
+/// Width of `n` columns with the gutters between them, in em.
+pub fn span(n: usize) -> f64 {
+    n as f64 * (COLUMN + GUTTER) - GUTTER
+}
+
+/// Width of `n` columns, in pt.
+pub fn span_pt(n: usize) -> f64 {
+    span(n) * EM_PT
+}
+
+/// Left edge of column `c` (0-based) from the type area's left, in em.
+pub fn column_x(c: usize) -> f64 {
+    c as f64 * (COLUMN + GUTTER)
+}
+
+/// Height of `n` lines, in pt.
+pub fn lines_pt(n: usize) -> f64 {
+    n as f64 * PITCH * EM_PT
+}
+
+/// The page's area in pt².
+pub fn page_area_pt() -> f64 {
+    PAGE_W_MM * PT_PER_MM * PAGE_H_MM * PT_PER_MM
+}
+
+/// A photo's image height in pt when it takes `n` lines: the last line's
+/// space under the image is the gap to its caption.
+pub fn image_pt(n: usize) -> f64 {
+    lines_pt(n) - (PITCH - 1.0) * EM_PT
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_broadsheet_has_106_lines_of_8_columns() {
+        assert_eq!(area_lines(), 106);
+        // 8 columns of 117 pt and 7 gutters of 9 pt: 999 pt, about 352 mm.
+        assert!((span_pt(COLUMNS) - 999.0).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,718 @@
+//! The search for the page: which module goes where, at which span and
+//! depth, so that the modules tile the area under the title band with no
+//! hole, the lead story on top and widest, headlines staggered.
+//!
+//! The space searched is the modular page of a city daily: an optional
+//! side column on the right (2 or 3 columns: the key figures on top, then
+//! stories stacked), and the wide part on the left cut into tiers, each
+//! tier one to three modules side by side at one depth — a guillotine
+//! partition of the grid. Stories keep their reading order (the lead
+//! first, then as the data lists them; the side column's stories last).
+//! For each family (side column width, which stories it holds, the lead's
+//! span) a dynamic programme over (stories placed, lines used) finds the
+//! cheapest exact tiling; page terms (photo share, bumping headlines) are
+//! then added and the cheapest page wins. Every step is deterministic.
+
+use super::grid::COLUMNS;
+use super::module::{
+    self, FiguresShape, Head, RowTable, StoryCopy, Terms, TextOptions, weight,
+};
+use super::lines::Metrics;
+use super::plan::{Arrangement, Placed, PlacedModule};
+use crate::report::Place;
+
+/// One thing to place: a story or the key figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Item {
+    /// A story, by its index in the composer's list.
+    Story(usize),
+    /// The key-figures box.
+    Figures,
+}
+
+/// What an item can be at one depth: its cost, terms, and how to build it.
+#[derive(Debug, Clone, Copy)]
+struct Option_ {
+    cost: f64,
+    terms: Terms,
+    /// Index into the span's text areas (stories).
+    text: usize,
+    /// Lines of air added to the headline (stories) or the box (figures).
+    air: usize,
+}
+
+/// Everything a story can be at one span.
+struct AtSpan {
+    head: Head,
+    texts: TextOptions,
+    /// Rows of every photo not inside the text.
+    rows: RowTable,
+    /// Rows without the corner's photos, by how many the corner takes.
+    rows_corner: Vec<RowTable>,
+    /// by depth: [headline on top, a photo row on top].
+    by_depth: Vec<[Option<Option_>; 2]>,
+}
+
+/// The key figures' input.
+pub struct FiguresCopy {
+    /// Whether the box has a title.
+    pub title: bool,
+    /// The labels, prepared.
+    pub labels: Vec<String>,
+}
+
+/// The composer's inputs and what it learnt about each item.
+pub struct Composer<'a> {
+    stories: &'a [StoryCopy<'a>],
+    figures: Option<&'a FiguresCopy>,
+    /// Lines of the area the modules tile.
+    height: usize,
+    /// The wide part's columns, when the data pins them.
+    main_pin: Option<usize>,
+    /// [story][span] (span 0 and 1 unused).
+    spans: Vec<Vec<Option<AtSpan>>>,
+    /// [span]: the figures box.
+    figure_spans: Vec<Option<FiguresShape>>,
+    /// Arrangements tried (tier choices looked at).
+    pub tried: usize,
+}
+
+/// The narrowest module.
+const MIN_SPAN: usize = 2;
+
+impl<'a> Composer<'a> {
+    /// Works out every item's options at every span.
+    pub fn new(
+        stories: &'a [StoryCopy<'a>],
+        figures: Option<&'a FiguresCopy>,
+        height: usize,
+        main_pin: Option<usize>,
+        body: &dyn Metrics,
+        kai: &dyn Metrics,
+    ) -> Self {
+        let spans = stories
+            .iter()
+            .map(|story| {
+                (0..=COLUMNS)
+                    .map(|k| {
+                        if k < MIN_SPAN {
+                            return None;
+                        }
+                        at_span(story, k, height, body, kai)
+                    })
+                    .collect()
+            })
+            .collect();
+        let figure_spans = (0..=COLUMNS)
+            .map(|k| {
+                let f = figures?;
+                (k >= MIN_SPAN).then(|| module::figures_shape(f.title, &f.labels, k, kai))
+            })
+            .collect();
+        Self {
+            stories,
+            figures,
+            height,
+            main_pin,
+            spans,
+            figure_spans,
+            tried: 0,
+        }
+    }
+
+    /// The cheapest way for `item` to be `depth` lines deep at span `k`.
+    fn option(&self, item: Item, k: usize, depth: usize, photo_top: bool) -> Option<Option_> {
+        match item {
+            Item::Story(s) => self.spans[s][k].as_ref()?.by_depth.get(depth)?[usize::from(photo_top)],
+            Item::Figures => {
+                if photo_top {
+                    return None;
+                }
+                let shape = self.figure_spans[k].as_ref()?;
+                let air = depth.checked_sub(shape.natural)?;
+                // Up to half again as deep as it needs.
+                (air <= shape.natural / 2 + 2).then(|| {
+                    let terms = Terms {
+                        figures_air: weight::FIGURES_AIR * air as f64,
+                        ..Terms::default()
+                    };
+                    Option_ { cost: terms.total(), terms, text: 0, air }
+                })
+            }
+        }
+    }
+
+    /// Whether a story can sit in the side column, or the wide part.
+    fn allowed(&self, item: Item, side: bool) -> bool {
+        match item {
+            Item::Story(s) => match self.stories[s].place {
+                Some(Place::Side) => side,
+                Some(Place::Main) => !side,
+                None => true,
+            },
+            Item::Figures => true,
+        }
+    }
+
+    /// Searches every family and returns the cheapest page.
+    pub fn compose(&mut self) -> Option<Arrangement> {
+        let n = self.stories.len();
+        let h = self.height;
+        let stories: Vec<Item> = (0..n).map(Item::Story).collect();
+        let pinned = self.main_pin.is_some() || self.stories.iter().any(|s| s.place.is_some());
+        // Families: the item sequence (reading order, the key figures after
+        // the lead or last) and, when the data pins a side column, the
+        // split between the wide part and the side column.
+        let mut families: Vec<(Vec<Item>, Option<(usize, Vec<Item>)>)> = Vec::new();
+        if pinned {
+            let side_stories: Vec<Item> = (0..n)
+                .filter(|&s| self.stories[s].place == Some(Place::Side))
+                .map(Item::Story)
+                .collect();
+            let main: Vec<Item> = stories.iter().copied().filter(|i| !side_stories.contains(i)).collect();
+            let widths: Vec<usize> = match self.main_pin {
+                Some(main) => vec![main],
+                None if side_stories.is_empty() => vec![COLUMNS],
+                None => vec![6, 5],
+            };
+            for wide in widths {
+                let mut side: Vec<Item> = self.figures.iter().map(|_| Item::Figures).collect();
+                side.extend(&side_stories);
+                if wide == COLUMNS {
+                    let mut all = main.clone();
+                    all.extend(&side);
+                    families.push((all, None));
+                } else {
+                    families.push((main.clone(), Some((wide, side.clone()))));
+                    if self.figures.is_some() && !side_stories.is_empty() {
+                        let mut main = main.clone();
+                        main.push(Item::Figures);
+                        families.push((main, Some((wide, side_stories.clone()))));
+                    }
+                }
+            }
+        } else {
+            families.push((stories.clone(), None));
+            if self.figures.is_some() {
+                let mut last = stories.clone();
+                last.push(Item::Figures);
+                families[0] = (last, None);
+                if n > 1 {
+                    let mut early = stories.clone();
+                    early.insert(1, Item::Figures);
+                    families.push((early, None));
+                }
+            }
+        }
+        let mut best: Option<Arrangement> = None;
+        for (items, side) in families {
+            for lead in (MIN_SPAN..=COLUMNS).rev() {
+                let leaves = match &side {
+                    None => {
+                        let table = self.tile(&items, lead);
+                        table.best(0, items.len(), COLUMNS, h).map(|_| table.leaves(0, items.len(), COLUMNS, h, 0, 0))
+                    }
+                    Some((wide, side_items)) => {
+                        if lead > *wide {
+                            continue;
+                        }
+                        let left = self.tile(&items, lead);
+                        let right = self.tile(side_items, COLUMNS);
+                        match (left.best(0, items.len(), *wide, h), right.best_flags(0, side_items.len(), COLUMNS - wide, h, |f| f & 2 == 0)) {
+                            (Some(_), Some(_)) => {
+                                let mut leaves = left.leaves(0, items.len(), *wide, h, 0, 0);
+                                leaves.extend(right.leaves_with(0, side_items.len(), COLUMNS - wide, h, *wide, 0, |f| f & 2 == 0));
+                                Some(leaves)
+                            }
+                            _ => None,
+                        }
+                    }
+                };
+                let Some(leaves) = leaves else { continue };
+                let page = self.arrange(&leaves);
+                if best.as_ref().is_none_or(|b| page.terms.total() < b.terms.total() - 1e-9) {
+                    best = Some(page);
+                }
+            }
+        }
+        best
+    }
+
+    /// The guillotine search over `items` (in reading order): for every
+    /// run of items, width and depth, the cheapest way to tile that
+    /// rectangle — one module, or two rectangles stacked (a rule line
+    /// between) or side by side (a rule in the gutter) — keeping which
+    /// top corners start with a headline so that no two headlines meet
+    /// across a gutter at the top of a split. `lead` is the first item's
+    /// span; no other story is wider.
+    fn tile(&mut self, items: &[Item], lead: usize) -> Tiling {
+        let n = items.len();
+        let h = self.height;
+        let mut tiling = Tiling::new(n, h);
+        for len in 1..=n {
+            for i in 0..=n - len {
+                let j = i + len;
+                for w in MIN_SPAN..=COLUMNS {
+                    let mut cells: Vec<Cell> = vec![[None, None, None, None]; h + 1];
+                    if len == 1 {
+                        let item = items[i];
+                        let fits = match item {
+                            Item::Story(0) => w == lead,
+                            Item::Story(_) => w <= lead,
+                            Item::Figures => true,
+                        };
+                        if fits {
+                            for (depth, cell) in cells.iter_mut().enumerate().skip(1) {
+                                for top in [false, true] {
+                                    self.tried += 1;
+                                    let Some(o) = self.option(item, w, depth, top) else { continue };
+                                    let head = matches!(item, Item::Story(_)) && !top;
+                                    let flags = if head { 3 } else { 0 };
+                                    put(&mut cell[flags], o.cost, How::Leaf { item, top });
+                                }
+                            }
+                        }
+                    } else {
+                        for m in i + 1..j {
+                            // Stacked: the first run above, the rest below.
+                            let (upper, lower) = (tiling.get(i, m, w), tiling.get(m, j, w));
+                            let below: Vec<Option<(f64, u8)>> = lower.iter().map(cheapest).collect();
+                            for (h1, up) in upper.iter().enumerate() {
+                                for (flags, region) in up.iter().enumerate() {
+                                    let Some(region) = region else { continue };
+                                    for (h2, down) in below.iter().enumerate().skip(1) {
+                                        let total = h1 + 1 + h2;
+                                        if total > h {
+                                            break;
+                                        }
+                                        let Some((cost, fb)) = down else { continue };
+                                        self.tried += 1;
+                                        put(
+                                            &mut cells[total][flags],
+                                            region.0 + cost,
+                                            How::Stacked { m, h1, ft: flags as u8, fb: *fb },
+                                        );
+                                    }
+                                }
+                            }
+                            // Side by side: the first run on the left.
+                            for w1 in MIN_SPAN..=w.saturating_sub(MIN_SPAN) {
+                                let (left, right) = (tiling.get(i, m, w1), tiling.get(m, j, w - w1));
+                                for depth in 1..=h {
+                                    for fl in 0..4u8 {
+                                        let Some(l) = &left[depth][fl as usize] else { continue };
+                                        for fr in 0..4u8 {
+                                            // Headlines meeting across the gutter at the top.
+                                            if fl & 1 == 1 && fr & 2 == 2 {
+                                                continue;
+                                            }
+                                            let Some(r) = &right[depth][fr as usize] else { continue };
+                                            self.tried += 1;
+                                            let flags = (fl & 2) | (fr & 1);
+                                            put(&mut cells[depth][flags as usize], l.0 + r.0, How::Beside { m, w1, fl, fr });
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    tiling.set(i, j, w, cells);
+                }
+            }
+        }
+        tiling.items = items.to_vec();
+        tiling
+    }
+
+    /// The page from the search's modules, with the page terms.
+    fn arrange(&self, leaves: &[Leaf]) -> Arrangement {
+        let mut modules: Vec<PlacedModule> = leaves
+            .iter()
+            .map(|&(item, top, x, y, k, depth)| {
+                let o = self.option(item, k, depth, top).expect("chosen by the search");
+                self.build(item, k, depth, top, o.text, o.air, o.terms, x, y)
+            })
+            .collect();
+        // Reading order: top to bottom, then left to right, the lead first.
+        modules.sort_by_key(|m| (m.section() != Some(self.stories[0].section), m.line, m.column));
+        let side_width = modules
+            .iter()
+            .filter(|m| m.column + m.columns == COLUMNS && m.line == 0)
+            .map(|m| m.columns)
+            .next()
+            .unwrap_or(0);
+        let mut terms = modules.iter().fold(Terms::default(), |t, m| t + m.terms);
+        let lead = modules[0].columns;
+        // Stories out of the data's order (a side column story before a
+        // wide part one).
+        let sections: Vec<usize> = modules.iter().filter_map(PlacedModule::section).collect();
+        let inversions = sections
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(a, x)| sections[a + 1..].iter().filter(|y| *y < x).count())
+            .sum::<usize>();
+        terms.order = weight::ORDER * inversions as f64;
+        let widest_other = modules.iter().skip(1).filter(|m| m.section().is_some()).map(|m| m.columns).max().unwrap_or(0);
+        terms.lead = (COLUMNS - lead) as f64 * weight::LEAD_SPAN
+            + weight::LEAD_WIDTH * widest_other.saturating_sub(lead) as f64;
+        terms.bumping = 50.0 * super::plan::bumping(&modules).len() as f64;
+        let share = super::plan::photo_share(&modules, self.height);
+        let has_photos = self.stories.iter().any(|s| !s.photos.is_empty());
+        if has_photos {
+            let off = (0.20 - share).max(share - 0.55).max(0.0);
+            terms.photo_share = if off > 0.0 { 20.0 + 200.0 * off } else { 0.0 };
+        }
+        Arrangement {
+            height: self.height,
+            side: side_width,
+            modules,
+            terms,
+        }
+    }
+
+    /// One module, placed: its headline, photo rows and text.
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        &self,
+        item: Item,
+        k: usize,
+        depth: usize,
+        photo_top: bool,
+        text: usize,
+        air: usize,
+        terms: Terms,
+        x: usize,
+        y: usize,
+    ) -> PlacedModule {
+        let placed = match item {
+            Item::Figures => {
+                let shape = self.figure_spans[k].as_ref().expect("figures at this span");
+                Placed::Figures {
+                    across: shape.across,
+                    labels: shape.labels.clone(),
+                    air,
+                }
+            }
+            Item::Story(s) => {
+                let at = self.spans[s][k].as_ref().expect("story at this span");
+                let story = &self.stories[s];
+                let option = &at.texts.options[text];
+                let head_lines = at.head.lines + air;
+                let rows_lines = depth - head_lines - option.depth;
+                let (rows, area) = match &option.corner {
+                    Some(corner) => {
+                        let inlines = module::corner_inlines(story, k, corner);
+                        let sizes = vec![corner.image; inlines.len()];
+                        let (_, area) = story
+                            .copy
+                            .sized(k, option.depth, &inlines, &sizes)
+                            .expect("the corner balances, as counted");
+                        let table = &at.rows_corner[corner.photos.len() - 1];
+                        (table.rows(rows_lines), area)
+                    }
+                    None => (at.rows.rows(rows_lines), option.area.clone().expect("worked out")),
+                };
+                let mut head = at.head.clone();
+                head.lines = head_lines;
+                Placed::Story {
+                    section: self.stories[s].section,
+                    rank: self.stories[s].rank,
+                    head,
+                    photo_top,
+                    rows,
+                    text: area,
+                    photos: self.stories[s].photos.iter().map(|p| (p.index, p.width, p.height)).collect(),
+                }
+            }
+        };
+        PlacedModule {
+            column: x,
+            line: y,
+            columns: k,
+            lines: depth,
+            placed,
+            terms,
+        }
+    }
+
+    /// Why no page was found, per story, in characters and lines.
+    pub fn diagnose(&self) -> Diagnosis {
+        let h = self.height;
+        let area = (h * COLUMNS) as i64;
+        let mut least = 0i64;
+        let mut most = 0i64;
+        let mut per_story = Vec::new();
+        for (s, story) in self.stories.iter().enumerate() {
+            let mut lo = i64::MAX;
+            let mut hi = 0i64;
+            for k in MIN_SPAN..=COLUMNS {
+                if let Some(at) = &self.spans[s][k] {
+                    for (depth, o) in at.by_depth.iter().enumerate() {
+                        if o[0].is_some() || o[1].is_some() {
+                            lo = lo.min((depth * k) as i64);
+                            hi = hi.max((depth * k) as i64);
+                        }
+                    }
+                }
+            }
+            per_story.push(StoryFit {
+                story: s,
+                least: (lo != i64::MAX).then_some(lo as usize),
+                most: hi as usize,
+                lines: story.copy.plain_lines(),
+                characters: story.copy.characters(),
+            });
+            if lo != i64::MAX {
+                least += lo;
+                most += hi;
+            }
+        }
+        if let Some(f) = self.figures.as_ref().and(self.figure_spans.get(2)).and_then(Option::as_ref) {
+            least += (f.natural * 2) as i64;
+            most += (f.natural * 3 / 2 + 2) as i64 * 4;
+        }
+        // Rule lines between modules, about one per story.
+        let rules = (self.stories.len() as i64) * 3;
+        Diagnosis {
+            area: area as usize,
+            least: (least + rules) as usize,
+            most: (most + rules) as usize,
+            stories: per_story,
+            tried: self.tried,
+        }
+    }
+}
+
+/// How far a story's module can shrink and grow, in line-columns.
+#[derive(Debug, Clone)]
+pub struct StoryFit {
+    /// Index in the composer's list.
+    pub story: usize,
+    /// The least area of any module of it (`None`: no module at all).
+    pub least: Option<usize>,
+    /// The most.
+    pub most: usize,
+    /// Lines of its copy in one column.
+    pub lines: usize,
+    /// Its characters.
+    pub characters: usize,
+}
+
+/// What the composer found when no page tiles the area.
+#[derive(Debug, Clone)]
+pub struct Diagnosis {
+    /// The area, in line-columns.
+    pub area: usize,
+    /// The least the stories can take together.
+    pub least: usize,
+    /// The most.
+    pub most: usize,
+    /// Each story.
+    pub stories: Vec<StoryFit>,
+    /// Arrangements tried.
+    pub tried: usize,
+}
+
+/// Every way to write `total` as `parts` spans of at least [`MIN_SPAN`].
+fn compositions(total: usize, parts: usize) -> Vec<Vec<usize>> {
+    if parts == 1 {
+        return if total >= MIN_SPAN { vec![vec![total]] } else { Vec::new() };
+    }
+    let mut out = Vec::new();
+    for first in MIN_SPAN..=total.saturating_sub(MIN_SPAN * (parts - 1)) {
+        for mut rest in compositions(total - first, parts - 1) {
+            rest.insert(0, first);
+            out.push(rest);
+        }
+    }
+    out
+}
+
+/// A story's options at span `k`: `None` when its headline cannot be set
+/// that narrow or a pinned photo does not fit.
+fn at_span(story: &StoryCopy, k: usize, height: usize, body: &dyn Metrics, kai: &dyn Metrics) -> Option<AtSpan> {
+    let head = module::head(story, k, body)?;
+    let inside = module::inlines(story, k).ok()?;
+    let in_rows: Vec<usize> = (0..story.photos.len())
+        .filter(|&p| inside.iter().all(|i| i.photo != story.photos[p].local))
+        .collect();
+    let texts = TextOptions::new(story, k, &inside, kai);
+    if texts.options.is_empty() {
+        return None;
+    }
+    let rows = RowTable::new(story, &in_rows, k, height, kai);
+    let rows_corner: Vec<RowTable> = (1..=texts.corner_photos.len())
+        .map(|r| {
+            let taken = &texts.corner_photos[texts.corner_photos.len() - r..];
+            let rest: Vec<usize> = in_rows.iter().copied().filter(|p| !taken.contains(p)).collect();
+            RowTable::new(story, &rest, k, height, kai)
+        })
+        .collect();
+    let mut by_depth: Vec<[Option<Option_>; 2]> = vec![[None, None]; height + 1];
+    for (t, option) in texts.options.iter().enumerate() {
+        let table = match &option.corner {
+            Some(corner) => &rows_corner[corner.photos.len() - 1],
+            None => &rows,
+        };
+        for air in 0..=module::MAX_HEAD_AIR {
+            let fixed = head.lines + air + option.depth;
+            for (depth, slot) in by_depth.iter_mut().enumerate().skip(fixed) {
+                let r = depth - fixed;
+                let (row_cost, row_terms) = if table.is_empty() {
+                    if r > 0 {
+                        break;
+                    }
+                    (0.0, Terms::default())
+                } else {
+                    match table.cost(r) {
+                        Some(c) => c,
+                        None => continue,
+                    }
+                };
+                let terms = row_terms
+                    + option.terms
+                    + Terms {
+                        head_air: weight::HEAD_AIR * air as f64,
+                        ..Terms::default()
+                    };
+                let cost = row_cost + option.cost + terms.head_air;
+                for top in [false, true] {
+                    if top && table.is_empty() {
+                        continue;
+                    }
+                    let mut terms = terms;
+                    let mut cost = cost;
+                    if top {
+                        terms.photo_rows += weight::PHOTO_TOP;
+                        cost += weight::PHOTO_TOP;
+                    }
+                    let o = Option_ { cost, terms, text: t, air };
+                    let cell = &mut slot[usize::from(top)];
+                    if cell.is_none_or(|c| cost < c.cost - 1e-9) {
+                        *cell = Some(o);
+                    }
+                }
+            }
+        }
+    }
+    Some(AtSpan {
+        head,
+        texts,
+        rows,
+        rows_corner,
+        by_depth,
+    })
+}
+
+/// Which top corners of a rectangle start with a headline: bit 2 the
+/// top-left module, bit 1 the top-right one; the cheapest way for each.
+type Cell = [Option<(f64, How)>; 4];
+
+/// How a rectangle is tiled.
+#[derive(Debug, Clone, Copy)]
+enum How {
+    /// One module.
+    Leaf { item: Item, top: bool },
+    /// Items `..m` above (`h1` lines), a rule line, the rest below.
+    Stacked { m: usize, h1: usize, ft: u8, fb: u8 },
+    /// Items `..m` on the left (`w1` columns), the rest on the right.
+    Beside { m: usize, w1: usize, fl: u8, fr: u8 },
+}
+
+fn put(cell: &mut Option<(f64, How)>, cost: f64, how: How) {
+    if cell.as_ref().is_none_or(|(c, _)| cost < c - 1e-9) {
+        *cell = Some((cost, how));
+    }
+}
+
+/// The cheapest of a cell's flags.
+fn cheapest(cell: &Cell) -> Option<(f64, u8)> {
+    cell.iter()
+        .enumerate()
+        .filter_map(|(f, r)| r.as_ref().map(|r| (r.0, f as u8)))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+}
+
+/// The guillotine table: for items i..j, width w, depth h, by flags.
+struct Tiling {
+    n: usize,
+    h: usize,
+    cells: Vec<Vec<Cell>>,
+    items: Vec<Item>,
+}
+
+/// A module placed by the search: (item, photo on top, column, line,
+/// columns, lines).
+type Leaf = (Item, bool, usize, usize, usize, usize);
+
+impl Tiling {
+    fn new(n: usize, h: usize) -> Self {
+        Self {
+            n,
+            h,
+            cells: vec![Vec::new(); (n + 1) * (n + 1) * (COLUMNS + 1)],
+            items: Vec::new(),
+        }
+    }
+
+    fn index(&self, i: usize, j: usize, w: usize) -> usize {
+        (i * (self.n + 1) + j) * (COLUMNS + 1) + w
+    }
+
+    fn get(&self, i: usize, j: usize, w: usize) -> &[Cell] {
+        &self.cells[self.index(i, j, w)]
+    }
+
+    fn set(&mut self, i: usize, j: usize, w: usize, cells: Vec<Cell>) {
+        let at = self.index(i, j, w);
+        self.cells[at] = cells;
+    }
+
+    /// The cheapest tiling of items i..j in w × h, any flags.
+    fn best(&self, i: usize, j: usize, w: usize, h: usize) -> Option<(f64, u8)> {
+        self.get(i, j, w).get(h).and_then(cheapest)
+    }
+
+    /// The cheapest with flags `ok` allows.
+    fn best_flags(&self, i: usize, j: usize, w: usize, h: usize, ok: impl Fn(u8) -> bool) -> Option<(f64, u8)> {
+        let cell = self.get(i, j, w).get(h)?;
+        cell.iter()
+            .enumerate()
+            .filter(|(f, _)| ok(*f as u8))
+            .filter_map(|(f, r)| r.as_ref().map(|r| (r.0, f as u8)))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+    }
+
+    /// The modules of the cheapest tiling, placed from (x, y).
+    fn leaves(&self, i: usize, j: usize, w: usize, h: usize, x: usize, y: usize) -> Vec<Leaf> {
+        self.leaves_with(i, j, w, h, x, y, |_| true)
+    }
+
+    /// The same, among the flags `ok` allows.
+    #[allow(clippy::too_many_arguments)]
+    fn leaves_with(&self, i: usize, j: usize, w: usize, h: usize, x: usize, y: usize, ok: impl Fn(u8) -> bool) -> Vec<Leaf> {
+        let Some((_, flags)) = self.best_flags(i, j, w, h, ok) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        self.walk(i, j, w, h, flags, x, y, &mut out);
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn walk(&self, i: usize, j: usize, w: usize, h: usize, flags: u8, x: usize, y: usize, out: &mut Vec<Leaf>) {
+        let Some((_, how)) = self.get(i, j, w)[h][flags as usize] else { return };
+        match how {
+            How::Leaf { item, top } => out.push((item, top, x, y, w, h)),
+            How::Stacked { m, h1, ft, fb } => {
+                self.walk(i, m, w, h1, ft, x, y, out);
+                self.walk(m, j, w, h - h1 - 1, fb, x, y + h1 + 1, out);
+            }
+            How::Beside { m, w1, fl, fr } => {
+                self.walk(i, m, w1, h, fl, x, y, out);
+                self.walk(m, j, w - w1, h, fr, x + w1, y, out);
+            }
+        }
+    }
+}

@@ -1,0 +1,542 @@
+//! A story's text area on the newspaper page: its depth, the photos and
+//! round graphics placed inside it, and its text composed around them so
+//! that every column ends on the same baseline. Where the copy is a little
+//! long or short for that, banmian copyfits within limits an editor
+//! accepts — the height of a photo inside the text by up to six lines
+//! shorter or three taller, a round photo's diameter by up to eight characters
+//! less or three more,
+//! and up to five lines gained (three a paragraph) or taken out by setting
+//! paragraphs' last lines a character or two
+//! short or their punctuation tighter — and reports what it did.
+//! Line pitch never changes.
+
+use serde::Serialize;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use crate::compose::{self, COLUMN, ComposedLine, GUTTER, Metrics, PITCH, Shape};
+
+/// A photo set inside the text (runaround), as the data places it.
+#[derive(Debug, Clone)]
+pub struct Inline {
+    /// Index of the photo among the section's photos.
+    pub photo: usize,
+    /// 0-based first column.
+    pub column: usize,
+    /// Columns spanned.
+    pub columns: usize,
+    /// 0-based line of the text area where it starts.
+    pub line: usize,
+    /// Round (a circle) or square-cornered.
+    pub circle: bool,
+    /// Pixel aspect, height / width.
+    pub aspect: f64,
+    /// Caption and credit, as printed.
+    pub caption: String,
+}
+
+/// How an inline photo is drawn, in em from the text area's top-left.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlacedInline {
+    /// Index among the section's photos.
+    pub photo: usize,
+    /// The image's box (for a circle: its bounding square).
+    pub x: f64,
+    /// Top.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+    /// Round?
+    pub circle: bool,
+    /// Caption lines.
+    pub caption: Vec<String>,
+    /// Caption's left edge.
+    pub caption_x: f64,
+    /// Caption's first line (grid line index).
+    pub caption_line: usize,
+    /// Caption width.
+    pub caption_w: f64,
+}
+
+/// The composed text area of one story.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextArea {
+    /// Columns.
+    pub columns: usize,
+    /// Lines per column.
+    pub depth: usize,
+    /// The text, line by line.
+    pub lines: Vec<ComposedLine>,
+    /// Photos inside the text.
+    pub inlines: Vec<PlacedInline>,
+    /// The outlines text keeps clear of (photos and their captions).
+    pub shapes: Vec<Shape>,
+    /// What copyfitting changed, in words.
+    pub adjustments: Vec<String>,
+}
+
+/// A story's copy, with what copyfitting has learnt about it, shared by
+/// every span and depth the composer tries: the lines it takes in a plain
+/// column, and the ways to gain or take out lines by loosening or
+/// tightening paragraphs.
+pub struct Copyfit<'a> {
+    paragraphs: &'a [String],
+    body: &'a dyn Metrics,
+    kai: &'a dyn Metrics,
+    /// Lines in one plain column.
+    plain: usize,
+    /// (paragraph, delta) → whether that paragraph alone can change so.
+    feasible: RefCell<HashMap<(usize, i32), bool>>,
+    /// Lines gained (or taken out, negative) → the text in one plain
+    /// column with that many more lines, and the adjustments that made it.
+    loosened: RefCell<HashMap<i64, Option<(Vec<ComposedLine>, Vec<String>, i64)>>>,
+}
+
+impl<'a> Copyfit<'a> {
+    /// Prepares a story's paragraphs for composing.
+    pub fn new(paragraphs: &'a [String], body: &'a dyn Metrics, kai: &'a dyn Metrics) -> Self {
+        let tall = compose::slots(1, 200_000, &[]);
+        let plain = compose::pour(paragraphs, &tall, &[], body).map_or(0, |(lines, _)| lines.len());
+        Self {
+            paragraphs,
+            body,
+            kai,
+            plain,
+            feasible: RefCell::default(),
+            loosened: RefCell::default(),
+        }
+    }
+
+    /// Lines the copy takes in one plain column.
+    pub fn plain_lines(&self) -> usize {
+        self.plain
+    }
+
+    /// Characters of the copy (for messages in characters).
+    pub fn characters(&self) -> usize {
+        self.paragraphs.iter().map(|p| p.chars().count()).sum()
+    }
+
+    /// Depths worth trying for `k` columns with these photos inside.
+    pub fn depths(&self, k: usize, inlines: &[Inline]) -> std::ops::RangeInclusive<usize> {
+        let k = k.max(1);
+        if inlines.is_empty() {
+            let lo = (self.plain as i64 - MAX_FIT_LINES).max(1) as usize;
+            let hi = self.plain + MAX_FIT_LINES as usize;
+            return lo.div_ceil(k)..=hi / k;
+        }
+        let blocked: usize = inlines
+            .iter()
+            .map(|p| p.columns * natural_lines(p).min(40))
+            .sum();
+        let first = (self.plain + blocked)
+            .div_ceil(k)
+            .max(inlines.iter().map(|p| p.line + 1).max().unwrap_or(1));
+        first.saturating_sub(4).max(1)..=first + 3
+    }
+
+    /// The text area at exactly `depth` lines in `k` columns, every column
+    /// ending on the last line, with its cost (lines of copyfit, photo
+    /// size changes); `None` when copyfit cannot balance it there.
+    pub fn at(&self, k: usize, depth: usize, inlines: &[Inline]) -> Option<(i64, TextArea)> {
+        if inlines.is_empty() {
+            return self.plain_at(k, depth);
+        }
+        if inlines.iter().all(|p| !p.circle) {
+            // Rectangles on whole columns: the first one's height is the
+            // lever, the text is poured without breaking it again.
+            let mut sizes: Vec<usize> = inlines.iter().map(natural_lines).collect();
+            let natural = sizes[0] as i64;
+            let mut heights: Vec<i64> = (-6..=3).collect();
+            heights.sort_by_key(|dh| dh.abs());
+            let mut best: Option<(i64, TextArea)> = None;
+            for dh in heights {
+                if best.as_ref().is_some_and(|(cost, _)| *cost <= dh.abs()) {
+                    break;
+                }
+                if natural + dh < 4 {
+                    continue;
+                }
+                sizes[0] = (natural + dh) as usize;
+                if let Some((cost, mut area)) = self.sized(k, depth, inlines, &sizes) {
+                    if dh != 0 {
+                        area.adjustments.insert(
+                            0,
+                            format!(
+                                "photo {} inside the text set {} line(s) {} to balance the columns",
+                                inlines[0].photo + 1,
+                                dh.abs(),
+                                if dh > 0 { "taller" } else { "shorter" }
+                            ),
+                        );
+                    }
+                    consider(&mut best, cost + dh.abs(), area);
+                }
+            }
+            if best.is_some() {
+                return best;
+            }
+        }
+        self.around(k, depth, inlines)
+    }
+
+    /// The copyfit cost of gaining (or taking out) `balance` lines, `None`
+    /// when copyfit cannot.
+    pub fn fit_cost(&self, balance: i64) -> Option<i64> {
+        if balance.abs() > MAX_FIT_LINES {
+            return None;
+        }
+        self.loosen(balance).map(|(_, _, moved)| 3 * moved)
+    }
+
+    /// Lines gained by loosening (or taken out by tightening), in one plain
+    /// column; cached, since every span asks for the same few.
+    fn loosen(&self, balance: i64) -> Option<(Vec<ComposedLine>, Vec<String>, i64)> {
+        if let Some(known) = self.loosened.borrow().get(&balance) {
+            return known.clone();
+        }
+        let tall = compose::slots(1, self.plain + 2 * MAX_FIT_LINES as usize, &[]);
+        let found = if balance == 0 {
+            compose::pour(self.paragraphs, &tall, &[], self.body)
+                .map(|(lines, _)| (lines, Vec::new(), 0))
+        } else {
+            distributions(self.paragraphs.len(), &|p, d| self.feasible(p, d), balance as i32)
+                .into_iter()
+                .find_map(|delta| {
+                    let (lines, _) = compose::pour(self.paragraphs, &tall, &delta, self.body)?;
+                    (lines.len() as i64 == self.plain as i64 + balance).then(|| {
+                        let moved = delta.iter().map(|d| i64::from(d.abs())).sum();
+                        (lines, describe(&delta), moved)
+                    })
+                })
+        };
+        self.loosened.borrow_mut().insert(balance, found.clone());
+        found
+    }
+
+    fn feasible(&self, paragraph: usize, delta: i32) -> bool {
+        *self
+            .feasible
+            .borrow_mut()
+            .entry((paragraph, delta))
+            .or_insert_with(|| {
+                let column = compose::slots(1, 20_000, &[]);
+                let one = std::slice::from_ref(&self.paragraphs[paragraph]);
+                compose::pour(one, &column, &[delta], self.body).is_some()
+            })
+    }
+
+    /// Plain columns: the lines of one tall column, cut into `k` legs.
+    fn plain_at(&self, k: usize, depth: usize) -> Option<(i64, TextArea)> {
+        self.sized(k, depth, &[], &[])
+    }
+
+    /// The text area with rectangular photos inside at the sizes given
+    /// (`image_lines`, one per photo), when every slot left is a whole
+    /// column wide: the lines of one tall column, loosened or tightened by
+    /// the balance, poured into the slots in order. `None` when a slot is
+    /// narrower (a circle, a photo off the columns) or copyfit cannot
+    /// balance it.
+    pub fn sized(
+        &self,
+        k: usize,
+        depth: usize,
+        inlines: &[Inline],
+        image_lines: &[usize],
+    ) -> Option<(i64, TextArea)> {
+        let placed = place(inlines, image_lines, self.kai);
+        if placed.iter().any(|p| p.2 > depth) {
+            return None;
+        }
+        let shapes: Vec<Shape> = placed.iter().flat_map(|p| p.1.clone()).collect();
+        let slots = compose::slots(k, depth, &shapes);
+        if slots.iter().any(|s| s.width < COLUMN || s.x != 0.0) {
+            return None;
+        }
+        let balance = slots.len() as i64 - self.plain as i64;
+        if balance.abs() > MAX_FIT_LINES {
+            return None;
+        }
+        let (lines, adjustments, moved) = self.loosen(balance)?;
+        let lines = lines
+            .into_iter()
+            .zip(&slots)
+            .map(|(line, slot)| ComposedLine {
+                column: slot.column,
+                line: slot.line,
+                ..line
+            })
+            .collect();
+        Some((
+            3 * moved,
+            TextArea {
+                columns: k,
+                depth,
+                lines,
+                inlines: placed.into_iter().map(|p| p.0).collect(),
+                shapes,
+                adjustments,
+            },
+        ))
+    }
+
+    /// Lines a rectangular photo inside the text blocks in its columns at
+    /// `image_lines` of image: image, caption, a line of air.
+    pub fn blocked_lines(&self, photo: &Inline, image_lines: usize) -> usize {
+        image_lines + compose::break_text(&photo.caption, span(photo.columns), self.kai).len() + 1
+    }
+
+    /// Columns with photos inside: the photo's size (the first rectangle's
+    /// height, else the first circle's diameter) and loosening, smallest
+    /// change first.
+    fn around(&self, k: usize, depth: usize, inlines: &[Inline]) -> Option<(i64, TextArea)> {
+        let natural: Vec<usize> = inlines.iter().map(natural_lines).collect();
+        let adjustable = inlines
+            .iter()
+            .position(|p| !p.circle)
+            .or_else(|| (!inlines.is_empty()).then_some(0));
+        let mut heights: Vec<i64> = match adjustable {
+            Some(i) if !inlines[i].circle => (-6..=3).collect(),
+            Some(_) => (-8..=3).collect(),
+            None => vec![0],
+        };
+        heights.sort_by_key(|dh| dh.abs());
+        let mut best: Option<(i64, TextArea)> = None;
+        for &dh in &heights {
+            if best.as_ref().is_some_and(|(cost, _)| *cost <= dh.abs()) {
+                break;
+            }
+            let mut lines_of = natural.clone();
+            if let Some(i) = adjustable {
+                let h = lines_of[i] as i64 + dh;
+                if h < if inlines[i].circle { 8 } else { 4 } {
+                    continue;
+                }
+                lines_of[i] = h as usize;
+            }
+            let placed = place(inlines, &lines_of, self.kai);
+            if placed.iter().any(|p| p.2 > depth) {
+                continue;
+            }
+            let shapes: Vec<Shape> = placed.iter().flat_map(|p| p.1.clone()).collect();
+            let slots = compose::slots(k, depth, &shapes);
+            let mut adjustments = Vec::new();
+            if let (Some(i), true) = (adjustable, dh != 0) {
+                let (what, unit) = match (inlines[i].circle, dh > 0) {
+                    (true, true) => ("round photo", "character(s) wider"),
+                    (true, false) => ("round photo", "character(s) narrower"),
+                    (false, true) => ("photo", "line(s) taller"),
+                    (false, false) => ("photo", "line(s) shorter"),
+                };
+                adjustments.push(format!(
+                    "{what} {} inside the text set {} {unit} to balance the columns",
+                    inlines[i].photo + 1,
+                    dh.abs()
+                ));
+            }
+            // How the plain text fits: lines left over, or lines too many.
+            let mut extended = slots.clone();
+            extended.extend((depth..depth + 40).map(|line| compose::Slot {
+                column: k.saturating_sub(1),
+                line,
+                x: 0.0,
+                width: COLUMN,
+            }));
+            let Some((plain, _)) = compose::pour(self.paragraphs, &extended, &[], self.body) else {
+                continue;
+            };
+            let balance = slots.len() as i64 - plain.len() as i64;
+            let area = |lines: Vec<ComposedLine>, adjustments: Vec<String>| TextArea {
+                columns: k,
+                depth,
+                lines,
+                inlines: placed.iter().map(|p| p.0.clone()).collect(),
+                shapes: shapes.clone(),
+                adjustments,
+            };
+            if balance == 0 {
+                consider(&mut best, dh.abs(), area(plain, adjustments));
+                continue;
+            }
+            if balance.abs() > MAX_FIT_LINES {
+                continue;
+            }
+            let feasible = |p: usize, d: i32| self.feasible(p, d);
+            for delta in distributions(self.paragraphs.len(), &feasible, balance as i32) {
+                if let Some((lines, 0)) = compose::pour(self.paragraphs, &slots, &delta, self.body) {
+                    let mut adjustments = adjustments.clone();
+                    adjustments.extend(describe(&delta));
+                    let moved: i64 = delta.iter().map(|d| i64::from(d.abs())).sum();
+                    consider(&mut best, dh.abs() + 3 * moved, area(lines, adjustments));
+                    break;
+                }
+            }
+        }
+        best
+    }
+}
+
+/// Copyfit by paragraph, in words.
+fn describe(delta: &[i32]) -> Vec<String> {
+    delta
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| **d != 0)
+        .map(|(i, &d)| {
+            if d > 0 {
+                format!("paragraph {} set {d} line(s) longer (its last lines a character short)", i + 1)
+            } else {
+                format!("paragraph {} set {} line(s) shorter (its punctuation squeezed)", i + 1, -d)
+            }
+        })
+        .collect()
+}
+
+/// The most lines copyfitting gains or takes out of a story's paragraphs.
+const MAX_FIT_LINES: i64 = 5;
+
+/// Every way to spread `lines` (negative: take out) over `n` paragraphs,
+/// at most three per paragraph; fewest paragraphs first, later paragraphs
+/// first.
+/// `feasible(i, d)` says whether paragraph i can change by d lines on its
+/// own.
+fn distributions(n: usize, feasible: &dyn Fn(usize, i32) -> bool, lines: i32) -> Vec<Vec<i32>> {
+    let sign = lines.signum();
+    let total = lines.unsigned_abs() as usize;
+    let mut out: Vec<Vec<i32>> = Vec::new();
+    let mut current = vec![0i32; n];
+    fn walk(
+        i: usize,
+        left: usize,
+        current: &mut Vec<i32>,
+        sign: i32,
+        feasible: &dyn Fn(usize, i32) -> bool,
+        out: &mut Vec<Vec<i32>>,
+    ) {
+        if left == 0 {
+            out.push(current.clone());
+            return;
+        }
+        if i == 0 {
+            return;
+        }
+        let p = i - 1;
+        for take in (0..=left.min(3)).rev() {
+            let delta = sign * take as i32;
+            if delta != 0 && !feasible(p, delta) {
+                continue;
+            }
+            current[p] = delta;
+            walk(p, left - take, current, sign, feasible, out);
+        }
+        current[p] = 0;
+    }
+    walk(n, total, &mut current, sign, feasible, &mut out);
+    out.sort_by_key(|d| d.iter().filter(|x| **x != 0).count());
+    out
+}
+
+fn consider(best: &mut Option<(i64, TextArea)>, cost: i64, area: TextArea) {
+    if best.as_ref().is_none_or(|(c, _)| cost < *c) {
+        *best = Some((cost, area));
+    }
+}
+
+/// A photo's natural size: image lines for a rectangle, the diameter in em
+/// for a circle.
+fn natural_lines(photo: &Inline) -> usize {
+    if photo.circle {
+        return (span(photo.columns) * CIRCLE).floor() as usize;
+    }
+    let width = span(photo.columns) * if photo.circle { CIRCLE } else { 1.0 };
+    (((width * photo.aspect) + 1.0) / PITCH).round().max(4.0) as usize
+}
+
+/// A circle's diameter as a share of the columns it spans.
+const CIRCLE: f64 = 0.62;
+
+/// Width of `n` columns in em.
+fn span(n: usize) -> f64 {
+    n as f64 * (COLUMN + GUTTER) - GUTTER
+}
+
+/// Places each inline photo at its size (`image_lines`: lines of image for
+/// a rectangle, diameter in em for a circle): its drawing,
+/// its obstacle shapes, and the last line it occupies (exclusive).
+fn place(
+    inlines: &[Inline],
+    image_lines: &[usize],
+    kai: &dyn Metrics,
+) -> Vec<(PlacedInline, Vec<Shape>, usize)> {
+    inlines
+        .iter()
+        .zip(image_lines)
+        .map(|(p, &lines)| {
+            let left = p.column as f64 * (COLUMN + GUTTER);
+            let width = span(p.columns);
+            if p.circle {
+                let d = lines as f64;
+                let cx = left + width / 2.0;
+                let top = p.line as f64 * PITCH + 0.5;
+                let cy = top + d / 2.0;
+                // The caption takes the photo's whole columns, so that no
+                // body line shares its baselines across the gutter.
+                let caption_w = width;
+                let caption = compose::break_text(&p.caption, caption_w, kai);
+                let caption_line = ((top + d + 0.5) / PITCH).ceil() as usize;
+                let caption_shape = Shape::Rect {
+                    x: left,
+                    y: caption_line as f64 * PITCH,
+                    w: caption_w,
+                    h: caption.len() as f64 * PITCH - 0.5,
+                };
+                let end = caption_line + caption.len() + 1;
+                let drawn = PlacedInline {
+                    photo: p.photo,
+                    x: cx - d / 2.0,
+                    y: top,
+                    w: d,
+                    h: d,
+                    circle: true,
+                    caption,
+                    caption_x: left,
+                    caption_line,
+                    caption_w,
+                };
+                (
+                    drawn,
+                    vec![Shape::Circle { cx, cy, r: d / 2.0 }, caption_shape],
+                    end,
+                )
+            } else {
+                let caption = compose::break_text(&p.caption, width, kai);
+                let top = p.line as f64 * PITCH + 0.5;
+                let image_h = lines as f64 * PITCH - 1.0;
+                let cells = lines + caption.len() + 1;
+                // Blocks lines p.line .. p.line + cells in its columns.
+                let shape = Shape::Rect {
+                    x: left,
+                    y: top,
+                    w: width,
+                    h: cells as f64 * PITCH - 1.0 - 0.001,
+                };
+                let drawn = PlacedInline {
+                    photo: p.photo,
+                    x: left,
+                    y: top,
+                    w: width,
+                    h: image_h,
+                    circle: false,
+                    caption,
+                    caption_x: left,
+                    caption_line: p.line + lines,
+                    caption_w: width,
+                };
+                (drawn, vec![shape], p.line + cells)
+            }
+        })
+        .collect()
+}
