@@ -59,6 +59,12 @@ pub fn image_pt(n: usize) -> f64 {
     lines_pt(n) - (PITCH - 1.0) * EM_PT
 }
 
+/// A photo's image height in pt inside the text when it takes `n` lines:
+/// a character of air under it, before its caption.
+pub fn inline_image_pt(n: usize) -> f64 {
+    lines_pt(n) - EM_PT
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,7 +28,7 @@ pub const MIN_BAND: f64 = 4.0;
 pub const INDENT: f64 = 2.0;
 
 /// Characters that may not start a line (clreq §3.1.4, GB/T 15834 §5.1).
-const NO_START: &str = "、，。．：；？！）］｝》〉」』】〗〕”’·—～…‰%℃";
+const NO_START: &str = "、，。．：；？！）］｝》〉」』】〗〕”’·—～…‰%℃+";
 /// Characters that may not end a line.
 const NO_END: &str = "“‘（［｛《〈「『【〖〔";
 /// Punctuation whose glyph sits on the left of its em box (GB style):
@@ -92,6 +92,10 @@ fn may_break(a: char, b: char) -> bool {
         return false;
     }
     if (a == '—' && b == '—') || (a == '…' && b == '…') {
+        return false;
+    }
+    // A dash joining numbers or words (2021—2023) keeps them on one line.
+    if a == '—' && b.is_alphanumeric() {
         return false;
     }
     if is_word(a) && is_word(b) {

@@ -32,7 +32,9 @@ pub mod weight {
     /// Each row of photos (fewer, larger rows read better).
     pub const PHOTO_ROW: f64 = 0.5;
     /// A photo set above its story's headline (to stagger headlines).
-    pub const PHOTO_TOP: f64 = 1.0;
+    pub const PHOTO_TOP: f64 = 4.0;
+    /// The lead story's photo set above its headline.
+    pub const LEAD_PHOTO_TOP: f64 = 20.0;
     /// A line of air added around a headline.
     pub const HEAD_AIR: f64 = 2.0;
     /// A unit of copyfit (a line loosened costs 3, a photo line 1).
@@ -45,6 +47,8 @@ pub mod weight {
     pub const LEAD_SPAN: f64 = 0.5;
     /// A column another story is wider than the lead.
     pub const LEAD_WIDTH: f64 = 8.0;
+    /// Two headlines side by side at one height.
+    pub const BUMP: f64 = 50.0;
     /// A story read out of the data's order.
     pub const ORDER: f64 = 1.0;
 }
@@ -322,6 +326,12 @@ fn crop(a: f64, w: f64, image: usize) -> f64 {
     1.0 - (b / a).min(a / b)
 }
 
+/// The same for a photo inside the text.
+fn inline_crop(a: f64, w: f64, image: usize) -> f64 {
+    let b = grid::inline_image_pt(image) / w;
+    1.0 - (b / a).min(a / b)
+}
+
 /// Every way to split `k` columns into `n` spans, each at least `min` (or
 /// as pinned).
 fn spans(k: usize, pins: &[Option<usize>], min: usize) -> Vec<Vec<usize>> {
@@ -589,7 +599,7 @@ impl TextOptions {
             if !(LEG_MIN..=LEG_MAX).contains(&depth) {
                 continue;
             }
-            if let Some((cost, area)) = story.copy.at(k, depth, inside) {
+            if let Some((cost, area)) = story.copy.at(k, depth, inside).filter(|(_, a)| legs_ok(a)) {
                 let terms = Terms {
                     copyfit: weight::COPYFIT * cost as f64,
                     legs: leg_cost(depth),
@@ -633,7 +643,9 @@ fn corners(story: &StoryCopy, k: usize, photos: &[usize], kai: &dyn Metrics) -> 
                 .zip(&split)
                 .map(|(p, &c)| compose::break_text(&p.caption, grid::span(c), kai).len())
                 .collect();
-            let lines_for = |h: f64| (h + (PITCH - 1.0) * EM_PT) / (PITCH * EM_PT);
+            // Inside the text a photo's image leaves a character of air
+            // above its caption.
+            let lines_for = |h: f64| (h + EM_PT) / (PITCH * EM_PT);
             let lo = group
                 .iter()
                 .zip(&split)
@@ -666,7 +678,7 @@ fn corners(story: &StoryCopy, k: usize, photos: &[usize], kai: &dyn Metrics) -> 
                             * group
                                 .iter()
                                 .zip(&split)
-                                .map(|(p, &c)| crop(p.aspect(), grid::span_pt(c), image))
+                                .map(|(p, &c)| inline_crop(p.aspect(), grid::span_pt(c), image))
                                 .sum::<f64>(),
                         photo_span: span_cost,
                         photo_rows: weight::PHOTO_ROW,
@@ -713,6 +725,11 @@ pub fn corner_inlines(story: &StoryCopy, k: usize, corner: &Corner) -> Vec<Inlin
             inline
         })
         .collect()
+}
+
+/// Whether every leg of an area is [`LEG_MIN`]–[`LEG_MAX`] lines deep.
+pub fn legs_ok(area: &TextArea) -> bool {
+    area.legs().iter().all(|&(_, depth)| (LEG_MIN..=LEG_MAX).contains(&depth))
 }
 
 /// The cost of legs `depth` deep.

@@ -2,16 +2,20 @@
 //! depth, so that the modules tile the area under the title band with no
 //! hole, the lead story on top and widest, headlines staggered.
 //!
-//! The space searched is the modular page of a city daily: an optional
-//! side column on the right (2 or 3 columns: the key figures on top, then
-//! stories stacked), and the wide part on the left cut into tiers, each
-//! tier one to three modules side by side at one depth — a guillotine
-//! partition of the grid. Stories keep their reading order (the lead
-//! first, then as the data lists them; the side column's stories last).
-//! For each family (side column width, which stories it holds, the lead's
-//! span) a dynamic programme over (stories placed, lines used) finds the
-//! cheapest exact tiling; page terms (photo share, bumping headlines) are
-//! then added and the cheapest page wins. Every step is deterministic.
+//! The space searched is the guillotine partitions of the grid: the area
+//! is one module, or two rectangles stacked (a rule line between) or side
+//! by side (a rule in the gutter), each tiled the same way. Stories keep
+//! their reading order along the partition (top before bottom, left before
+//! right), the lead first; the key figures go after the lead or last. When
+//! the data pins a side column (`[newspaper] main`, or a story's `place`),
+//! the first cut is that column.
+//!
+//! Each story has, at every span, the depths it can take and what each
+//! costs ([`super::module`]); a dynamic programme over (run of items,
+//! width, depth, which top corners start with a headline) finds the
+//! cheapest exact tiling for each span of the lead. Page terms (photo
+//! share, bumping headlines, order) are added and the cheapest page wins.
+//! Ties keep the first found: the search is deterministic.
 
 use super::grid::COLUMNS;
 use super::module::{
@@ -39,6 +43,9 @@ struct Option_ {
     text: usize,
     /// Lines of air added to the headline (stories) or the box (figures).
     air: usize,
+    /// Where its headline is: lines from the module's top, and its lines
+    /// (0 for the key figures).
+    head: (usize, usize),
 }
 
 /// Everything a story can be at one span.
@@ -136,21 +143,9 @@ impl<'a> Composer<'a> {
                         figures_air: weight::FIGURES_AIR * air as f64,
                         ..Terms::default()
                     };
-                    Option_ { cost: terms.total(), terms, text: 0, air }
+                    Option_ { cost: terms.total(), terms, text: 0, air, head: (0, 0) }
                 })
             }
-        }
-    }
-
-    /// Whether a story can sit in the side column, or the wide part.
-    fn allowed(&self, item: Item, side: bool) -> bool {
-        match item {
-            Item::Story(s) => match self.stories[s].place {
-                Some(Place::Side) => side,
-                Some(Place::Main) => !side,
-                None => true,
-            },
-            Item::Figures => true,
         }
     }
 
@@ -217,25 +212,77 @@ impl<'a> Composer<'a> {
                             continue;
                         }
                         let left = self.tile(&items, lead);
-                        let right = self.tile(side_items, COLUMNS);
-                        match (left.best(0, items.len(), *wide, h), right.best_flags(0, side_items.len(), COLUMNS - wide, h, |f| f & 2 == 0)) {
-                            (Some(_), Some(_)) => {
-                                let mut leaves = left.leaves(0, items.len(), *wide, h, 0, 0);
-                                leaves.extend(right.leaves_with(0, side_items.len(), COLUMNS - wide, h, *wide, 0, |f| f & 2 == 0));
-                                Some(leaves)
-                            }
-                            _ => None,
+                        if left.best(0, items.len(), *wide, h).is_none() {
+                            continue;
                         }
+                        let mut leaves = left.leaves(0, items.len(), *wide, h, 0, 0);
+                        // The side column's headlines keep clear of those
+                        // on the other side of its rule.
+                        let avoid: Vec<(usize, usize)> = leaves
+                            .iter()
+                            .filter(|l| l.2 + l.4 == *wide)
+                            .filter_map(|&(item, top, _, y, k, depth)| {
+                                let o = self.option(item, k, depth, top)?;
+                                (o.head.1 > 0).then_some((y + o.head.0, y + o.head.0 + o.head.1))
+                            })
+                            .collect();
+                        let Some(side) = self.stack(side_items, COLUMNS - wide, *wide, &avoid) else {
+                            continue;
+                        };
+                        leaves.extend(side);
+                        Some(leaves)
                     }
                 };
                 let Some(leaves) = leaves else { continue };
-                let page = self.arrange(&leaves);
+                let page = self.unbump(leaves);
                 if best.as_ref().is_none_or(|b| page.terms.total() < b.terms.total() - 1e-9) {
                     best = Some(page);
                 }
             }
         }
         best
+    }
+
+    /// A column of modules `k` wide at column `x`, the area's depth, one
+    /// above the other with a rule line between, their headlines clear of
+    /// the line ranges in `avoid` (a headline beside one costs as a bump).
+    fn stack(&mut self, items: &[Item], k: usize, x: usize, avoid: &[(usize, usize)]) -> Option<Vec<Leaf>> {
+        let h = self.height;
+        let n = items.len();
+        // best[i][y]: items ..i in y lines: (cost, depth of item i-1, top).
+        let mut best: Vec<Vec<Option<(f64, usize, bool)>>> = vec![vec![None; h + 1]; n + 1];
+        best[0][0] = Some((0.0, 0, false));
+        for (i, &item) in items.iter().enumerate() {
+            let rule = usize::from(i > 0);
+            for y in 0..=h {
+                let Some((cost, ..)) = best[i][y] else { continue };
+                for depth in 1..=h.saturating_sub(y + rule) {
+                    for top in [false, true] {
+                        self.tried += 1;
+                        let Some(o) = self.option(item, k, depth, top) else { continue };
+                        let start = y + rule;
+                        let (a, b) = (start + o.head.0, start + o.head.0 + o.head.1);
+                        let bumps = avoid.iter().filter(|&&(c, d)| o.head.1 > 0 && a < d && c < b).count();
+                        let total = cost + o.cost + weight::BUMP * bumps as f64;
+                        let next = &mut best[i + 1][start + depth];
+                        if next.is_none_or(|(c, ..)| total < c - 1e-9) {
+                            *next = Some((total, depth, top));
+                        }
+                    }
+                }
+            }
+        }
+        best[n][h]?;
+        let mut out = Vec::new();
+        let mut y = h;
+        for i in (0..n).rev() {
+            let (_, depth, top) = best[i + 1][y]?;
+            let start = y - depth;
+            out.push((items[i], top, x, start, k, depth));
+            y = start.saturating_sub(usize::from(i > 0));
+        }
+        out.reverse();
+        Some(out)
     }
 
     /// The guillotine search over `items` (in reading order): for every
@@ -248,7 +295,7 @@ impl<'a> Composer<'a> {
     fn tile(&mut self, items: &[Item], lead: usize) -> Tiling {
         let n = items.len();
         let h = self.height;
-        let mut tiling = Tiling::new(n, h);
+        let mut tiling = Tiling::new(n);
         for len in 1..=n {
             for i in 0..=n - len {
                 let j = i + len;
@@ -266,9 +313,11 @@ impl<'a> Composer<'a> {
                                 for top in [false, true] {
                                     self.tried += 1;
                                     let Some(o) = self.option(item, w, depth, top) else { continue };
+                                    // The lead opens with its headline.
+                                    let cost = o.cost + if top && item == Item::Story(0) { weight::LEAD_PHOTO_TOP } else { 0.0 };
                                     let head = matches!(item, Item::Story(_)) && !top;
                                     let flags = if head { 3 } else { 0 };
-                                    put(&mut cell[flags], o.cost, How::Leaf { item, top });
+                                    put(&mut cell[flags], cost, How::Leaf { item, top });
                                 }
                             }
                         }
@@ -324,6 +373,44 @@ impl<'a> Composer<'a> {
         tiling
     }
 
+    /// The page, with headlines that still meet across a gutter (away from
+    /// the tops the search sees) moved apart where a story can set its
+    /// photo above its headline instead, at the same depth.
+    fn unbump(&self, mut leaves: Vec<Leaf>) -> Arrangement {
+        let mut page = self.arrange(&leaves);
+        for _ in 0..leaves.len() {
+            let bumps = super::plan::bumping(&page.modules);
+            let mut better = None;
+            'pairs: for &(a, b) in &bumps {
+                for m in [b, a] {
+                    let module = &page.modules[m];
+                    let Some(at) = leaves.iter().position(|l| l.2 == module.column && l.3 == module.line) else {
+                        continue;
+                    };
+                    let (item, top, _, _, k, depth) = leaves[at];
+                    if self.option(item, k, depth, !top).is_none() {
+                        continue;
+                    }
+                    let mut trial = leaves.clone();
+                    trial[at].1 = !top;
+                    let tried = self.arrange(&trial);
+                    if super::plan::bumping(&tried.modules).len() < bumps.len() {
+                        better = Some((trial, tried));
+                        break 'pairs;
+                    }
+                }
+            }
+            match better {
+                Some((trial, tried)) => {
+                    leaves = trial;
+                    page = tried;
+                }
+                None => break,
+            }
+        }
+        page
+    }
+
     /// The page from the search's modules, with the page terms.
     fn arrange(&self, leaves: &[Leaf]) -> Arrangement {
         let mut modules: Vec<PlacedModule> = leaves
@@ -356,7 +443,7 @@ impl<'a> Composer<'a> {
         let widest_other = modules.iter().skip(1).filter(|m| m.section().is_some()).map(|m| m.columns).max().unwrap_or(0);
         terms.lead = (COLUMNS - lead) as f64 * weight::LEAD_SPAN
             + weight::LEAD_WIDTH * widest_other.saturating_sub(lead) as f64;
-        terms.bumping = 50.0 * super::plan::bumping(&modules).len() as f64;
+        terms.bumping = weight::BUMP * super::plan::bumping(&modules).len() as f64;
         let share = super::plan::photo_share(&modules, self.height);
         let has_photos = self.stories.iter().any(|s| !s.photos.is_empty());
         if has_photos {
@@ -514,21 +601,6 @@ pub struct Diagnosis {
     pub tried: usize,
 }
 
-/// Every way to write `total` as `parts` spans of at least [`MIN_SPAN`].
-fn compositions(total: usize, parts: usize) -> Vec<Vec<usize>> {
-    if parts == 1 {
-        return if total >= MIN_SPAN { vec![vec![total]] } else { Vec::new() };
-    }
-    let mut out = Vec::new();
-    for first in MIN_SPAN..=total.saturating_sub(MIN_SPAN * (parts - 1)) {
-        for mut rest in compositions(total - first, parts - 1) {
-            rest.insert(0, first);
-            out.push(rest);
-        }
-    }
-    out
-}
-
 /// A story's options at span `k`: `None` when its headline cannot be set
 /// that narrow or a pinned photo does not fit.
 fn at_span(story: &StoryCopy, k: usize, height: usize, body: &dyn Metrics, kai: &dyn Metrics) -> Option<AtSpan> {
@@ -587,10 +659,11 @@ fn at_span(story: &StoryCopy, k: usize, height: usize, body: &dyn Metrics, kai: 
                         terms.photo_rows += weight::PHOTO_TOP;
                         cost += weight::PHOTO_TOP;
                     }
-                    let o = Option_ { cost, terms, text: t, air };
                     let cell = &mut slot[usize::from(top)];
                     if cell.is_none_or(|c| cost < c.cost - 1e-9) {
-                        *cell = Some(o);
+                        let above = if top { table.rows(r).first().map_or(0, |row| row.lines()) } else { 0 };
+                        let head = (above, head.lines + air);
+                        *cell = Some(Option_ { cost, terms, text: t, air, head });
                     }
                 }
             }
@@ -637,7 +710,6 @@ fn cheapest(cell: &Cell) -> Option<(f64, u8)> {
 /// The guillotine table: for items i..j, width w, depth h, by flags.
 struct Tiling {
     n: usize,
-    h: usize,
     cells: Vec<Vec<Cell>>,
     items: Vec<Item>,
 }
@@ -647,10 +719,9 @@ struct Tiling {
 type Leaf = (Item, bool, usize, usize, usize, usize);
 
 impl Tiling {
-    fn new(n: usize, h: usize) -> Self {
+    fn new(n: usize) -> Self {
         Self {
             n,
-            h,
             cells: vec![Vec::new(); (n + 1) * (n + 1) * (COLUMNS + 1)],
             items: Vec::new(),
         }

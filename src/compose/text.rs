@@ -15,6 +15,7 @@ use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use crate::compose::module::legs_ok;
 use crate::compose::{self, COLUMN, ComposedLine, GUTTER, Metrics, PITCH, Shape};
 
 /// A photo set inside the text (runaround), as the data places it.
@@ -76,6 +77,26 @@ pub struct TextArea {
     pub shapes: Vec<Shape>,
     /// What copyfitting changed, in words.
     pub adjustments: Vec<String>,
+}
+
+impl TextArea {
+    /// Its legs: each run of lines in one column (photos inside the text
+    /// part them), as (column, lines).
+    pub fn legs(&self) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for column in 0..self.columns {
+            let mut rows: Vec<usize> = self.lines.iter().filter(|l| l.column == column).map(|l| l.line).collect();
+            rows.sort_unstable();
+            let mut start = 0;
+            for i in 1..=rows.len() {
+                if i == rows.len() || rows[i] != rows[i - 1] + 1 {
+                    out.push((column, i - start));
+                    start = i;
+                }
+            }
+        }
+        out
+    }
 }
 
 /// A story's copy, with what copyfitting has learnt about it, shared by
@@ -161,7 +182,7 @@ impl<'a> Copyfit<'a> {
                     continue;
                 }
                 sizes[0] = (natural + dh) as usize;
-                if let Some((cost, mut area)) = self.sized(k, depth, inlines, &sizes) {
+                if let Some((cost, mut area)) = self.sized(k, depth, inlines, &sizes).filter(|(_, a)| legs_ok(a)) {
                     if dh != 0 {
                         area.adjustments.insert(
                             0,
@@ -358,7 +379,10 @@ impl<'a> Copyfit<'a> {
                 adjustments,
             };
             if balance == 0 {
-                consider(&mut best, dh.abs(), area(plain, adjustments));
+                let area = area(plain, adjustments);
+                if legs_ok(&area) {
+                    consider(&mut best, dh.abs(), area);
+                }
                 continue;
             }
             if balance.abs() > MAX_FIT_LINES {
@@ -370,7 +394,10 @@ impl<'a> Copyfit<'a> {
                     let mut adjustments = adjustments.clone();
                     adjustments.extend(describe(&delta));
                     let moved: i64 = delta.iter().map(|d| i64::from(d.abs())).sum();
-                    consider(&mut best, dh.abs() + 3 * moved, area(lines, adjustments));
+                    let area = area(lines, adjustments);
+                    if legs_ok(&area) {
+                        consider(&mut best, dh.abs() + 3 * moved, area);
+                    }
                     break;
                 }
             }

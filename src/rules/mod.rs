@@ -1,6 +1,11 @@
-//! The typographic rules of the newspaper page (TYPOGRAPHY.md, clreq,
-//! GB/T 15834), checked on the laid-out page: each rule, how often it is
-//! broken, and where. The seed page and every test report show zero.
+//! The rules of the newspaper page, checked on the laid-out page: the
+//! typographic ones of every line (TYPOGRAPHY.md, clreq, GB/T 15834) here,
+//! and the page's composition (COMPOSITION.md: holes, legs, bumping
+//! headlines, photos, loose lines, the lead) in [`page`]. Each rule, how
+//! often it is broken, and where. The example page and every report of the
+//! test corpus show zero.
+
+mod page;
 
 use typst_layout::PagedDocument;
 
@@ -28,7 +33,8 @@ pub struct RuleCount {
     pub examples: Vec<String>,
 }
 
-struct Tally(Vec<RuleCount>);
+/// The counts as they are made.
+pub(crate) struct Tally(Vec<RuleCount>);
 
 impl Tally {
     fn rule(&mut self, rule: &'static str, description: &'static str) {
@@ -40,7 +46,7 @@ impl Tally {
         });
     }
 
-    fn hit(&mut self, rule: &str, example: impl FnOnce() -> String) {
+    pub(crate) fn hit(&mut self, rule: &str, example: impl FnOnce() -> String) {
         let entry = self
             .0
             .iter_mut()
@@ -55,12 +61,12 @@ impl Tally {
 
 /// A story's text area as laid out: where it is and what the composer put
 /// in it.
-struct Area<'a> {
-    section: usize,
-    x: f64,
-    y: f64,
-    page: usize,
-    text: &'a crate::compose::text::TextArea,
+pub(crate) struct Area<'a> {
+    pub(crate) section: usize,
+    pub(crate) x: f64,
+    pub(crate) y: f64,
+    pub(crate) page: usize,
+    pub(crate) text: &'a crate::compose::text::TextArea,
 }
 
 /// Marks that are full-width in Chinese text.
@@ -79,7 +85,7 @@ fn justification(glyphs: &[(char, f64)]) -> f64 {
         * 2.0
 }
 
-const NO_START: &str = "、，。．：；？！）］｝》〉」』】〗〕”’·～";
+const NO_START: &str = "、，。．：；？！）］｝》〉」』】〗〕”’·～%℃‰+";
 const NO_END: &str = "“‘（［｛《〈「『【〖〔";
 
 /// Every rule, by name, with what it asks.
@@ -120,6 +126,33 @@ pub const RULES: &[(&str, &str)] = &[
     ),
     ("headline-punctuation", "no 。，；、 at a headline line end"),
     ("headline-one-character", "no one-character headline line"),
+    (
+        "holes",
+        "every grid cell of the module area holds text, a photo, a headline, the figures or a rule",
+    ),
+    ("leg-depth", "every leg of text is 5 to 40 lines deep"),
+    (
+        "bumping-heads",
+        "no two headlines side by side at one height",
+    ),
+    (
+        "photo-share",
+        "photos take 20–55 % of the module area (when the report has photos)",
+    ),
+    ("photo-size", "no photo over a quarter of the page"),
+    (
+        "photo-crop",
+        "a rectangular photo keeps its aspect within a 15 % crop",
+    ),
+    (
+        "photo-ppi",
+        "photos print at 200 ppi or more where the original has the pixels for their span",
+    ),
+    ("loose-line", "no gap over ⅓ em between two Han characters"),
+    (
+        "lead-first",
+        "the lead story is first, on top, the widest, with the largest headline",
+    ),
 ];
 
 /// Counts the violations of every rule on a newspaper page.
@@ -365,10 +398,11 @@ pub fn check(
             }
         }
     }
+    page::check(prepared, document, inspection, &mut tally);
     tally.0
 }
 
-fn is_han(c: char) -> bool {
+pub(crate) fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
 }
 
@@ -396,7 +430,7 @@ fn intrudes(shape: &Shape, l0: f64, l1: f64, t0: f64, t1: f64) -> bool {
 
 /// Boxes the template marks with `label`, as (page, left, top, right,
 /// bottom) in pt; the metadata gives their size in lines and columns.
-fn boxes(document: &PagedDocument, label: &str) -> Vec<(usize, f64, f64, f64, f64)> {
+pub(crate) fn boxes(document: &PagedDocument, label: &str) -> Vec<(usize, f64, f64, f64, f64)> {
     markers(document, label)
         .iter()
         .filter_map(|m| {
@@ -409,13 +443,13 @@ fn boxes(document: &PagedDocument, label: &str) -> Vec<(usize, f64, f64, f64, f6
 }
 
 /// The top of the column groups, where the template starts the grid.
-fn grid_top(document: &PagedDocument) -> Option<f64> {
+pub(crate) fn grid_top(document: &PagedDocument) -> Option<f64> {
     markers(document, "banmian-grid").first().map(|m| m.y)
 }
 
 /// The text areas the template laid out, located through the metadata it
 /// publishes at each area's top-left corner.
-fn areas<'a>(prepared: &'a Prepared, document: &PagedDocument) -> Vec<Area<'a>> {
+pub(crate) fn areas<'a>(prepared: &'a Prepared, document: &PagedDocument) -> Vec<Area<'a>> {
     let texts: Vec<(usize, String, &crate::compose::text::TextArea)> = prepared.data.text_areas().collect();
     markers(document, "banmian-area")
         .iter()
