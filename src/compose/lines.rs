@@ -262,6 +262,8 @@ fn pour_paragraph(
     let chars: Vec<char> = text.chars().collect();
     let plain = breaks(&chars, slots, next, &|_| (0.0, SQUEEZE), metrics)?;
     let n = plain.len();
+    // Copyfit may not set a line loose that the plain setting did not.
+    let loose = if delta == 0 { 0 } else { loose_lines(&chars, &plain, slots, next, metrics) };
     let ends = if delta == 0 {
         plain
     } else {
@@ -313,8 +315,9 @@ fn pour_paragraph(
                     lo = mid + 1;
                 }
             }
-            (lo..=(lo + 3).min(n))
-                .find_map(|t| adjust(t, step).filter(|e| e.len() as i64 == wanted))
+            (lo..=(lo + 3).min(n)).find_map(|t| {
+                adjust(t, step).filter(|e| e.len() as i64 == wanted && loose_lines(&chars, e, slots, next, metrics) <= loose)
+            })
         })?
     };
     if next + ends.len() > slots.len() {
@@ -332,14 +335,29 @@ fn pour_paragraph(
             .collect::<String>()
             .trim()
             .to_string();
+        // A band beside a photo that the line would set loose is narrowed
+        // on the photo's side to what the line needs: the text goes round
+        // the photo a little further off instead.
+        let (mut x, mut width) = (slot.x, slot.width);
+        let indent = if i == 0 { INDENT } else { 0.0 };
+        let justify = i + 1 < count;
+        if justify && width < COLUMN - 1e-6 && stretch(&chars[start..end], width - indent, metrics) > LOOSE {
+            let needed = (line_width(&chars[start..end], metrics) + indent).max(MIN_BAND);
+            if needed < width {
+                if x > 0.0 {
+                    x += width - needed;
+                }
+                width = needed;
+            }
+        }
         lines.push(ComposedLine {
             column: slot.column,
             line: slot.line,
-            x: slot.x,
-            width: slot.width,
+            x,
+            width,
             text,
             indent: i == 0,
-            justify: i + 1 < count,
+            justify,
         });
         start = end;
         while start < chars.len() && chars[start] == ' ' {
@@ -359,6 +377,8 @@ fn breaks(
     metrics: &dyn Metrics,
 ) -> Option<Vec<usize>> {
     let mut ends = Vec::new();
+    let mut widths = Vec::new();
+    let mut bands = Vec::new();
     let mut start = 0;
     let mut slot = next;
     while start < chars.len() {
@@ -380,13 +400,111 @@ fn breaks(
             metrics,
         );
         ends.push(end);
+        widths.push(band.width - indent - shorten);
+        bands.push(band.width - indent);
         start = end;
         while start < chars.len() && chars[start] == ' ' {
             start += 1;
         }
         slot += 1;
     }
+    relieve(chars, &mut ends, &widths, &bands, metrics);
     Some(ends)
+}
+
+/// How many justified lines of a paragraph broken at `ends` would set
+/// loose in full-column bands (narrow bands are narrowed instead).
+fn loose_lines(chars: &[char], ends: &[usize], slots: &[Slot], next: usize, metrics: &dyn Metrics) -> usize {
+    let mut start = 0;
+    let mut count = 0;
+    for (i, &end) in ends.iter().enumerate().take(ends.len().saturating_sub(1)) {
+        let band = slots.get(next + i).map_or(COLUMN, |s| s.width);
+        let indent = if i == 0 { INDENT } else { 0.0 };
+        if band >= COLUMN - 1e-6 && stretch(&chars[start..end], band - indent, metrics) > LOOSE {
+            count += 1;
+        }
+        start = end;
+    }
+    count
+}
+
+/// The most a justified line may widen the gap between two characters,
+/// in em (COMPOSITION.md: no gap over ⅓ em), with a margin.
+pub const LOOSE: f64 = 0.3;
+
+/// How much justification widens each gap of the line `chars` set in
+/// `width` em: its slack over the characters Typst stretches after
+/// (CJK characters and spaces, all but the last).
+pub fn stretch(chars: &[char], width: f64, metrics: &dyn Metrics) -> f64 {
+    let visible: Vec<char> = chars.iter().copied().filter(|&c| c != WJ).collect();
+    let trimmed = visible.len() - visible.iter().rev().take_while(|c| **c == ' ').count();
+    let gaps = visible[..trimmed.saturating_sub(1)]
+        .iter()
+        .filter(|&&c| is_cj(c) || is_cjk_punct(c) || c == ' ')
+        .count();
+    let slack = (width - line_width(chars, metrics)).max(0.0);
+    if gaps == 0 {
+        return if slack > 1e-6 { f64::INFINITY } else { 0.0 };
+    }
+    slack / gaps as f64
+}
+
+/// Loose lines: a justified line whose gaps would open wider than
+/// [`LOOSE`] (an unbreakable number or word pushed to the next line)
+/// takes characters down from the line before, and that one from the one
+/// before it if it then sets loose, up to four lines back, so that the
+/// slack spreads thin. The paragraph keeps its line count. `widths` are
+/// what each line may hold, `bands` what it is justified to.
+fn relieve(chars: &[char], ends: &mut [usize], widths: &[f64], bands: &[f64], metrics: &dyn Metrics) {
+    let n = ends.len();
+    // The last line is not justified.
+    for i in 1..n.saturating_sub(1) {
+        let start = ends[i - 1];
+        if stretch(&chars[start..ends[i]], bands[i], metrics) > LOOSE {
+            relieve_line(chars, ends, i, widths, bands, metrics, 0);
+        }
+    }
+}
+
+/// Makes line `i` tight by starting it earlier; true when it and the
+/// lines it took from are all tight (else `ends` is left as it was).
+fn relieve_line(
+    chars: &[char],
+    ends: &mut [usize],
+    i: usize,
+    widths: &[f64],
+    bands: &[f64],
+    metrics: &dyn Metrics,
+    depth: usize,
+) -> bool {
+    if i == 0 || depth > 4 {
+        return false;
+    }
+    let end = ends[i];
+    let before = if i >= 2 { ends[i - 2] } else { 0 };
+    let saved = ends.to_vec();
+    let mut cut = ends[i - 1];
+    loop {
+        // The previous place the line may start.
+        cut -= 1;
+        while cut > before + 1 && (chars[cut] == ' ' || !may_break(chars[cut - 1], chars[cut])) {
+            cut -= 1;
+        }
+        if cut <= before + 1 || line_width(&chars[cut..end], metrics) > widths[i] + 1e-6 {
+            ends.copy_from_slice(&saved);
+            return false;
+        }
+        if stretch(&chars[cut..end], bands[i], metrics) > LOOSE {
+            continue;
+        }
+        ends[i - 1] = cut;
+        if stretch(&chars[before..cut], bands[i - 1], metrics) <= LOOSE
+            || relieve_line(chars, ends, i - 1, widths, bands, metrics, depth + 1)
+        {
+            return true;
+        }
+        ends.copy_from_slice(&saved);
+    }
 }
 
 /// No one-character last line (孤字): bring one more character down from

@@ -21,7 +21,7 @@ pub const MAX_CROP: f64 = 0.15;
 /// Print resolution the composer keeps photos at, where the original allows.
 pub const PPI: f64 = 200.0;
 /// The most lines of air the composer adds around a headline.
-pub const MAX_HEAD_AIR: usize = 2;
+pub const MAX_HEAD_AIR: usize = 3;
 
 /// Weights of the score: what one unit of each fault costs.
 pub mod weight {
@@ -47,6 +47,8 @@ pub mod weight {
     pub const LEAD_SPAN: f64 = 0.5;
     /// A column another story is wider than the lead.
     pub const LEAD_WIDTH: f64 = 8.0;
+    /// A second line of air around a rule between stacked modules.
+    pub const RULE_AIR: f64 = 1.5;
     /// Two headlines side by side at one height.
     pub const BUMP: f64 = 50.0;
     /// A story read out of the data's order.
@@ -133,8 +135,10 @@ pub struct Terms {
     pub legs: f64,
     /// Air in the key-figures box.
     pub figures_air: f64,
-    /// Page terms: the lead story not the widest or not large.
+    /// Page terms: the lead story narrower than the page, or under a photo.
     pub lead: f64,
+    /// Page terms: another story wider than the lead.
+    pub lead_width: f64,
     /// Page terms: headlines side by side at one height.
     pub bumping: f64,
     /// Page terms: the photos' share of the area out of 20–55 %.
@@ -154,6 +158,7 @@ impl Terms {
             + self.legs
             + self.figures_air
             + self.lead
+            + self.lead_width
             + self.bumping
             + self.photo_share
             + self.order
@@ -170,6 +175,7 @@ impl Terms {
             ("legs", self.legs),
             ("figures-air", self.figures_air),
             ("lead", self.lead),
+            ("lead-width", self.lead_width),
             ("bumping", self.bumping),
             ("photo-share", self.photo_share),
             ("order", self.order),
@@ -189,6 +195,7 @@ impl std::ops::Add for Terms {
             legs: self.legs + o.legs,
             figures_air: self.figures_air + o.figures_air,
             lead: self.lead + o.lead,
+            lead_width: self.lead_width + o.lead_width,
             bumping: self.bumping + o.bumping,
             photo_share: self.photo_share + o.photo_share,
             order: self.order + o.order,

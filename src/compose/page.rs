@@ -152,7 +152,6 @@ impl<'a> Composer<'a> {
     /// Searches every family and returns the cheapest page.
     pub fn compose(&mut self) -> Option<Arrangement> {
         let n = self.stories.len();
-        let h = self.height;
         let stories: Vec<Item> = (0..n).map(Item::Story).collect();
         let pinned = self.main_pin.is_some() || self.stories.iter().any(|s| s.place.is_some());
         // Families: the item sequence (reading order, the key figures after
@@ -187,60 +186,85 @@ impl<'a> Composer<'a> {
                 }
             }
         } else {
-            families.push((stories.clone(), None));
-            if self.figures.is_some() {
-                let mut last = stories.clone();
-                last.push(Item::Figures);
-                families[0] = (last, None);
-                if n > 1 {
-                    let mut early = stories.clone();
-                    early.insert(1, Item::Figures);
-                    families.push((early, None));
+            // The data's order, and each story but the lead moved last (a
+            // story the page reads out of order costs); the key figures
+            // after the lead or last.
+            let mut orders = vec![stories.clone()];
+            for s in 1..n.saturating_sub(1) {
+                let mut order: Vec<Item> = stories.iter().copied().filter(|&i| i != Item::Story(s)).collect();
+                order.push(Item::Story(s));
+                orders.push(order);
+            }
+            for order in orders {
+                if self.figures.is_some() {
+                    let mut last = order.clone();
+                    last.push(Item::Figures);
+                    families.push((last, None));
+                    if n > 1 {
+                        let mut early = order.clone();
+                        early.insert(1, Item::Figures);
+                        families.push((early, None));
+                    }
+                } else {
+                    families.push((order, None));
                 }
             }
         }
         let mut best: Option<Arrangement> = None;
-        for (items, side) in families {
-            for lead in (MIN_SPAN..=COLUMNS).rev() {
-                let leaves = match &side {
-                    None => {
-                        let table = self.tile(&items, lead);
-                        table.best(0, items.len(), COLUMNS, h).map(|_| table.leaves(0, items.len(), COLUMNS, h, 0, 0))
+        for (items, side) in &families {
+            // First without a fixed span for the lead (a wide lead costs
+            // less); then, if another story came out wider, with the lead
+            // at each span and no story wider.
+            let mut page = self.family(items, side.as_ref(), None);
+            if page.as_ref().is_some_and(|p| p.terms.lead_width > 0.0) {
+                for lead in (MIN_SPAN..=COLUMNS).rev() {
+                    let pinned = self.family(items, side.as_ref(), Some(lead));
+                    if pinned.as_ref().is_some_and(|p| page.as_ref().is_none_or(|b| p.terms.total() < b.terms.total() - 1e-9)) {
+                        page = pinned;
                     }
-                    Some((wide, side_items)) => {
-                        if lead > *wide {
-                            continue;
-                        }
-                        let left = self.tile(&items, lead);
-                        if left.best(0, items.len(), *wide, h).is_none() {
-                            continue;
-                        }
-                        let mut leaves = left.leaves(0, items.len(), *wide, h, 0, 0);
-                        // The side column's headlines keep clear of those
-                        // on the other side of its rule.
-                        let avoid: Vec<(usize, usize)> = leaves
-                            .iter()
-                            .filter(|l| l.2 + l.4 == *wide)
-                            .filter_map(|&(item, top, _, y, k, depth)| {
-                                let o = self.option(item, k, depth, top)?;
-                                (o.head.1 > 0).then_some((y + o.head.0, y + o.head.0 + o.head.1))
-                            })
-                            .collect();
-                        let Some(side) = self.stack(side_items, COLUMNS - wide, *wide, &avoid) else {
-                            continue;
-                        };
-                        leaves.extend(side);
-                        Some(leaves)
-                    }
-                };
-                let Some(leaves) = leaves else { continue };
-                let page = self.unbump(leaves);
-                if best.as_ref().is_none_or(|b| page.terms.total() < b.terms.total() - 1e-9) {
-                    best = Some(page);
                 }
+            }
+            if let Some(page) = page
+                && best.as_ref().is_none_or(|b| page.terms.total() < b.terms.total() - 1e-9)
+            {
+                best = Some(page);
             }
         }
         best
+    }
+
+    /// The cheapest page of one family: `items` across the page, or beside
+    /// a side column of `side` when the data pins one.
+    fn family(&mut self, items: &[Item], side: Option<&(usize, Vec<Item>)>, lead: Option<usize>) -> Option<Arrangement> {
+        let h = self.height;
+        let leaves = match side {
+            None => {
+                let table = self.tile(items, lead);
+                table.best(0, items.len(), COLUMNS, h)?;
+                table.leaves(0, items.len(), COLUMNS, h, 0, 0)
+            }
+            Some((wide, side_items)) => {
+                if lead.is_some_and(|l| l > *wide) {
+                    return None;
+                }
+                let left = self.tile(items, lead);
+                left.best(0, items.len(), *wide, h)?;
+                let mut leaves = left.leaves(0, items.len(), *wide, h, 0, 0);
+                // The side column's headlines keep clear of those on the
+                // other side of its rule.
+                let avoid: Vec<(usize, usize)> = leaves
+                    .iter()
+                    .filter(|l| l.2 + l.4 == *wide)
+                    .filter_map(|&(item, top, _, y, k, depth)| {
+                        let o = self.option(item, k, depth, top)?;
+                        (o.head.1 > 0).then_some((y + o.head.0, y + o.head.0 + o.head.1))
+                    })
+                    .collect();
+                leaves.extend(self.stack(side_items, COLUMNS - wide, *wide, &avoid)?);
+                leaves
+            }
+        };
+        Some(self.unbump(leaves))
     }
 
     /// A column of modules `k` wide at column `x`, the area's depth, one
@@ -249,24 +273,28 @@ impl<'a> Composer<'a> {
     fn stack(&mut self, items: &[Item], k: usize, x: usize, avoid: &[(usize, usize)]) -> Option<Vec<Leaf>> {
         let h = self.height;
         let n = items.len();
-        // best[i][y]: items ..i in y lines: (cost, depth of item i-1, top).
-        let mut best: Vec<Vec<Option<(f64, usize, bool)>>> = vec![vec![None; h + 1]; n + 1];
-        best[0][0] = Some((0.0, 0, false));
+        // best[i][y]: items ..i in y lines: (cost, depth of item i-1, top,
+        // rule lines above it).
+        let mut best: Vec<Vec<Option<(f64, usize, bool, usize)>>> = vec![vec![None; h + 1]; n + 1];
+        best[0][0] = Some((0.0, 0, false, 0));
         for (i, &item) in items.iter().enumerate() {
-            let rule = usize::from(i > 0);
+            let gaps: &[usize] = if i > 0 { &[1, 2] } else { &[0] };
             for y in 0..=h {
                 let Some((cost, ..)) = best[i][y] else { continue };
-                for depth in 1..=h.saturating_sub(y + rule) {
-                    for top in [false, true] {
-                        self.tried += 1;
-                        let Some(o) = self.option(item, k, depth, top) else { continue };
-                        let start = y + rule;
-                        let (a, b) = (start + o.head.0, start + o.head.0 + o.head.1);
-                        let bumps = avoid.iter().filter(|&&(c, d)| o.head.1 > 0 && a < d && c < b).count();
-                        let total = cost + o.cost + weight::BUMP * bumps as f64;
-                        let next = &mut best[i + 1][start + depth];
-                        if next.is_none_or(|(c, ..)| total < c - 1e-9) {
-                            *next = Some((total, depth, top));
+                for &gap in gaps {
+                    for depth in 1..=h.saturating_sub(y + gap) {
+                        for top in [false, true] {
+                            self.tried += 1;
+                            let Some(o) = self.option(item, k, depth, top) else { continue };
+                            let start = y + gap;
+                            let (a, b) = (start + o.head.0, start + o.head.0 + o.head.1);
+                            let bumps = avoid.iter().filter(|&&(c, d)| o.head.1 > 0 && a < d && c < b).count();
+                            let air = weight::RULE_AIR * gap.saturating_sub(1) as f64;
+                            let total = cost + o.cost + air + weight::BUMP * bumps as f64;
+                            let next = &mut best[i + 1][start + depth];
+                            if next.is_none_or(|(c, ..)| total < c - 1e-9) {
+                                *next = Some((total, depth, top, gap));
+                            }
                         }
                     }
                 }
@@ -276,10 +304,10 @@ impl<'a> Composer<'a> {
         let mut out = Vec::new();
         let mut y = h;
         for i in (0..n).rev() {
-            let (_, depth, top) = best[i + 1][y]?;
+            let (_, depth, top, gap) = best[i + 1][y]?;
             let start = y - depth;
             out.push((items[i], top, x, start, k, depth));
-            y = start.saturating_sub(usize::from(i > 0));
+            y = start.saturating_sub(gap);
         }
         out.reverse();
         Some(out)
@@ -290,9 +318,9 @@ impl<'a> Composer<'a> {
     /// rectangle — one module, or two rectangles stacked (a rule line
     /// between) or side by side (a rule in the gutter) — keeping which
     /// top corners start with a headline so that no two headlines meet
-    /// across a gutter at the top of a split. `lead` is the first item's
-    /// span; no other story is wider.
-    fn tile(&mut self, items: &[Item], lead: usize) -> Tiling {
+    /// across a gutter at the top of a split. `lead`, when given, is the
+    /// first item's span, and no other story is wider.
+    fn tile(&mut self, items: &[Item], lead: Option<usize>) -> Tiling {
         let n = items.len();
         let h = self.height;
         let mut tiling = Tiling::new(n);
@@ -303,18 +331,24 @@ impl<'a> Composer<'a> {
                     let mut cells: Vec<Cell> = vec![[None, None, None, None]; h + 1];
                     if len == 1 {
                         let item = items[i];
-                        let fits = match item {
-                            Item::Story(0) => w == lead,
-                            Item::Story(_) => w <= lead,
-                            Item::Figures => true,
+                        let fits = match (item, lead) {
+                            (Item::Story(0), Some(lead)) => w == lead,
+                            (Item::Story(_), Some(lead)) => w <= lead,
+                            _ => true,
                         };
                         if fits {
                             for (depth, cell) in cells.iter_mut().enumerate().skip(1) {
                                 for top in [false, true] {
                                     self.tried += 1;
                                     let Some(o) = self.option(item, w, depth, top) else { continue };
-                                    // The lead opens with its headline.
-                                    let cost = o.cost + if top && item == Item::Story(0) { weight::LEAD_PHOTO_TOP } else { 0.0 };
+                                    // The lead opens with its headline, as wide as
+                                    // it can.
+                                    let cost = o.cost
+                                        + if item == Item::Story(0) {
+                                            weight::LEAD_SPAN * (COLUMNS - w) as f64 + if top { weight::LEAD_PHOTO_TOP } else { 0.0 }
+                                        } else {
+                                            0.0
+                                        };
                                     let head = matches!(item, Item::Story(_)) && !top;
                                     let flags = if head { 3 } else { 0 };
                                     put(&mut cell[flags], cost, How::Leaf { item, top });
@@ -323,24 +357,28 @@ impl<'a> Composer<'a> {
                         }
                     } else {
                         for m in i + 1..j {
-                            // Stacked: the first run above, the rest below.
+                            // Stacked: the first run above, the rest below,
+                            // a rule in the one or two lines between.
                             let (upper, lower) = (tiling.get(i, m, w), tiling.get(m, j, w));
                             let below: Vec<Option<(f64, u8)>> = lower.iter().map(cheapest).collect();
                             for (h1, up) in upper.iter().enumerate() {
                                 for (flags, region) in up.iter().enumerate() {
                                     let Some(region) = region else { continue };
-                                    for (h2, down) in below.iter().enumerate().skip(1) {
-                                        let total = h1 + 1 + h2;
-                                        if total > h {
-                                            break;
+                                    for gap in 1..=2 {
+                                        let air = weight::RULE_AIR * (gap - 1) as f64;
+                                        for (h2, down) in below.iter().enumerate().skip(1) {
+                                            let total = h1 + gap + h2;
+                                            if total > h {
+                                                break;
+                                            }
+                                            let Some((cost, fb)) = down else { continue };
+                                            self.tried += 1;
+                                            put(
+                                                &mut cells[total][flags],
+                                                region.0 + cost + air,
+                                                How::Stacked { m, h1, gap, ft: flags as u8, fb: *fb },
+                                            );
                                         }
-                                        let Some((cost, fb)) = down else { continue };
-                                        self.tried += 1;
-                                        put(
-                                            &mut cells[total][flags],
-                                            region.0 + cost,
-                                            How::Stacked { m, h1, ft: flags as u8, fb: *fb },
-                                        );
                                     }
                                 }
                             }
@@ -441,8 +479,11 @@ impl<'a> Composer<'a> {
             .sum::<usize>();
         terms.order = weight::ORDER * inversions as f64;
         let widest_other = modules.iter().skip(1).filter(|m| m.section().is_some()).map(|m| m.columns).max().unwrap_or(0);
-        terms.lead = (COLUMNS - lead) as f64 * weight::LEAD_SPAN
-            + weight::LEAD_WIDTH * widest_other.saturating_sub(lead) as f64;
+        terms.lead = (COLUMNS - lead) as f64 * weight::LEAD_SPAN;
+        terms.lead_width = weight::LEAD_WIDTH * widest_other.saturating_sub(lead) as f64;
+        if matches!(modules[0].placed, Placed::Story { photo_top: true, .. }) {
+            terms.lead += weight::LEAD_PHOTO_TOP;
+        }
         terms.bumping = weight::BUMP * super::plan::bumping(&modules).len() as f64;
         let share = super::plan::photo_share(&modules, self.height);
         let has_photos = self.stories.iter().any(|s| !s.photos.is_empty());
@@ -687,8 +728,9 @@ type Cell = [Option<(f64, How)>; 4];
 enum How {
     /// One module.
     Leaf { item: Item, top: bool },
-    /// Items `..m` above (`h1` lines), a rule line, the rest below.
-    Stacked { m: usize, h1: usize, ft: u8, fb: u8 },
+    /// Items `..m` above (`h1` lines), `gap` lines with a rule, the rest
+    /// below.
+    Stacked { m: usize, h1: usize, gap: usize, ft: u8, fb: u8 },
     /// Items `..m` on the left (`w1` columns), the rest on the right.
     Beside { m: usize, w1: usize, fl: u8, fr: u8 },
 }
@@ -776,9 +818,9 @@ impl Tiling {
         let Some((_, how)) = self.get(i, j, w)[h][flags as usize] else { return };
         match how {
             How::Leaf { item, top } => out.push((item, top, x, y, w, h)),
-            How::Stacked { m, h1, ft, fb } => {
+            How::Stacked { m, h1, gap, ft, fb } => {
                 self.walk(i, m, w, h1, ft, x, y, out);
-                self.walk(m, j, w, h - h1 - 1, fb, x, y + h1 + 1, out);
+                self.walk(m, j, w, h - h1 - gap, fb, x, y + h1 + gap, out);
             }
             How::Beside { m, w1, fl, fr } => {
                 self.walk(i, m, w1, h, fl, x, y, out);

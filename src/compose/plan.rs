@@ -151,6 +151,9 @@ pub struct DrawnRule {
     pub line: usize,
     /// Length, in columns (horizontal) or lines (vertical).
     pub length: usize,
+    /// Lines of air it stands in (horizontal: the rule is drawn in their
+    /// middle).
+    pub lines: usize,
     /// Vertical.
     pub vertical: bool,
 }
@@ -298,19 +301,34 @@ impl Arrangement {
         }
     }
 
-    /// Rules: a horizontal one on the line above every module that does
-    /// not start at the top, across its columns; a vertical one in the
-    /// gutter left of every module that does not start at the left edge.
+    /// Lines of air above a module, between it and what is above it in its
+    /// columns (0 at the top of the area).
+    fn air_above(&self, m: &PlacedModule) -> usize {
+        let above = self
+            .modules
+            .iter()
+            .filter(|o| o.column < m.column + m.columns && m.column < o.column + o.columns)
+            .map(|o| o.line + o.lines)
+            .filter(|&bottom| bottom <= m.line)
+            .max()
+            .unwrap_or(0);
+        m.line - above
+    }
+
+    /// Rules: a horizontal one in the air above every module that does not
+    /// start at the top, across its columns; a vertical one in the gutter
+    /// left of every module that does not start at the left edge.
     fn rules(&self) -> Vec<DrawnRule> {
         let mut out = Vec::new();
         for m in &self.modules {
+            let air = self.air_above(m);
             if m.line > 0 {
-                out.push(DrawnRule { column: m.column, line: m.line - 1, length: m.columns, vertical: false });
+                out.push(DrawnRule { column: m.column, line: m.line - air, length: m.columns, lines: air, vertical: false });
             }
             if m.column > 0 {
-                // From the rule line above (if any) to the module's foot.
-                let top = m.line.saturating_sub(1);
-                out.push(DrawnRule { column: m.column, line: top, length: m.line + m.lines - top, vertical: true });
+                // From the rule above (if any) to the module's foot.
+                let top = m.line - air;
+                out.push(DrawnRule { column: m.column, line: top, length: m.line + m.lines - top, lines: 0, vertical: true });
             }
         }
         out
@@ -330,8 +348,8 @@ impl Arrangement {
                     *cell = mark;
                 }
             }
-            if m.line > 0 {
-                for cell in cells[m.line - 1].iter_mut().skip(m.column).take(m.columns) {
+            for row in cells.iter_mut().skip(m.line - self.air_above(m)).take(self.air_above(m)) {
+                for cell in row.iter_mut().skip(m.column).take(m.columns) {
                     if *cell == '.' {
                         *cell = '-';
                     }
@@ -360,7 +378,8 @@ impl Arrangement {
     pub fn holes(&self) -> usize {
         let mut covered = vec![vec![false; COLUMNS]; self.height];
         for m in &self.modules {
-            for row in covered.iter_mut().skip(m.line.saturating_sub(usize::from(m.line > 0))).take(m.lines + usize::from(m.line > 0)) {
+            let air = self.air_above(m);
+            for row in covered.iter_mut().skip(m.line - air).take(m.lines + air) {
                 for cell in row.iter_mut().skip(m.column).take(m.columns) {
                     *cell = true;
                 }

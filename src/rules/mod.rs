@@ -258,7 +258,10 @@ pub fn check(
                         )
                     });
                 }
-                let (l0, l1) = ((line.left() - area.x) / EM, (line.right() - area.x) / EM);
+                // A line ending in a mark: its ink (Typst widens the mark's
+                // box when it justifies the line).
+                let right = if line.text().ends_with(|c: char| is_punct(c)) { line.ink_right() } else { line.right() };
+                let (l0, l1) = ((line.left() - area.x) / EM, (right - area.x) / EM);
                 let (t0, t1) = (
                     (line.baseline() - ASCENT - area.y) / EM,
                     (line.baseline() - ASCENT - area.y) / EM + 1.0,

@@ -240,7 +240,14 @@ pub(super) fn check(prepared: &Prepared, document: &PagedDocument, inspection: &
     // Loose lines: two Han characters more than ⅓ em apart.
     for line in inspection.lines.iter().filter(|l| in_area(l) && (l.size() - EM).abs() < 0.01) {
         let glyphs: Vec<(char, f64)> = line.runs.iter().flat_map(|r| r.glyphs.iter().copied()).filter(|(c, _)| *c != '\u{2060}').collect();
-        if glyphs.windows(2).any(|w| is_han(w[0].0) && is_han(w[1].0) && w[0].1 - EM > LOOSE * EM + 0.05) {
+        // Typst puts the ¼ em between Han and Latin into the Han glyph's
+        // advance: that is spacing, not looseness.
+        let latin = |c: Option<&(char, f64)>| c.is_some_and(|(c, _)| c.is_ascii_alphanumeric() || matches!(c, '%' | '.'));
+        let loose = (0..glyphs.len().saturating_sub(1)).any(|i| {
+            let spacing = if (i > 0 && latin(glyphs.get(i - 1))) || latin(glyphs.get(i + 1)) { 0.25 * EM } else { 0.0 };
+            is_han(glyphs[i].0) && is_han(glyphs[i + 1].0) && glyphs[i].1 - EM - spacing > LOOSE * EM + 0.05
+        });
+        if loose {
             tally.hit("loose-line", || line.text());
         }
     }
