@@ -35,10 +35,29 @@ pub enum Command {
     /// Print the JSON Schema of the report format (or, with --findings, of
     /// `check --format json`), for editors' autocompletion and validation.
     Schema(SchemaCommand),
-    /// Lay out the newspaper page and count the breaches of each
-    /// typographic rule (baseline grid, full columns, runaround, line
-    /// breaking, headlines). Exit code 1 when any rule is broken.
+    /// Lay out the newspaper page and count the breaches of each rule:
+    /// typographic (baseline grid, full columns, runaround, line breaking,
+    /// headlines) and of the page (holes, legs, bumping headlines, photos,
+    /// loose lines, the lead). Exit code 1 when any rule is broken.
     Rules(RulesCommand),
+    /// Show how the newspaper page was composed: a map of the grid (which
+    /// module covers which columns and lines), each module, and every term
+    /// of the score.
+    Plan(PlanCommand),
+}
+
+/// `banmian plan`.
+#[derive(Debug, Args)]
+pub struct PlanCommand {
+    /// The report: a .toml or .json file.
+    pub data: PathBuf,
+
+    /// How to print the plan.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+
+    #[command(flatten)]
+    pub fonts: FontArgs,
 }
 
 /// `banmian check`.

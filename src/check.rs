@@ -83,7 +83,10 @@ pub fn run(config: &CheckConfig) -> Outcome {
             Err(found) => findings.extend(found),
         }
     }
-    findings.extend(prepared.fit.iter().filter(|f| !f.is_error()).cloned());
+    // Copyfit notes are the newspaper's.
+    if config.layouts.contains(&Layout::Newspaper) {
+        findings.extend(prepared.fit.iter().filter(|f| !f.is_error()).cloned());
+    }
     findings.extend(consistency(&prepared, &documents));
     Outcome {
         findings,

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{CheckCommand, Cli, Command, FormatArg, LayoutArg, RenderCommand, ReportFormat};
+use args::{CheckCommand, Cli, Command, FormatArg, LayoutArg, PlanCommand, RenderCommand, ReportFormat};
 use banmian::findings::{self, Severity};
 use banmian::fonts::{Fonts, Origin};
 use banmian::layouts::Layout;
@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Rules(command) => rules(&command.data, &command.fonts.font_paths),
         Command::Check(command) => check(command),
         Command::Schema(command) => schema(command.findings),
+        Command::Plan(command) => plan(&command),
     }
 }
 
@@ -53,7 +54,15 @@ fn check(command: CheckCommand) -> ExitCode {
     let findings = &outcome.findings;
     match command.format {
         ReportFormat::Json => {
-            let json = banmian::check::to_json(&command.data, findings);
+            let mut json = banmian::check::to_json(&command.data, findings);
+            // The newspaper's plan, when its page was composed.
+            if let Some(prepared) = &outcome.prepared
+                && config_has_newspaper(command.layout)
+                && let banmian::typeset::Composition::Page(page) = &prepared.composition
+            {
+                let headline = |section: usize| prepared.data.section_headline(section);
+                json["plan"] = page.to_json(prepared.data.band(), &headline);
+            }
             println!(
                 "{}",
                 serde_json::to_string_pretty(&json).expect("JSON serialises")
@@ -80,6 +89,40 @@ fn check(command: CheckCommand) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn plan(command: &PlanCommand) -> ExitCode {
+    for folder in &command.fonts.font_paths {
+        if !folder.is_dir() {
+            eprintln!("error: --font-path {} is not a folder", folder.display());
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    let prepared = match render::prepare(&command.data, &command.fonts.font_paths) {
+        Ok(prepared) => prepared,
+        Err(found) => {
+            findings::print(&found);
+            return ExitCode::from(EXIT_REPORT);
+        }
+    };
+    let banmian::typeset::Composition::Page(page) = &prepared.composition else {
+        findings::print(&prepared.fit.iter().filter(|f| f.is_error()).cloned().collect::<Vec<_>>());
+        return ExitCode::from(EXIT_REPORT);
+    };
+    let band = prepared.data.band();
+    let headline = |section: usize| prepared.data.section_headline(section);
+    match command.format {
+        ReportFormat::Human => print!("{}", page.describe(band, &headline)),
+        ReportFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&page.to_json(band, &headline)).expect("JSON serialises")
+        ),
+    }
+    ExitCode::SUCCESS
+}
+
+fn config_has_newspaper(layout: Option<LayoutArg>) -> bool {
+    layout.is_none_or(|l| matches!(l, LayoutArg::Newspaper))
 }
 
 fn schema(findings: bool) -> ExitCode {

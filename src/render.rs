@@ -171,6 +171,9 @@ fn fit_findings(
             );
         }
     }
+    if let typeset::Composition::Page(page) = composition {
+        found.extend(crate::compose::failure::photo_share(loaded, page));
+    }
     if let typeset::Composition::None(diagnosis) = composition {
         found.extend(crate::compose::failure::findings(
             loaded, data, diagnosis, order,
@@ -322,9 +325,8 @@ fn template_findings(
                     .to_string()
             };
             let code: &'static str = match text("code").as_str() {
-                "fit-overflow" => "fit-overflow",
-                "fit-underflow" => "fit-underflow",
                 "headline-too-long" => "headline-too-long",
+                "layout-overflow" => "layout-overflow",
                 _ => "layout-finding",
             };
             let mut finding = if text("severity") == "warning" {

@@ -76,6 +76,11 @@ impl PageData {
         self.sections.get(index).map(|s| s.headline.concat()).unwrap_or_default()
     }
 
+    /// Lines of the newspaper's title band (0 when no page was composed).
+    pub fn band(&self) -> usize {
+        self.newspaper.as_ref().map_or(0, |d| d.band)
+    }
+
     /// Whether the newspaper page was composed.
     pub fn has_newspaper(&self) -> bool {
         self.newspaper.is_some()
@@ -228,6 +233,7 @@ pub fn page_data(
                         column: pins.column.map(|c| usize::from(c).saturating_sub(1)),
                         line: pins.line.map(|l| usize::from(l).saturating_sub(1)),
                         circle: p.shape == PhotoShape::Circle,
+                        target: 2.0,
                     }
                 })
                 .collect();
@@ -246,6 +252,11 @@ pub fn page_data(
             }
         })
         .collect();
+    let mut stories = stories;
+    // Headlines take about five lines across three columns each; the key
+    // figures about twenty lines across three.
+    let fixed = stories.len() * 5 * 3 + if figures.is_some() { 60 } else { 0 };
+    crate::compose::module::photo_targets(&mut stories, height, fixed);
     let figures_copy = figures.as_ref().map(|f| FiguresCopy {
         title: f.title.is_some(),
         labels: f.items.iter().map(|i| i.label.clone()).collect(),

@@ -3,7 +3,8 @@
 //! page composes without the editor's pins, which pins stand in the way.
 
 use super::grid::{COLUMN, COLUMNS};
-use super::module::{LEG_MAX, LEG_MIN};
+use super::module::{LEG_MAX, LEG_MIN, PHOTO_SHARE};
+use super::plan::Arrangement;
 use super::page::Diagnosis;
 use crate::findings::{FieldPath, Finding};
 use crate::report::{LoadedReport, Report};
@@ -21,34 +22,47 @@ pub fn findings(loaded: &LoadedReport, data: &PageData, d: &Diagnosis, order: &[
     );
     let headline = |s: usize| data.section_headline(order[s]);
     let paragraphs = |s: usize| FieldPath::root().key("sections").index(order[s]).key("paragraphs");
-    // Stories that cannot be set at any width.
+    // Stories that cannot be set at any width: too short for two legs,
+    // too long for eight, or in between (their headline or photos).
     for fit in d.stories.iter().filter(|f| f.least.is_none()) {
-        let need = (2 * LEG_MIN).saturating_sub(fit.lines);
-        let message = if fit.lines < 2 * LEG_MIN {
-            format!(
-                "「{}」: {} characters ({} lines of {PER_LINE}) cannot fill two legs of {LEG_MIN} lines, the least a module takes",
-                headline(fit.story),
-                fit.characters,
-                fit.lines
+        let most = COLUMNS * LEG_MAX;
+        let finding = if fit.lines < 2 * LEG_MIN {
+            let need = 2 * LEG_MIN - fit.lines;
+            Finding::error(
+                "fit-underflow",
+                format!(
+                    "「{}」: {} characters ({} lines of {PER_LINE}) cannot fill two legs of {LEG_MIN} lines, the least a story's module takes",
+                    headline(fit.story),
+                    fit.characters,
+                    fit.lines
+                ),
             )
-        } else {
-            format!(
-                "「{}」: {} characters ({} lines of {PER_LINE}) cannot be set in balanced legs of {LEG_MIN}–{LEG_MAX} lines at any width from 2 to {COLUMNS} columns with its headline and photos",
-                headline(fit.story),
-                fit.characters,
-                fit.lines
+            .hint(format!("add about {} characters ({need} lines), or merge it into another story", need * PER_LINE))
+        } else if fit.lines > most {
+            let cut = fit.lines - most;
+            Finding::error(
+                "fit-overflow",
+                format!(
+                    "「{}」: {} characters ({} lines of {PER_LINE}) run past legs of {LEG_MAX} lines even across all {COLUMNS} columns",
+                    headline(fit.story),
+                    fit.characters,
+                    fit.lines
+                ),
             )
-        };
-        let hint = if fit.lines < 2 * LEG_MIN {
-            format!("add about {} characters ({need} lines), or merge it into another story", need * PER_LINE)
+            .hint(format!("cut about {} characters ({cut} lines), or split it into two stories", cut * PER_LINE))
         } else {
-            "shorten its headline's lines, or unpin its photos and headline size".to_string()
+            Finding::error(
+                "fit-unbalanced",
+                format!(
+                    "「{}」: {} characters ({} lines of {PER_LINE}) cannot be set in balanced legs of {LEG_MIN}–{LEG_MAX} lines at any width from 2 to {COLUMNS} columns with its headline and photos",
+                    headline(fit.story),
+                    fit.characters,
+                    fit.lines
+                ),
+            )
+            .hint("add or cut a few lines (about 13 characters each), shorten its headline's lines, or unpin its photos and headline size")
         };
-        out.push(
-            Finding::error("fit-unbalanced", message)
-                .at(loaded.source.locate(&paragraphs(fit.story)))
-                .hint(hint),
-        );
+        out.push(finding.at(loaded.source.locate(&paragraphs(fit.story))));
     }
     if !out.is_empty() {
         return out;
@@ -122,6 +136,49 @@ pub fn findings(loaded: &LoadedReport, data: &PageData, d: &Diagnosis, order: &[
         );
     }
     out
+}
+
+/// An error when the photos of a composed page take less than 20 % or
+/// more than 55 % of the area (a report with no photo is exempt).
+pub fn photo_share(loaded: &LoadedReport, page: &Arrangement) -> Option<Finding> {
+    if loaded.report.photos.is_empty() {
+        return None;
+    }
+    let share = super::plan::photo_share(&page.modules, page.height);
+    let (lo, hi) = PHOTO_SHARE;
+    if (lo..=hi).contains(&share) {
+        return None;
+    }
+    let (what, hint) = if share < lo {
+        (
+            "less",
+            format!(
+                "add a photo, or cut about {} characters so that the photos can print larger, or take out `columns` pins",
+                (((lo - share) * (page.height * COLUMNS) as f64).ceil() as usize) * PER_LINE
+            ),
+        )
+    } else {
+        (
+            "more",
+            format!(
+                "take out a photo, or add about {} characters",
+                (((share - hi) * (page.height * COLUMNS) as f64).ceil() as usize) * PER_LINE
+            ),
+        )
+    };
+    Some(
+        Finding::error(
+            "fit-photo-share",
+            format!(
+                "the photos take {:.0} % of the page's module area, {what} than the {:.0}–{:.0} % a page wants, even at their largest or smallest",
+                100.0 * share,
+                100.0 * lo,
+                100.0 * hi
+            ),
+        )
+        .at(loaded.source.locate(&FieldPath::root().key("photos")))
+        .hint(hint),
+    )
 }
 
 /// The report without the editor's placement pins, or `None` when it has

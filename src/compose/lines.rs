@@ -94,6 +94,10 @@ fn may_break(a: char, b: char) -> bool {
     if (a == '—' && b == '—') || (a == '…' && b == '…') {
         return false;
     }
+    // A Latin word or number may break after its hyphen or slash.
+    if matches!(a, '-' | '/') && b.is_ascii_alphanumeric() {
+        return true;
+    }
     // A dash joining numbers or words (2021—2023) keeps them on one line.
     if a == '—' && b.is_alphanumeric() {
         return false;
@@ -260,74 +264,43 @@ fn pour_paragraph(
     metrics: &dyn Metrics,
 ) -> Option<(Vec<ComposedLine>, usize)> {
     let chars: Vec<char> = text.chars().collect();
-    let plain = breaks(&chars, slots, next, &|_| (0.0, SQUEEZE), metrics)?;
-    let n = plain.len();
-    // Copyfit may not set a line loose that the plain setting did not.
-    let loose = if delta == 0 { 0 } else { loose_lines(&chars, &plain, slots, next, metrics) };
-    let ends = if delta == 0 {
-        plain
-    } else {
-        let wanted = n as i64 + i64::from(delta);
-        // Adjust the last t lines (by a character, or half of one when a
-        // whole one jumps too far); the line count moves monotonically with
-        // t, so search for the least t that reaches the count wanted.
-        // Adjust the last t lines (by one character, half of one, or at
-        // most two), the
-        // fewest t that gives exactly the count wanted.
-        let adjust = |t: usize, step: f64| {
-            breaks(
-                &chars,
-                slots,
-                next,
-                &|i| match (i + t >= n, delta > 0) {
-                    (false, _) => (0.0, SQUEEZE),
-                    (true, true) => (step, SQUEEZE),
-                    (true, false) => (0.0, TIGHT),
-                },
-                metrics,
-            )
-        };
-        let steps: &[f64] = if delta > 0 {
-            &[1.0, 0.5, 1.5, 2.0]
-        } else {
-            &[0.0]
-        };
-        let reaches = |len: usize| {
-            if delta > 0 {
-                len as i64 >= wanted
+    // The fewest lines it takes (greedy, punctuation squeezed as Typst
+    // does), then the best breaks for that many lines plus the copyfit's:
+    // looser lines to gain, punctuation squeezed harder to take out.
+    let greedy = breaks(&chars, slots, next, &|_| (0.0, SQUEEZE), metrics)?;
+    let wanted = usize::try_from(greedy.len() as i64 + i64::from(delta)).ok().filter(|&w| w > 0)?;
+    let squeeze = if delta < 0 { TIGHT } else { SQUEEZE };
+    // The greedy breaks when they set no line loose and leave no 孤字;
+    // otherwise (and for copyfit) the whole paragraph's best.
+    let fine = |ends: &[usize]| {
+        let mut start = 0;
+        let count = ends.len();
+        ends.iter().enumerate().all(|(i, &end)| {
+            let band = slots.get(next + i).map_or(COLUMN, |s| s.width) - if i == 0 { INDENT } else { 0.0 };
+            let ok = if i + 1 == count {
+                count == 1 || chars[start..end].iter().filter(|&&c| !is_cjk_punct(c) && c != WJ && c != ' ').count() >= 2
             } else {
-                len as i64 <= wanted
+                band < COLUMN - INDENT - 1e-6 || stretch(&chars[start..end], band, metrics) <= LOOSE
+            };
+            start = end;
+            while start < chars.len() && chars[start] == ' ' {
+                start += 1;
             }
-        };
-        steps.iter().find_map(|&step| {
-            // The count moves (almost always) monotonically with t: find
-            // the least t that reaches the count wanted, then look at it
-            // and the next few for an exact one.
-            if !reaches(adjust(n, step)?.len()) {
-                return None;
-            }
-            let (mut lo, mut hi) = (1, n);
-            while lo < hi {
-                let mid = (lo + hi) / 2;
-                if reaches(adjust(mid, step)?.len()) {
-                    hi = mid;
-                } else {
-                    lo = mid + 1;
-                }
-            }
-            (lo..=(lo + 3).min(n)).find_map(|t| {
-                adjust(t, step).filter(|e| e.len() as i64 == wanted && loose_lines(&chars, e, slots, next, metrics) <= loose)
-            })
-        })?
+            ok
+        })
+    };
+    let ends = if delta == 0 && fine(&greedy) {
+        greedy
+    } else {
+        optimal(&chars, slots, next, wanted, squeeze, true, &greedy, metrics)?
     };
     if next + ends.len() > slots.len() {
         return None;
     }
-    let fixed = fix_short_last_line(&chars, ends, slots, next, metrics);
     let mut lines = Vec::new();
     let mut start = 0;
-    let count = fixed.len();
-    for (i, end) in fixed.into_iter().enumerate() {
+    let count = ends.len();
+    for (i, end) in ends.into_iter().enumerate() {
         let slot = slots[next];
         next += 1;
         let text: String = chars[start..end]
@@ -377,8 +350,6 @@ fn breaks(
     metrics: &dyn Metrics,
 ) -> Option<Vec<usize>> {
     let mut ends = Vec::new();
-    let mut widths = Vec::new();
-    let mut bands = Vec::new();
     let mut start = 0;
     let mut slot = next;
     while start < chars.len() {
@@ -400,32 +371,13 @@ fn breaks(
             metrics,
         );
         ends.push(end);
-        widths.push(band.width - indent - shorten);
-        bands.push(band.width - indent);
         start = end;
         while start < chars.len() && chars[start] == ' ' {
             start += 1;
         }
         slot += 1;
     }
-    relieve(chars, &mut ends, &widths, &bands, metrics);
     Some(ends)
-}
-
-/// How many justified lines of a paragraph broken at `ends` would set
-/// loose in full-column bands (narrow bands are narrowed instead).
-fn loose_lines(chars: &[char], ends: &[usize], slots: &[Slot], next: usize, metrics: &dyn Metrics) -> usize {
-    let mut start = 0;
-    let mut count = 0;
-    for (i, &end) in ends.iter().enumerate().take(ends.len().saturating_sub(1)) {
-        let band = slots.get(next + i).map_or(COLUMN, |s| s.width);
-        let indent = if i == 0 { INDENT } else { 0.0 };
-        if band >= COLUMN - 1e-6 && stretch(&chars[start..end], band - indent, metrics) > LOOSE {
-            count += 1;
-        }
-        start = end;
-    }
-    count
 }
 
 /// The most a justified line may widen the gap between two characters,
@@ -449,105 +401,95 @@ pub fn stretch(chars: &[char], width: f64, metrics: &dyn Metrics) -> f64 {
     slack / gaps as f64
 }
 
-/// Loose lines: a justified line whose gaps would open wider than
-/// [`LOOSE`] (an unbreakable number or word pushed to the next line)
-/// takes characters down from the line before, and that one from the one
-/// before it if it then sets loose, up to four lines back, so that the
-/// slack spreads thin. The paragraph keeps its line count. `widths` are
-/// what each line may hold, `bands` what it is justified to.
-fn relieve(chars: &[char], ends: &mut [usize], widths: &[f64], bands: &[f64], metrics: &dyn Metrics) {
-    let n = ends.len();
-    // The last line is not justified.
-    for i in 1..n.saturating_sub(1) {
-        let start = ends[i - 1];
-        if stretch(&chars[start..ends[i]], bands[i], metrics) > LOOSE {
-            relieve_line(chars, ends, i, widths, bands, metrics, 0);
-        }
-    }
-}
-
-/// Makes line `i` tight by starting it earlier; true when it and the
-/// lines it took from are all tight (else `ends` is left as it was).
-fn relieve_line(
+/// The best breaks of a paragraph into exactly `lines` lines poured from
+/// `slots[next..]` (a whole-paragraph search, as Knuth and Plass's): no
+/// line over its band (punctuation squeezed by up to `squeeze` em), as few
+/// gaps wider than [`LOOSE`] as can be and the slack spread evenly, and
+/// no one-character last line (孤字). `indent`: the first line is indented
+/// two characters. `greedy` are the ends packing each line full: line j
+/// ends no later than its greedy end and, to keep the search small, no
+/// more than `reach` characters before it. `None` when no breaking takes
+/// that many lines.
+#[allow(clippy::too_many_arguments)]
+fn optimal(
     chars: &[char],
-    ends: &mut [usize],
-    i: usize,
-    widths: &[f64],
-    bands: &[f64],
-    metrics: &dyn Metrics,
-    depth: usize,
-) -> bool {
-    if i == 0 || depth > 4 {
-        return false;
-    }
-    let end = ends[i];
-    let before = if i >= 2 { ends[i - 2] } else { 0 };
-    let saved = ends.to_vec();
-    let mut cut = ends[i - 1];
-    loop {
-        // The previous place the line may start.
-        cut -= 1;
-        while cut > before + 1 && (chars[cut] == ' ' || !may_break(chars[cut - 1], chars[cut])) {
-            cut -= 1;
-        }
-        if cut <= before + 1 || line_width(&chars[cut..end], metrics) > widths[i] + 1e-6 {
-            ends.copy_from_slice(&saved);
-            return false;
-        }
-        if stretch(&chars[cut..end], bands[i], metrics) > LOOSE {
-            continue;
-        }
-        ends[i - 1] = cut;
-        if stretch(&chars[before..cut], bands[i - 1], metrics) <= LOOSE
-            || relieve_line(chars, ends, i - 1, widths, bands, metrics, depth + 1)
-        {
-            return true;
-        }
-        ends.copy_from_slice(&saved);
-    }
-}
-
-/// No one-character last line (孤字): bring one more character down from
-/// the line before when the last line has fewer than two that are not
-/// punctuation.
-fn fix_short_last_line(
-    chars: &[char],
-    mut ends: Vec<usize>,
     slots: &[Slot],
     next: usize,
+    lines: usize,
+    squeeze: f64,
+    indent: bool,
+    greedy: &[usize],
     metrics: &dyn Metrics,
-) -> Vec<usize> {
-    let n = ends.len();
-    if n < 2 {
-        return ends;
+) -> Option<Vec<usize>> {
+    let n = chars.len();
+    if n == 0 || lines == 0 {
+        return None;
     }
-    let last_start = ends[n - 2];
-    let content = chars[last_start..]
-        .iter()
-        .filter(|&&c| !is_cjk_punct(c) && c != WJ && c != ' ')
-        .count();
-    if content >= 2 {
-        return ends;
-    }
-    let content_of = |from: usize| {
-        chars[from..]
+    // Extra lines push every break earlier; the corridor widens with them.
+    let extra = lines.saturating_sub(greedy.len());
+    let reach = 30 * (extra + 1);
+    let start_of = |p: usize| {
+        let mut s = p;
+        while s < n && chars[s] == ' ' {
+            s += 1;
+        }
+        s
+    };
+    let content = |from: usize, to: usize| {
+        chars[from..to]
             .iter()
             .filter(|&&c| !is_cjk_punct(c) && c != WJ && c != ' ')
             .count()
     };
-    let line_start = if n >= 3 { ends[n - 3] } else { 0 };
-    let mut cut = last_start;
-    while cut > line_start + 1 {
-        cut -= 1;
-        if chars[cut] != ' ' && may_break(chars[cut - 1], chars[cut]) && content_of(cut) >= 2 {
-            let band = slots[next + n - 1].width;
-            if line_width(&chars[cut..], metrics) <= band + 1e-6 {
-                ends[n - 2] = cut;
+    // best[j][p]: the least badness of j lines ending at char p, and the
+    // end of line j - 1.
+    let mut best: Vec<Vec<Option<(f64, usize)>>> = vec![vec![None; n + 1]; lines + 1];
+    best[0][0] = Some((0.0, 0));
+    for j in 1..=lines {
+        let band = slots.get(next + j - 1).map_or(COLUMN, |s| s.width);
+        let width = band - if indent && j == 1 { INDENT } else { 0.0 };
+        // The latest line j may end: its greedy end (or the text's end).
+        let latest = greedy.get(j - 1).copied().unwrap_or(n).max(1);
+        let earliest = latest.saturating_sub(reach);
+        for p in 0..n {
+            let Some((base, _)) = best[j - 1][p] else { continue };
+            let s = if j == 1 { 0 } else { start_of(p) };
+            if s >= n {
+                continue;
             }
-            break;
+            let farthest = break_one(chars, s, width, squeeze, metrics);
+            for end in (s + 1).max(earliest)..=farthest.max(s + 1).min(n) {
+                if end < n && !may_break(chars[end - 1], chars[end]) {
+                    continue;
+                }
+                let last = j == lines;
+                if last != (start_of(end) >= n) {
+                    continue;
+                }
+                let badness = if last {
+                    // No 孤字, unless the paragraph is one line.
+                    if lines > 1 && content(s, end) < 2 { 1000.0 } else { 0.0 }
+                } else {
+                    let gap = stretch(&chars[s..end], width, metrics).min(10.0);
+                    gap * gap + if gap > LOOSE { 100.0 + 1000.0 * (gap - LOOSE) } else { 0.0 }
+                };
+                let total = base + badness;
+                if best[j][end].is_none_or(|(b, _)| total < b - 1e-12) {
+                    best[j][end] = Some((total, p));
+                }
+            }
         }
     }
-    ends
+    best[lines][n]?;
+    let mut ends = vec![n];
+    let mut p = n;
+    for j in (2..=lines).rev() {
+        let (_, previous) = best[j][p]?;
+        ends.push(previous);
+        p = previous;
+    }
+    ends.reverse();
+    Some(ends)
 }
 
 /// An obstacle in a story's text area, in em from the area's top-left.
@@ -688,10 +630,10 @@ pub fn break_text(text: &str, width: f64, metrics: &dyn Metrics) -> Vec<String> 
     let slots = vec![band; chars.len().max(1)];
     // No indent: captions start flush.
     let flush = |i: usize| (if i == 0 { -INDENT } else { 0.0 }, SQUEEZE);
-    let Some(ends) = breaks(&chars, &slots, 0, &flush, metrics) else {
+    let Some(fewest) = breaks(&chars, &slots, 0, &flush, metrics) else {
         return vec![text.to_string()];
     };
-    let ends = fix_short_last_line(&chars, ends, &slots, 0, metrics);
+    let ends = optimal(&chars, &slots, 0, fewest.len(), SQUEEZE, false, &fewest, metrics).unwrap_or(fewest);
     let mut lines = Vec::new();
     let mut start = 0;
     for end in ends {

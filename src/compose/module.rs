@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::grid::{self, EM_PT, PITCH};
+use super::grid::{self, EM_PT, GUTTER, PITCH};
 use super::lines::{self as compose, Metrics};
 use super::text::{Copyfit, Inline, TextArea};
 use crate::report::{PhotoPlace, Place};
@@ -100,6 +100,9 @@ pub struct PhotoCopy {
     pub line: Option<usize>,
     /// Round.
     pub circle: bool,
+    /// The span (in columns, fractional) the page wants it at: see
+    /// [`photo_targets`].
+    pub target: f64,
 }
 
 impl PhotoCopy {
@@ -216,6 +219,45 @@ pub struct Head {
     pub headline: Vec<String>,
     /// 副题 lines (with the leading ——).
     pub subhead: Vec<String>,
+}
+
+/// The share of the area the photos aim at, when the copy leaves room.
+const PHOTO_SHARE_AIM: f64 = 0.36;
+/// The least and most share photos may take (COMPOSITION.md).
+pub const PHOTO_SHARE: (f64, f64) = (0.20, 0.55);
+
+/// Sets each photo's target span so that the photos together take about
+/// the share of the area the copy leaves them (within 20–55 %), each
+/// story's lead photo twice the others, the lead story's half again.
+/// `height` is the area's lines; `fixed` the line-columns headlines and
+/// the key figures take.
+pub fn photo_targets(stories: &mut [StoryCopy], height: usize, fixed: usize) {
+    let area = (height * grid::COLUMNS) as f64;
+    let text: usize = stories.iter().map(|s| s.copy.plain_lines()).sum();
+    let room = (area - text as f64 - fixed as f64) / area;
+    let share = room.clamp(PHOTO_SHARE.0 + 0.03, PHOTO_SHARE_AIM.max(PHOTO_SHARE.0 + 0.03)).min(PHOTO_SHARE.1 - 0.05);
+    let weights: Vec<Vec<f64>> = stories
+        .iter()
+        .map(|s| {
+            (0..s.photos.len())
+                .map(|i| if i == 0 { if s.rank == 0 { 3.0 } else { 2.0 } } else { 1.0 })
+                .collect()
+        })
+        .collect();
+    let total: f64 = weights.iter().flatten().sum();
+    if total == 0.0 {
+        return;
+    }
+    let area_pt = grid::span_pt(grid::COLUMNS) * grid::lines_pt(height) * share;
+    for (story, weights) in stories.iter_mut().zip(&weights) {
+        for (photo, weight) in story.photos.iter_mut().zip(weights) {
+            let wanted = area_pt * weight / total;
+            // w × w·aspect = wanted.
+            let width = (wanted / photo.aspect()).sqrt();
+            let columns = (width / grid::EM_PT + GUTTER) / (grid::COLUMN + GUTTER);
+            photo.target = columns.clamp(2.0, photo.widest().max(2) as f64);
+        }
+    }
 }
 
 /// Sizes a 主题 may take, largest first: 小一, 二号, 20 pt, 小二, 三号,
@@ -412,15 +454,7 @@ impl RowTable {
                         if c > p.widest() && p.columns.is_none() && c > 2 {
                             fine = false;
                         }
-                        // The story's lead photo wants about 3/5 of the
-                        // module, the others about a third.
-                        let lead = i == 0 && std::ptr::eq(*p, group[0]);
-                        let target = if lead {
-                            ((k as f64 * 0.6).round() as usize).clamp(2, 5)
-                        } else {
-                            (k / 3).clamp(2, 3)
-                        };
-                        span_cost += weight::PHOTO_SPAN * (c as f64 - target as f64).abs();
+                        span_cost += weight::PHOTO_SPAN * (c as f64 - p.target).abs();
                     }
                     // No photo over a quarter of the page.
                     if group.iter().zip(&split).any(|(_, &c)| {
@@ -639,7 +673,6 @@ fn corners(story: &StoryCopy, k: usize, photos: &[usize], kai: &dyn Metrics) -> 
     let mut best: Vec<Option<TextOption>> = (0..=LEG_MAX).map(|_| None).collect();
     let group: Vec<&PhotoCopy> = photos.iter().map(|&p| &story.photos[p]).collect();
     let pins: Vec<Option<usize>> = group.iter().map(|p| p.columns).collect();
-    let target = (k / 3).clamp(2, 3);
     for width in (2 * photos.len())..k {
         for split in spans(width, &pins, 2) {
             if group.iter().zip(&split).any(|(p, &c)| c > p.widest().max(2)) {
@@ -666,7 +699,7 @@ fn corners(story: &StoryCopy, k: usize, photos: &[usize], kai: &dyn Metrics) -> 
                 .map(|(p, &c)| lines_for(grid::span_pt(c) * p.aspect() / (1.0 - MAX_CROP)).floor() as usize)
                 .min()
                 .unwrap_or(0);
-            let span_cost: f64 = split.iter().map(|&c| weight::PHOTO_SPAN * (c as f64 - target as f64).abs()).sum();
+            let span_cost: f64 = group.iter().zip(&split).map(|(p, &c)| weight::PHOTO_SPAN * (c as f64 - p.target).abs()).sum();
             for (depth, slot) in best.iter_mut().enumerate().skip(LEG_MIN) {
                 for image in lo..=hi {
                     let blocked: Vec<usize> = captions.iter().map(|cap| image + cap + 1).collect();

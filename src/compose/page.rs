@@ -230,7 +230,7 @@ impl<'a> Composer<'a> {
                 best = Some(page);
             }
         }
-        best
+        best.map(|page| Arrangement { tried: self.tried, ..page })
     }
 
     /// The cheapest page of one family: `items` across the page, or beside
@@ -488,14 +488,15 @@ impl<'a> Composer<'a> {
         let share = super::plan::photo_share(&modules, self.height);
         let has_photos = self.stories.iter().any(|s| !s.photos.is_empty());
         if has_photos {
-            let off = (0.20 - share).max(share - 0.55).max(0.0);
-            terms.photo_share = if off > 0.0 { 20.0 + 200.0 * off } else { 0.0 };
+            let off = (module::PHOTO_SHARE.0 - share).max(share - module::PHOTO_SHARE.1).max(0.0);
+            terms.photo_share = if off > 0.0 { 200.0 + 1000.0 * off } else { 0.0 };
         }
         Arrangement {
             height: self.height,
             side: side_width,
             modules,
             terms,
+            tried: 0,
         }
     }
 

@@ -89,6 +89,8 @@ pub struct Arrangement {
     pub modules: Vec<PlacedModule>,
     /// The score, term by term.
     pub terms: Terms,
+    /// Arrangements the search looked at.
+    pub tried: usize,
 }
 
 /// Pairs of modules whose headlines sit side by side at one height.
@@ -386,5 +388,151 @@ impl Arrangement {
             }
         }
         covered.iter().flatten().filter(|c| !**c).count()
+    }
+}
+
+impl Arrangement {
+    /// The letter `map` gives module `i`.
+    pub fn letter(&self, i: usize) -> char {
+        match self.modules[i].placed {
+            Placed::Figures { .. } => '#',
+            Placed::Story { .. } => (b'A' + (i as u8 % 26)) as char,
+        }
+    }
+
+    /// The plan as JSON: the area, the map, each module with its place,
+    /// contents and score terms, and the page's score term by term.
+    /// `headline` names a section.
+    pub fn to_json(&self, band: usize, headline: &dyn Fn(usize) -> String) -> serde_json::Value {
+        let terms = |t: &Terms| {
+            let mut map = serde_json::Map::new();
+            for (name, value) in t.named() {
+                map.insert(name.into(), serde_json::json!((value * 100.0).round() / 100.0));
+            }
+            serde_json::Value::Object(map)
+        };
+        let modules: Vec<serde_json::Value> = self
+            .modules
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let mut value = serde_json::json!({
+                    "letter": self.letter(i).to_string(),
+                    "column": m.column + 1,
+                    "line": m.line + 1,
+                    "columns": m.columns,
+                    "lines": m.lines,
+                    "terms": terms(&m.terms),
+                });
+                let object = value.as_object_mut().expect("an object");
+                match &m.placed {
+                    Placed::Figures { across, air, .. } => {
+                        object.insert("kind".into(), "figures".into());
+                        object.insert("across".into(), (*across).into());
+                        object.insert("air".into(), (*air).into());
+                    }
+                    Placed::Story { section, rank, head, photo_top, rows, text, .. } => {
+                        object.insert("kind".into(), "story".into());
+                        object.insert("section".into(), (*section).into());
+                        object.insert("headline".into(), headline(*section).into());
+                        object.insert("lead".into(), (*rank == 0).into());
+                        object.insert("headline_pt".into(), head.size.into());
+                        object.insert("headline_lines".into(), head.lines.into());
+                        object.insert("photo_on_top".into(), (*photo_top).into());
+                        object.insert(
+                            "photo_rows".into(),
+                            rows.iter()
+                                .map(|r| {
+                                    serde_json::json!({
+                                        "image_lines": r.image,
+                                        "caption_lines": r.caption,
+                                        "photos": r.photos.iter().map(|p| serde_json::json!({"photo": p.photo + 1, "columns": p.columns})).collect::<Vec<_>>(),
+                                    })
+                                })
+                                .collect::<Vec<_>>()
+                                .into(),
+                        );
+                        object.insert(
+                            "text".into(),
+                            serde_json::json!({
+                                "columns": text.columns,
+                                "lines": text.depth,
+                                "photos_inside": text.inlines.iter().map(|p| serde_json::json!({"photo": p.photo + 1, "round": p.circle})).collect::<Vec<_>>(),
+                                "copyfit": text.adjustments,
+                            }),
+                        );
+                    }
+                }
+                value
+            })
+            .collect();
+        serde_json::json!({
+            "columns": COLUMNS,
+            "lines": self.height,
+            "band": band,
+            "map": self.map(),
+            "modules": modules,
+            "score": { "total": (self.terms.total() * 100.0).round() / 100.0, "terms": terms(&self.terms) },
+            "photo_share": (photo_share(&self.modules, self.height) * 1000.0).round() / 1000.0,
+            "holes": self.holes(),
+            "tried": self.tried,
+        })
+    }
+
+    /// The plan as a person reads it: the map, a line per module, the
+    /// score.
+    pub fn describe(&self, band: usize, headline: &dyn Fn(usize) -> String) -> String {
+        let mut out = format!(
+            "the module area: {COLUMNS} columns × {} lines under the strip and a title band of {band} lines\n\n",
+            self.height
+        );
+        out.push_str("lines     12345678\n");
+        for row in self.map() {
+            out.push_str(&row);
+            out.push('\n');
+        }
+        out.push('\n');
+        for (i, m) in self.modules.iter().enumerate() {
+            let place = format!(
+                "columns {}–{}, lines {}–{}",
+                m.column + 1,
+                m.column + m.columns,
+                m.line + 1,
+                m.line + m.lines
+            );
+            let what = match &m.placed {
+                Placed::Figures { across, .. } => format!("key figures, {across} across"),
+                Placed::Story { section, rank, head, photo_top, rows, text, .. } => {
+                    let photos: usize = rows.iter().map(|r| r.photos.len()).sum();
+                    format!(
+                        "「{}」{}: headline {} pt in {} lines, {} photo(s) in {} row(s){}, {} inside the text, text {} × {} lines",
+                        headline(*section),
+                        if *rank == 0 { " (the lead)" } else { "" },
+                        head.size,
+                        head.lines,
+                        photos,
+                        rows.len(),
+                        if *photo_top { " (one above the headline)" } else { "" },
+                        text.inlines.len(),
+                        text.columns,
+                        text.depth
+                    )
+                }
+            };
+            out.push_str(&format!("{}  {place}  {what}\n", self.letter(i)));
+        }
+        out.push_str(&format!("\nscore {:.2} (lower is better):", self.terms.total()));
+        for (name, value) in self.terms.named() {
+            if value.abs() > 1e-9 {
+                out.push_str(&format!(" {name} {value:.2}"));
+            }
+        }
+        out.push_str(&format!(
+            "\nphotos take {:.0} % of the area; {} grid cells empty; {} arrangements looked at\n",
+            100.0 * photo_share(&self.modules, self.height),
+            self.holes(),
+            self.tried
+        ));
+        out
     }
 }

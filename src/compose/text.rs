@@ -6,8 +6,8 @@
 //! shorter or three taller, a round photo's diameter by up to eight characters
 //! less or three more,
 //! and up to five lines gained (three a paragraph) or taken out by setting
-//! paragraphs' last lines a character or two
-//! short or their punctuation tighter — and reports what it did.
+//! paragraphs a little looser (never a gap over ⅓ em) or their punctuation
+//! tighter — and reports what it did.
 //! Line pitch never changes.
 
 use serde::Serialize;
@@ -414,7 +414,7 @@ fn describe(delta: &[i32]) -> Vec<String> {
         .filter(|(_, d)| **d != 0)
         .map(|(i, &d)| {
             if d > 0 {
-                format!("paragraph {} set {d} line(s) longer (its last lines a character short)", i + 1)
+                format!("paragraph {} set {d} line(s) longer (its lines set a little looser)", i + 1)
             } else {
                 format!("paragraph {} set {} line(s) shorter (its punctuation squeezed)", i + 1, -d)
             }

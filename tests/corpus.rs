@@ -1,0 +1,390 @@
+//! The newspaper page composes itself from any reasonable report: a
+//! generated corpus of reports — 2 to 10 stories, 0 to 12 photos (some
+//! portrait), 600 to 9,000 characters, with and without key figures, short
+//! and long headlines, one-sentence stories, Latin-heavy copy — each either
+//! composes with zero breaches of every rule or fails with errors that say
+//! per story, in characters and lines, what to change. Pins are kept or
+//! named, the lead follows priority, and the same input gives the same
+//! page.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use banmian::findings::Finding;
+use banmian::inspect::inspect;
+use banmian::layouts::Layout;
+use banmian::render::{Prepared, compile, prepare};
+use banmian::rules::{check, table};
+use banmian::typeset::Composition;
+
+mod common;
+
+/// A small deterministic generator (xorshift64*), so the corpus is the
+/// same on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in lo..=hi.
+    fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + (self.next() % (hi - lo + 1) as u64) as usize
+    }
+}
+
+/// Sentences of the seed, to make copy of any length from.
+fn sentences() -> &'static [String] {
+    static SENTENCES: OnceLock<Vec<String>> = OnceLock::new();
+    SENTENCES.get_or_init(|| {
+        let seed = include_str!("fixtures/seed-zhongzhan-2020.txt");
+        let flat: String = seed.chars().filter(|c| !c.is_whitespace()).collect();
+        flat.replace(',', "，")
+            .replace('８', "8")
+            .split_inclusive('。')
+            .filter(|s| s.chars().count() > 12 && !s.contains('/') && !s.contains("本报记者"))
+            .map(str::to_string)
+            .collect()
+    })
+}
+
+/// Latin-heavy sentences: numbers, units, abbreviations.
+const LATIN: [&str; 5] = [
+    "GDP同比增长5.6%，CPI上涨2.3%，PM2.5年均浓度降到38微克每立方米。",
+    "全区新建5G基站1200个，Wi-Fi覆盖率达98.5%，IPv6改造全面完成。",
+    "龙佰集团TiO2产能达到101万吨，LiPF6产销量居全球第一。",
+    "累计实现进出口总值31.4亿元，同比增长26%，连续8个月领跑全市。",
+    "项目编号ZZQ-2020-0123已于2020年12月31日完成验收。",
+];
+
+/// About `chars` characters of copy from sentence `from`, Latin-heavy or
+/// not.
+fn copy(chars: usize, from: usize, latin: bool) -> String {
+    let all = sentences();
+    let mut out = String::new();
+    let mut i = from;
+    while out.chars().count() < chars {
+        if latin && i % 2 == 0 {
+            out.push_str(LATIN[i % LATIN.len()]);
+        } else {
+            out.push_str(&all[i % all.len()]);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Headlines: (lines), short and long.
+const HEADLINES: [&[&str]; 8] = [
+    &["强化党建引领", "管党治党呈现新气象"],
+    &["抓牢实体经济不放松", "工业转型高质量发展迈出新步伐"],
+    &["扎实推进中铁太行国际生态城建设"],
+    &["践行共建共享理念", "民生事业发展有了新提升"],
+    &["招商引资结硕果"],
+    &["疫情防控取得“双零”战果", "复工复产率先按下“快进键”"],
+    &["乡村振兴见成效"],
+    &["不断积蓄高质量发展新动能"],
+];
+
+/// One generated report, as TOML.
+struct Case {
+    name: String,
+    toml: String,
+    photos: Vec<bool>,
+}
+
+/// The corpus: `count` reports, from seed 1.
+fn corpus(count: usize) -> Vec<Case> {
+    (1..=count).map(|seed| case(seed as u64)).collect()
+}
+
+fn case(seed: u64) -> Case {
+    let mut rng = Rng(seed * 0x9E37_79B9_7F4A_7C15 + 1);
+    let stories = rng.range(2, 10);
+    let total = rng.range(600, 9000);
+    let photos = rng.range(0, 12);
+    let figures = rng.range(0, 1) == 1;
+    let latin = rng.range(0, 3) == 0;
+    let one_sentence = stories > 2 && rng.range(0, 2) == 0;
+    let mut toml = String::from(
+        "title = \"测试专版\"\nlede = [\"这是一段导语，用来测试版面在不同篇幅、不同图片数量下的排版效果。\"]\n\n\
+         [publication]\nname = \"测试日报\"\ndate = \"2024-05-06\"\npage = 3\n\n\
+         [byline]\ntext = \"本报记者某某\"\nphotos = \"本报记者某某摄\"\n\n",
+    );
+    // The first story is the longest; the rest share what is left.
+    let weights: Vec<usize> = (0..stories).map(|i| if i == 0 { 3 } else { rng.range(1, 3) }).collect();
+    let sum: usize = weights.iter().sum();
+    for (i, weight) in weights.iter().enumerate() {
+        let headline = HEADLINES[rng.range(0, HEADLINES.len() - 1)];
+        let _ = writeln!(toml, "[[sections]]\nid = \"s{i}\"\nheadline = {headline:?}");
+        let chars = total * weight / sum;
+        let paragraphs: Vec<String> = if one_sentence && i == stories - 1 {
+            vec![sentences()[(seed as usize + i) % sentences().len()].clone()]
+        } else {
+            let n = rng.range(1, 4);
+            (0..n).map(|p| copy((chars / n).max(40), (seed as usize * 7 + i * 5 + p * 3) % 97, latin)).collect()
+        };
+        let _ = writeln!(toml, "paragraphs = {paragraphs:?}\n");
+    }
+    let mut portrait = Vec::new();
+    for p in 0..photos {
+        // Most photos go to the first stories.
+        let story = rng.range(0, stories - 1).min(rng.range(0, stories - 1));
+        portrait.push(rng.range(0, 3) == 0);
+        let _ = writeln!(
+            toml,
+            "[[photos]]\nfile = \"photos/p{p}.jpg\"\ncaption = \"第{}幅图片的说明文字。\"\nsection = \"s{story}\"\n",
+            p + 1
+        );
+    }
+    if figures {
+        toml.push_str("[figures]\ntitle = \"数说2024\"\nitems = [\n");
+        for (value, unit, label) in [
+            ("1.9", "%", "地区生产总值增长"),
+            ("8.9", "亿元", "一般公共预算收入"),
+            ("58.04", "亿元", "全年新增贷款，居全市第一"),
+            ("13", "个", "贫困村全部出列"),
+        ] {
+            let _ = writeln!(toml, "  {{ value = \"{value}\", unit = \"{unit}\", label = \"{label}\" }},");
+        }
+        toml.push_str("]\n");
+    }
+    Case {
+        name: format!(
+            "seed {seed}: {stories} stories, about {total} characters, {photos} photos ({} portrait){}{}{}",
+            portrait.iter().filter(|p| **p).count(),
+            if figures { ", key figures" } else { "" },
+            if latin { ", Latin-heavy" } else { "" },
+            if one_sentence { ", a one-sentence story" } else { "" }
+        ),
+        toml,
+        photos: portrait,
+    }
+}
+
+/// A landscape (3:2) and a portrait (2:3) photo, encoded once.
+fn photo_bytes(portrait: bool) -> &'static [u8] {
+    static BYTES: OnceLock<(Vec<u8>, Vec<u8>)> = OnceLock::new();
+    let (landscape, upright) = BYTES.get_or_init(|| {
+        let encode = |w: u32, h: u32| {
+            let image = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x / 7) as u8, (y / 5) as u8, 120]));
+            let mut bytes = std::io::Cursor::new(Vec::new());
+            image::DynamicImage::ImageRgb8(image)
+                .write_to(&mut bytes, image::ImageFormat::Jpeg)
+                .unwrap();
+            bytes.into_inner()
+        };
+        (encode(1600, 1067), encode(1067, 1600))
+    });
+    if portrait { upright } else { landscape }
+}
+
+/// Writes a case into `dir`; `BANMIAN_KEEP=/folder` keeps a copy to look
+/// at.
+fn write(dir: &Path, case: &Case) -> PathBuf {
+    let write_into = |dir: &Path| {
+        std::fs::create_dir_all(dir.join("photos")).unwrap();
+        for (p, &portrait) in case.photos.iter().enumerate() {
+            std::fs::write(dir.join(format!("photos/p{p}.jpg")), photo_bytes(portrait)).unwrap();
+        }
+        std::fs::write(dir.join("report.toml"), &case.toml).unwrap();
+        dir.join("report.toml")
+    };
+    if let Ok(keep) = std::env::var("BANMIAN_KEEP") {
+        let name: String = case.name.split(':').next().unwrap().replace(' ', "-");
+        write_into(&Path::new(&keep).join(name));
+    }
+    write_into(dir)
+}
+
+fn headlines(found: &[Finding]) -> Vec<String> {
+    found.iter().map(Finding::headline).collect()
+}
+
+/// What became of one report.
+enum Outcome {
+    /// Composed; the rules' table.
+    Page(String, usize),
+    /// Refused, with these errors.
+    Refused(Vec<Finding>),
+}
+
+fn run(data: &Path) -> Outcome {
+    let prepared: Prepared = match prepare(data, &[]) {
+        Ok(prepared) => prepared,
+        Err(found) => return Outcome::Refused(found),
+    };
+    if matches!(prepared.composition, Composition::None(_)) {
+        return Outcome::Refused(prepared.fit.iter().filter(|f| f.is_error()).cloned().collect());
+    }
+    let (document, warnings) = compile(&prepared, Layout::Newspaper).unwrap_or_else(|e| panic!("{:#?}", headlines(&e)));
+    assert!(
+        warnings.iter().all(|w| w.code.starts_with("photo-") || w.code.starts_with("lint-")),
+        "{:#?}",
+        headlines(&warnings)
+    );
+    let counts = check(&prepared, &document, &inspect(&document));
+    let broken = counts.iter().map(|c| c.count).sum();
+    Outcome::Page(table(&counts), broken)
+}
+
+/// An error that tells the editor what to do: a fit code, the story's
+/// characters and lines, and an amount in its hint.
+fn actionable(finding: &Finding) -> bool {
+    let text = format!("{} {}", finding.message, finding.hints.join(" "));
+    finding.code.starts_with("fit-")
+        && finding.data.is_some()
+        && (finding.code == "fit-no-arrangement"
+            || finding.code == "fit-pin"
+            || (text.contains("characters") && text.contains("lines") && text.chars().any(|c| c.is_ascii_digit())))
+}
+
+#[test]
+fn every_corpus_report_composes_without_a_breach_or_says_what_to_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut composed = 0;
+    let mut report = String::new();
+    let cases = corpus(24);
+    for (i, case) in cases.iter().enumerate() {
+        let folder = dir.path().join(format!("case{i}"));
+        let data = write(&folder, case);
+        match run(&data) {
+            Outcome::Page(table, broken) => {
+                assert_eq!(broken, 0, "{}\n{}\n{table}", case.name, case.toml);
+                composed += 1;
+                let _ = writeln!(report, "composed  {}", case.name);
+            }
+            Outcome::Refused(errors) => {
+                assert!(!errors.is_empty(), "{}", case.name);
+                for error in &errors {
+                    assert!(actionable(error), "{}: not actionable: {}", case.name, error.headline());
+                }
+                let _ = writeln!(report, "refused   {} ({})", case.name, errors[0].code);
+            }
+        }
+    }
+    eprintln!("{report}");
+    // Most reports of the corpus are reasonable ones: they compose.
+    assert!(composed * 3 >= cases.len() * 2, "only {composed} of {} composed:\n{report}", cases.len());
+}
+
+/// The example report, with an edit.
+fn example_with(edit: impl Fn(String) -> String) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let text = edit(common::example_in(dir.path()));
+    let data = dir.path().join("report.toml");
+    std::fs::write(&data, text).unwrap();
+    (dir, data)
+}
+
+fn arrangement(prepared: &Prepared) -> &banmian::compose::plan::Arrangement {
+    match &prepared.composition {
+        Composition::Page(page) => page,
+        Composition::None(_) => panic!("{:#?}", headlines(&prepared.fit)),
+    }
+}
+
+#[test]
+fn the_editors_pins_are_kept() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhongzhan-2020.toml");
+    let prepared = prepare(&data, &[]).unwrap();
+    let page = arrangement(&prepared);
+    // `main = 6`, and two stories pinned to the side: they are in the two
+    // columns on the right.
+    for section in [0, 5] {
+        let module = page.modules.iter().find(|m| m.section() == Some(section)).unwrap();
+        assert_eq!((module.column, module.columns), (6, 2), "section {section}");
+    }
+    // Every photo pinned to 2 columns prints 2 columns wide.
+    let placed = banmian::inspect::markers(&compile(&prepared, Layout::Newspaper).unwrap().0, "banmian-photo");
+    for marker in placed {
+        let width = marker.value["width"].as_f64().unwrap();
+        let index = marker.value["photo"].as_u64().unwrap() as usize;
+        if prepared.loaded.report.photos[index].shape == banmian::report::PhotoShape::Rect {
+            assert!((width - (2.0 * 117.0 + 9.0)).abs() < 0.5, "photo {index} is {width} pt wide");
+        }
+    }
+}
+
+#[test]
+fn priority_chooses_the_lead() {
+    let (_dir, data) = example_with(|t| {
+        t.replacen("id = \"minsheng\"", "id = \"minsheng\"\npriority = 5", 1)
+            .replace("main = 6\n", "")
+            .replace("place = \"side\"\n", "")
+    });
+    let prepared = prepare(&data, &[]).unwrap();
+    let page = arrangement(&prepared);
+    let lead = &page.modules[0];
+    assert_eq!(lead.section(), Some(4));
+    assert_eq!((lead.column, lead.line), (0, 0));
+    assert!(page.modules.iter().all(|m| m.columns <= lead.columns || m.section().is_none()));
+}
+
+#[test]
+fn a_pin_that_makes_the_page_impossible_is_named() {
+    // The longest story pinned into a two-column side column: its legs
+    // would run past 40 lines.
+    let (_dir, data) = example_with(|t| t.replacen("id = \"gongye\"", "id = \"gongye\"\nplace = \"side\"", 1));
+    let prepared = prepare(&data, &[]).unwrap();
+    assert!(matches!(prepared.composition, Composition::None(_)));
+    let pins: Vec<&Finding> = prepared.fit.iter().filter(|f| f.code == "fit-pin").collect();
+    assert!(!pins.is_empty(), "{:#?}", headlines(&prepared.fit));
+    assert!(
+        pins.iter().any(|f| f.data.as_ref().and_then(|d| d.path.as_ref()).is_some_and(|p| p.to_string() == "/sections/1/place")),
+        "{:#?}",
+        headlines(&prepared.fit)
+    );
+}
+
+#[test]
+fn copy_too_long_for_the_page_says_how_much_to_cut_per_story() {
+    let (_dir, data) = example_with(|t| {
+        let long = copy(4000, 0, false);
+        t.replacen("paragraphs = [\n", &format!("paragraphs = [\n  {long:?},\n"), 2)
+    });
+    let prepared = prepare(&data, &[]).unwrap();
+    let errors: Vec<&Finding> = prepared.fit.iter().filter(|f| f.is_error()).collect();
+    assert!(errors.iter().any(|f| f.code == "fit-overflow"), "{:#?}", headlines(&prepared.fit));
+    for error in errors.iter().filter(|f| f.code == "fit-overflow") {
+        assert!(actionable(error), "{}", error.headline());
+        assert!(error.hints.iter().any(|h| h.contains("cut about")), "{}", error.headline());
+    }
+}
+
+#[test]
+fn copy_too_short_for_the_page_says_how_much_to_add_per_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = Case {
+        name: "short".into(),
+        toml: "title = \"短\"\nlede = [\"导语。\"]\n\n[publication]\nname = \"测试日报\"\ndate = \"2024-05-06\"\npage = 3\n\n[byline]\ntext = \"本报记者某某\"\n\n[[sections]]\nheadline = [\"抓牢实体经济不放松\"]\nparagraphs = [\"该区坚持以产业集群化、融合化、绿色化、高端化发展为目标，推动产业层次加快提升、产业体系高质量构建。持续培育壮大优势产业。\"]\n\n[[sections]]\nheadline = [\"强化党建引领\"]\nparagraphs = [\"坚持以党建统领全局，风清气正的政治生态进一步巩固。该区圆满完成党政机构和事业单位改革，扎实做好基层组织换届工作。\"]\n".into(),
+        photos: Vec::new(),
+    };
+    let data = write(dir.path(), &case);
+    let prepared = prepare(&data, &[]).unwrap();
+    let errors: Vec<&Finding> = prepared.fit.iter().filter(|f| f.is_error()).collect();
+    assert!(errors.iter().any(|f| f.code == "fit-underflow"), "{:#?}", headlines(&prepared.fit));
+    for error in errors.iter().filter(|f| f.code == "fit-underflow") {
+        assert!(actionable(error), "{}", error.headline());
+        assert!(error.hints.iter().any(|h| h.contains("add about")), "{}", error.headline());
+    }
+}
+
+#[test]
+fn the_same_report_gives_the_same_plan_and_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), &case(3));
+    let once = prepare(&data, &[]).unwrap();
+    let twice = prepare(&data, &[]).unwrap();
+    let plan = |p: &Prepared| match &p.composition {
+        Composition::Page(page) => page.to_json(p.data.band(), &|s| p.data.section_headline(s)).to_string(),
+        Composition::None(_) => headlines(&p.fit).join("\n"),
+    };
+    assert_eq!(plan(&once), plan(&twice));
+    assert_eq!(once.json, twice.json, "the template data differ");
+}
