@@ -292,7 +292,12 @@ fn pour_paragraph(
     let ends = if delta == 0 && fine(&greedy) {
         greedy
     } else {
-        optimal(&chars, slots, next, wanted, squeeze, true, &greedy, metrics)?
+        let ends = optimal(&chars, slots, next, wanted, squeeze, true, &greedy, metrics)?;
+        // Copyfit that sets a line loose is no copyfit.
+        if delta != 0 && !fine(&ends) {
+            return None;
+        }
+        ends
     };
     if next + ends.len() > slots.len() {
         return None;
@@ -427,7 +432,7 @@ fn optimal(
     }
     // Extra lines push every break earlier; the corridor widens with them.
     let extra = lines.saturating_sub(greedy.len());
-    let reach = 30 * (extra + 1);
+    let reach = 16 * (extra + 1);
     let start_of = |p: usize| {
         let mut s = p;
         while s < n && chars[s] == ' ' {

@@ -109,11 +109,14 @@ pub struct Copyfit<'a> {
     kai: &'a dyn Metrics,
     /// Lines in one plain column.
     plain: usize,
-    /// (paragraph, delta) → whether that paragraph alone can change so.
-    feasible: RefCell<HashMap<(usize, i32), bool>>,
+    /// (paragraph, delta) → that paragraph alone, changed so, in a plain
+    /// column (`None`: it cannot change so).
+    feasible: RefCell<HashMap<(usize, i32), Option<Vec<ComposedLine>>>>,
     /// Lines gained (or taken out, negative) → the text in one plain
     /// column with that many more lines, and the adjustments that made it.
     loosened: RefCell<HashMap<i64, Option<(Vec<ComposedLine>, Vec<String>, i64)>>>,
+    /// Captions broken at a width.
+    captions: RefCell<HashMap<(String, u64), Vec<String>>>,
 }
 
 impl<'a> Copyfit<'a> {
@@ -128,6 +131,7 @@ impl<'a> Copyfit<'a> {
             plain,
             feasible: RefCell::default(),
             loosened: RefCell::default(),
+            captions: RefCell::default(),
         }
     }
 
@@ -197,9 +201,9 @@ impl<'a> Copyfit<'a> {
                     consider(&mut best, cost + dh.abs(), area);
                 }
             }
-            if best.is_some() {
-                return best;
-            }
+            // Rectangles on whole columns leave whole-column slots: the
+            // slower search around shapes finds nothing more.
+            return best;
         }
         self.around(k, depth, inlines)
     }
@@ -224,10 +228,15 @@ impl<'a> Copyfit<'a> {
             compose::pour(self.paragraphs, &tall, &[], self.body)
                 .map(|(lines, _)| (lines, Vec::new(), 0))
         } else {
+            // In a plain column each paragraph breaks the same wherever it
+            // starts: put the copyfit together from each paragraph's own.
             distributions(self.paragraphs.len(), &|p, d| self.feasible(p, d), balance as i32)
                 .into_iter()
                 .find_map(|delta| {
-                    let (lines, _) = compose::pour(self.paragraphs, &tall, &delta, self.body)?;
+                    let mut lines = Vec::new();
+                    for (p, &d) in delta.iter().enumerate() {
+                        lines.extend(self.paragraph(p, d)?);
+                    }
                     (lines.len() as i64 == self.plain as i64 + balance).then(|| {
                         let moved = delta.iter().map(|d| i64::from(d.abs())).sum();
                         (lines, describe(&delta), moved)
@@ -239,15 +248,21 @@ impl<'a> Copyfit<'a> {
     }
 
     fn feasible(&self, paragraph: usize, delta: i32) -> bool {
-        *self
-            .feasible
-            .borrow_mut()
-            .entry((paragraph, delta))
-            .or_insert_with(|| {
-                let column = compose::slots(1, 20_000, &[]);
-                let one = std::slice::from_ref(&self.paragraphs[paragraph]);
-                compose::pour(one, &column, &[delta], self.body).is_some()
-            })
+        self.paragraph(paragraph, delta).is_some()
+    }
+
+    /// One paragraph set in a plain column `delta` lines longer (or
+    /// shorter), cached.
+    fn paragraph(&self, paragraph: usize, delta: i32) -> Option<Vec<ComposedLine>> {
+        if let Some(known) = self.feasible.borrow().get(&(paragraph, delta)) {
+            return known.clone();
+        }
+        let text = &self.paragraphs[paragraph];
+        let column = compose::slots(1, text.chars().count() + 8, &[]);
+        let one = std::slice::from_ref(text);
+        let lines = compose::pour(one, &column, &[delta], self.body).map(|(lines, _)| lines);
+        self.feasible.borrow_mut().insert((paragraph, delta), lines.clone());
+        lines
     }
 
     /// Plain columns: the lines of one tall column, cut into `k` legs.
@@ -268,7 +283,7 @@ impl<'a> Copyfit<'a> {
         inlines: &[Inline],
         image_lines: &[usize],
     ) -> Option<(i64, TextArea)> {
-        let placed = place(inlines, image_lines, self.kai);
+        let placed = place(inlines, image_lines, &|t, w| self.caption(t, w));
         if placed.iter().any(|p| p.2 > depth) {
             return None;
         }
@@ -304,10 +319,22 @@ impl<'a> Copyfit<'a> {
         ))
     }
 
+    /// A caption broken at a width (em), cached: the search places the
+    /// same photo at many sizes.
+    fn caption(&self, text: &str, width: f64) -> Vec<String> {
+        let key = (text.to_string(), width.to_bits());
+        if let Some(known) = self.captions.borrow().get(&key) {
+            return known.clone();
+        }
+        let lines = compose::break_text(text, width, self.kai);
+        self.captions.borrow_mut().insert(key, lines.clone());
+        lines
+    }
+
     /// Lines a rectangular photo inside the text blocks in its columns at
     /// `image_lines` of image: image, caption, a line of air.
     pub fn blocked_lines(&self, photo: &Inline, image_lines: usize) -> usize {
-        image_lines + compose::break_text(&photo.caption, span(photo.columns), self.kai).len() + 1
+        image_lines + self.caption(&photo.caption, span(photo.columns)).len() + 1
     }
 
     /// Columns with photos inside: the photo's size (the first rectangle's
@@ -338,7 +365,7 @@ impl<'a> Copyfit<'a> {
                 }
                 lines_of[i] = h as usize;
             }
-            let placed = place(inlines, &lines_of, self.kai);
+            let placed = place(inlines, &lines_of, &|t, w| self.caption(t, w));
             if placed.iter().any(|p| p.2 > depth) {
                 continue;
             }
@@ -357,6 +384,13 @@ impl<'a> Copyfit<'a> {
                     inlines[i].photo + 1,
                     dh.abs()
                 ));
+            }
+            // Narrow bands hold less than a line each: the text takes
+            // between its plain lines and that plus one a narrow band.
+            let narrow = slots.iter().filter(|s| s.width < COLUMN).count() as i64;
+            let room = slots.len() as i64 - self.plain as i64;
+            if room < -MAX_FIT_LINES || room - narrow > MAX_FIT_LINES {
+                continue;
             }
             // How the plain text fits: lines left over, or lines too many.
             let mut extended = slots.clone();
@@ -496,7 +530,7 @@ fn span(n: usize) -> f64 {
 fn place(
     inlines: &[Inline],
     image_lines: &[usize],
-    kai: &dyn Metrics,
+    captions: &dyn Fn(&str, f64) -> Vec<String>,
 ) -> Vec<(PlacedInline, Vec<Shape>, usize)> {
     inlines
         .iter()
@@ -512,7 +546,7 @@ fn place(
                 // The caption takes the photo's whole columns, so that no
                 // body line shares its baselines across the gutter.
                 let caption_w = width;
-                let caption = compose::break_text(&p.caption, caption_w, kai);
+                let caption = captions(&p.caption, caption_w);
                 let caption_line = ((top + d + 0.5) / PITCH).ceil() as usize;
                 let caption_shape = Shape::Rect {
                     x: left,
@@ -539,7 +573,7 @@ fn place(
                     end,
                 )
             } else {
-                let caption = compose::break_text(&p.caption, width, kai);
+                let caption = captions(&p.caption, width);
                 let top = p.line as f64 * PITCH + 0.5;
                 let image_h = lines as f64 * PITCH - 1.0;
                 let cells = lines + caption.len() + 1;
