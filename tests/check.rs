@@ -138,7 +138,10 @@ fn the_json_output_follows_its_schema() {
             1,
         )
     });
-    for fixture in [&clean, &messy, &overflow] {
+    // A low-resolution photo: a finding located on the page too.
+    let low = Fixture::new(|t| t.replace("label = \"特别报道\"", "label = \"特别报道 \""));
+    shrink_photo(&low, "photos/01-wangxiaoping.jpg", 600, 400);
+    for fixture in [&clean, &messy, &overflow, &low] {
         let (_, json) = fixture.check(&[]);
         let errors: Vec<String> = validator
             .iter_errors(&json)
@@ -147,10 +150,13 @@ fn the_json_output_follows_its_schema() {
         assert!(errors.is_empty(), "{errors:#?}\n{json:#}");
     }
     assert!(
-        findings(&overflow.check(&[]).1)
+        findings(&low.check(&[]).1)
             .iter()
             .any(|f| f["page"]["layout"] == "newspaper" && f["page"]["column"].is_u64())
     );
+    // A composed page carries its plan; one that is not, none.
+    assert!(clean.check(&[]).1["plan"]["map"].is_array());
+    assert!(overflow.check(&[]).1.get("plan").is_none());
 }
 
 #[test]
@@ -275,13 +281,15 @@ fn a_story_that_overflows_the_page() {
         message.contains("lines") && message.contains("characters"),
         "{message}"
     );
-    assert_eq!(overflow[0]["page"]["layout"], "newspaper");
+    assert!(overflow.iter().all(|f| f["hints"][0].as_str().unwrap().contains("cut about")));
+    // Each story is told its share; the one that grew is among them.
+    assert!(overflow.iter().any(|f| f["path"] == "/sections/0/paragraphs"), "{json:#}");
 }
 
 #[test]
-fn copy_that_cannot_balance_its_columns() {
-    // A six-column story cut to one sentence, with its photo inside the
-    // text: its columns cannot end on one baseline.
+fn a_story_too_short_for_a_module() {
+    // A six-column story cut to one sentence: it cannot fill two legs of
+    // five lines.
     let f = Fixture::new(|t| {
         let start = t.find("  \"扩大开放招商。").unwrap();
         let end = start + t[start..].find("\n]").unwrap();
@@ -293,35 +301,34 @@ fn copy_that_cannot_balance_its_columns() {
     });
     let (code, json) = f.check(&[]);
     assert_eq!(code, 1);
-    let unbalanced = only(&json, "fit-unbalanced");
-    assert_eq!(unbalanced["severity"], "error");
-    assert_eq!(unbalanced["path"], "/sections/3/paragraphs");
-    assert!(
-        unbalanced["hints"][0]
-            .as_str()
-            .unwrap()
-            .contains("characters")
-    );
+    let short = only(&json, "fit-underflow");
+    assert_eq!(short["severity"], "error");
+    assert_eq!(short["path"], "/sections/3/paragraphs");
+    assert!(short["hints"][0].as_str().unwrap().contains("add about"));
 }
 
 #[test]
-fn a_column_group_that_ends_short_of_the_foot() {
-    // The side group loses the two photos that filled it to the foot.
+fn a_page_the_copy_cannot_fill_is_an_error() {
+    // No photos and every story but the lead cut to its first paragraph:
+    // a page with a hole cannot go to print.
     let f = Fixture::new(|t| {
-        let mut t = t;
-        for file in ["photos/04-xidajing.jpg", "photos/11-yuntai.jpg"] {
-            let at = t.find(&format!("file = \"{file}\"")).unwrap();
-            let start = t[..at].rfind("[[photos]]").unwrap();
-            let end = at + t[at..].find("\n\n").unwrap() + 2;
-            t.replace_range(start..end, "");
-        }
-        t
+        let photos = t.find("[[photos]]").unwrap();
+        let figures = t.find("[figures]").unwrap();
+        format!("{}{}", &t[..photos], &t[figures..])
+            .replace("main = 6\n", "")
+            .replace("place = \"side\"\n", "")
     });
-    let (_, json) = f.check(&[]);
-    let short = only(&json, "fit-underflow");
-    assert_eq!(short["severity"], "warning");
-    assert!(short["message"].as_str().unwrap().contains("lines short"));
-    assert_eq!(short["page"]["layout"], "newspaper");
+    let (code, json) = f.check(&[]);
+    assert_eq!(code, 1);
+    let short: Vec<&Value> = findings(&json)
+        .iter()
+        .filter(|f| f["code"] == "fit-underflow")
+        .collect();
+    assert!(!short.is_empty(), "{json:#}");
+    for finding in short {
+        assert_eq!(finding["severity"], "error");
+        assert!(finding["hints"][0].as_str().unwrap().contains("add about"), "{finding:#}");
+    }
 }
 
 #[test]

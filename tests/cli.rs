@@ -78,7 +78,16 @@ const FILL: [&str; 3] = [
     "强化金融服务。据统计，2020年全区新增贷款58.04亿元，占全市新增贷款的29.84%，居全市第一位；区应急转贷平台累计为辖区中小企业提供应急转贷资金147笔9.19亿元。",
 ];
 
-/// A short valid report with one photo; `body` is its first paragraph.
+/// `n` paragraphs of fill, starting at `from`.
+fn fill(n: usize, from: usize) -> String {
+    (0..n)
+        .map(|i| format!("{:?}", FILL[(i + from) % FILL.len()]))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A valid report of four stories and four photos, enough to fill the
+/// newspaper page; `body` is its first paragraph.
 fn small_report(body: &str) -> String {
     format!(
         r#"title = "测试版面"
@@ -95,22 +104,47 @@ text = "本报记者某某"
 [[sections]]
 id = "a"
 headline = ["第一行标题", "第二行标题"]
-paragraphs = [{body:?}, {a:?}, {b:?}, {c:?}]
+paragraphs = [{body:?}, {a}]
 
 [[sections]]
 id = "b"
-place = "side"
 headline = ["侧栏标题"]
-paragraphs = [{b:?}, {c:?}]
+paragraphs = [{b}]
+
+[[sections]]
+id = "c"
+headline = ["第三篇的标题"]
+paragraphs = [{c}]
+
+[[sections]]
+id = "d"
+headline = ["第四篇稿件", "的两行标题"]
+paragraphs = [{d}]
 
 [[photos]]
 file = "photos/a.jpg"
 caption = "图片说明。"
 section = "a"
+
+[[photos]]
+file = "photos/a.jpg"
+caption = "第二幅图片的说明。"
+section = "a"
+
+[[photos]]
+file = "photos/a.jpg"
+caption = "第三幅图片的说明。"
+section = "c"
+
+[[photos]]
+file = "photos/a.jpg"
+caption = "第四幅图片的说明。"
+section = "d"
 "#,
-        a = FILL[0],
-        b = FILL[1],
-        c = FILL[2],
+        a = fill(9, 0),
+        b = fill(5, 1),
+        c = fill(7, 2),
+        d = fill(6, 0),
     )
 }
 
@@ -461,28 +495,26 @@ fn headline_lines_ending_in_punctuation_or_of_one_character_are_refused() {
 
 #[test]
 fn a_headline_size_that_breaks_the_editors_lines_is_refused() {
+    // At 初号 (42 pt) the line needs more than the page's eight columns.
     let report = small_report("正文。")
         .replace(
             "[[sections]]\nid = \"b\"",
             "[[sections]]\nid = \"b\"\nsize = \"初号\"",
         )
-        .replace("[\"侧栏标题\"]", "[\"侧栏标题是很长的一行字\"]");
+        .replace("[\"侧栏标题\"]", "[\"侧栏标题是很长很长很长很长很长很长很长很长的一行字\"]");
     let ws = workspace_with(&report);
     assert_fails(&ws, "headline-too-long", "/sections/1/size");
 }
 
 #[test]
-fn copy_that_cannot_balance_its_columns_says_how_much_to_add_or_cut() {
-    // One short sentence cannot fill five columns to one baseline.
+fn a_story_too_short_for_a_module_says_how_much_to_add() {
+    // One short sentence cannot fill two legs of five lines.
     let report = small_report("正文。").replace(
-        &format!(
-            "paragraphs = [\"正文。\", {:?}, {:?}, {:?}]",
-            FILL[0], FILL[1], FILL[2]
-        ),
+        &format!("paragraphs = [\"正文。\", {}]", fill(9, 0)),
         "paragraphs = [\"正文只有一句。\"]",
     );
     let ws = workspace_with(&report);
-    let err = assert_fails(&ws, "fit-unbalanced", "/sections/0/paragraphs");
+    let err = assert_fails(&ws, "fit-underflow", "/sections/0/paragraphs");
     assert!(
         err.contains("add about") && err.contains("characters"),
         "{err}"

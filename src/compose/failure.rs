@@ -26,6 +26,21 @@ pub fn findings(loaded: &LoadedReport, data: &PageData, d: &Diagnosis, order: &[
     // too long for eight, or in between (their headline or photos).
     for fit in d.stories.iter().filter(|f| f.least.is_none()) {
         let most = COLUMNS * LEG_MAX;
+        if let Some((size, needs, widest)) = fit.headline_pt {
+            let at = FieldPath::root().key("sections").index(order[fit.story]).key("size");
+            out.push(
+                Finding::error(
+                    "headline-too-long",
+                    format!(
+                        "「{}」: at {size} pt the headline's longest line needs {needs:.0} pt; the page is {widest:.0} pt wide",
+                        headline(fit.story)
+                    ),
+                )
+                .at(loaded.source.locate(&at))
+                .hint("choose a smaller size, or break the line in two"),
+            );
+            continue;
+        }
         let finding = if fit.lines < 2 * LEG_MIN {
             let need = 2 * LEG_MIN - fit.lines;
             Finding::error(

@@ -287,14 +287,14 @@ pub fn head(story: &StoryCopy, k: usize, body: &dyn Metrics) -> Option<Head> {
         .max()
         .unwrap_or(1) as f64;
     let size = match story.size {
-        Some(size) => size,
+        // A pinned size keeps the editor's lines whole, or the span is out.
+        Some(size) if size * longest <= width_pt => size,
+        Some(_) => return None,
         None => *HEADLINE_SIZES
             .iter()
             .filter(|&&s| s <= largest_for(story.rank))
             .find(|&&s| s * (longest + 0.5) <= width_pt)?,
     };
-    // A pinned size that breaks the editor's lines is reported by the
-    // template (headline-too-long); the module still takes its place.
     let wrap = |text: &str, pt: f64| compose::break_text(text, width_pt / pt, body);
     let kicker = story.kicker.as_deref().map_or_else(Vec::new, |k| wrap(k, KICKER_PT));
     let subhead = story

@@ -585,7 +585,10 @@ impl<'a> Composer<'a> {
                     }
                 }
             }
+            let longest = story.headline.iter().map(|l| l.chars().filter(|c| *c != '\u{2060}').count()).max().unwrap_or(0) as f64;
+            let widest = super::grid::span_pt(COLUMNS);
             per_story.push(StoryFit {
+                headline_pt: story.size.filter(|size| size * longest > widest).map(|size| (size, size * longest, widest)),
                 story: s,
                 least: (lo != i64::MAX).then_some(lo as usize),
                 most: hi as usize,
@@ -626,6 +629,9 @@ pub struct StoryFit {
     pub lines: usize,
     /// Its characters.
     pub characters: usize,
+    /// A pinned headline size too large for the page's width: (size,
+    /// the longest line's width, the page's width), pt.
+    pub headline_pt: Option<(f64, f64, f64)>,
 }
 
 /// What the composer found when no page tiles the area.
