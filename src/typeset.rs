@@ -200,14 +200,82 @@ pub fn page_data(
         let photos = sections[i].photos.len();
         sections[i].paragraphs.iter().map(|p| p.chars().count()).sum::<usize>() + 400 * photos
     };
-    let lead = (0..sections.len())
+    let mut candidates: Vec<usize> = (0..sections.len())
         .filter(|&i| report.sections[i].place != Some(crate::report::Place::Side))
-        .max_by_key(|&i| (report.sections[i].priority, weight(i), std::cmp::Reverse(i)))
-        .unwrap_or(0);
-    let order: Vec<usize> = std::iter::once(lead)
-        .chain((0..sections.len()).filter(|&i| i != lead))
         .collect();
-    let stories: Vec<StoryCopy> = order
+    candidates.sort_by_key(|&i| (std::cmp::Reverse((report.sections[i].priority, weight(i))), i));
+    // The editor's lead (a priority above the rest) is the lead; among
+    // equals the composer tries the three strongest, in turn, until one
+    // can be the widest story of the page.
+    let top = candidates.first().map(|&i| report.sections[i].priority);
+    let tries: Vec<usize> = candidates
+        .iter()
+        .copied()
+        .filter(|&i| Some(report.sections[i].priority) == top)
+        .take(3)
+        .collect();
+    let figures_copy = figures.as_ref().map(|f| FiguresCopy {
+        title: f.title.is_some(),
+        labels: f.items.iter().map(|i| i.label.clone()).collect(),
+    });
+    let mut first: Option<(Composition, Vec<usize>)> = None;
+    let mut chosen: Option<(Composition, Vec<usize>)> = None;
+    for &lead in tries.iter().chain(candidates.first().filter(|_| tries.is_empty())) {
+        let order: Vec<usize> = std::iter::once(lead)
+            .chain((0..sections.len()).filter(|&i| i != lead))
+            .collect();
+        let composition = compose_in_order(report, &sections, &order, figures_copy.as_ref(), height, body, kai);
+        let widest = matches!(&composition, Composition::Page(page) if page.terms.lead_width == 0.0);
+        if widest {
+            chosen = Some((composition, order));
+            break;
+        }
+        first.get_or_insert((composition, order));
+    }
+    let (composition, order) = chosen.or(first).expect("a lead to try");
+    let newspaper = match &composition {
+        Composition::Page(page) => Some(page.drawing(band)),
+        Composition::None(_) => None,
+    };
+    let data = PageData {
+        publication: PublicationData {
+            name: prepare(&publication.name),
+            year,
+            month,
+            day,
+            page: publication.page,
+            label: publication.label.as_deref().map(prepare),
+            editors: publication.editors.iter().map(|e| prepare(e)).collect(),
+        },
+        kicker,
+        title,
+        subtitle,
+        lede,
+        byline,
+        sections,
+        figures,
+        brochure: report.brochure.clone(),
+        newspaper,
+    };
+    Typeset {
+        data,
+        composition,
+        order,
+    }
+}
+
+/// The newspaper page composed with the stories in `order` (the lead
+/// first).
+fn compose_in_order(
+    report: &Report,
+    sections: &[SectionData],
+    order: &[usize],
+    figures: Option<&FiguresCopy>,
+    height: usize,
+    body: &dyn Metrics,
+    kai: &dyn Metrics,
+) -> Composition {
+    let mut stories: Vec<StoryCopy> = order
         .iter()
         .enumerate()
         .map(|(rank, &index)| {
@@ -252,55 +320,14 @@ pub fn page_data(
             }
         })
         .collect();
-    let mut stories = stories;
     // Headlines take about five lines across three columns each; the key
     // figures about twenty lines across three.
     let fixed = stories.len() * 5 * 3 + if figures.is_some() { 60 } else { 0 };
     crate::compose::module::photo_targets(&mut stories, height, fixed);
-    let figures_copy = figures.as_ref().map(|f| FiguresCopy {
-        title: f.title.is_some(),
-        labels: f.items.iter().map(|i| i.label.clone()).collect(),
-    });
-    let mut composer = Composer::new(
-        &stories,
-        figures_copy.as_ref(),
-        height,
-        report.newspaper.main.map(usize::from),
-        body,
-        kai,
-    );
-    let composition = match composer.compose() {
+    let mut composer = Composer::new(&stories, figures, height, report.newspaper.main.map(usize::from), body, kai);
+    match composer.compose() {
         Some(page) => Composition::Page(page),
         None => Composition::None(composer.diagnose()),
-    };
-    let newspaper = match &composition {
-        Composition::Page(page) => Some(page.drawing(band)),
-        Composition::None(_) => None,
-    };
-    let data = PageData {
-        publication: PublicationData {
-            name: prepare(&publication.name),
-            year,
-            month,
-            day,
-            page: publication.page,
-            label: publication.label.as_deref().map(prepare),
-            editors: publication.editors.iter().map(|e| prepare(e)).collect(),
-        },
-        kicker,
-        title,
-        subtitle,
-        lede,
-        byline,
-        sections,
-        figures,
-        brochure: report.brochure.clone(),
-        newspaper,
-    };
-    Typeset {
-        data,
-        composition,
-        order,
     }
 }
 

@@ -219,8 +219,9 @@ fn run(data: &Path) -> Outcome {
         Ok(prepared) => prepared,
         Err(found) => return Outcome::Refused(found),
     };
-    if matches!(prepared.composition, Composition::None(_)) {
-        return Outcome::Refused(prepared.fit.iter().filter(|f| f.is_error()).cloned().collect());
+    let errors: Vec<Finding> = prepared.fit.iter().filter(|f| f.is_error()).cloned().collect();
+    if !errors.is_empty() {
+        return Outcome::Refused(errors);
     }
     let (document, warnings) = compile(&prepared, Layout::Newspaper).unwrap_or_else(|e| panic!("{:#?}", headlines(&e)));
     assert!(

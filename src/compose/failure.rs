@@ -164,28 +164,28 @@ pub fn photo_share(loaded: &LoadedReport, page: &Arrangement) -> Option<Finding>
     if (lo..=hi).contains(&share) {
         return None;
     }
+    let lines = |off: f64| (off * (page.height * COLUMNS) as f64).ceil() as usize;
     let (what, hint) = if share < lo {
+        let n = lines(lo - share);
         (
             "less",
             format!(
-                "add a photo, or cut about {} characters so that the photos can print larger, or take out `columns` pins",
-                (((lo - share) * (page.height * COLUMNS) as f64).ceil() as usize) * PER_LINE
+                "add a photo, or cut about {} characters ({n} lines) so that the photos can print larger, or take out `columns` pins",
+                n * PER_LINE
             ),
         )
     } else {
+        let n = lines(share - hi);
         (
             "more",
-            format!(
-                "take out a photo, or add about {} characters",
-                (((share - hi) * (page.height * COLUMNS) as f64).ceil() as usize) * PER_LINE
-            ),
+            format!("take out a photo, or add about {} characters ({n} lines)", n * PER_LINE),
         )
     };
     Some(
         Finding::error(
             "fit-photo-share",
             format!(
-                "the photos take {:.0} % of the page's module area, {what} than the {:.0}–{:.0} % a page wants, even at their largest or smallest",
+                "the photos take {:.0} % of the page's module area in the best arrangement found, {what} than the {:.0}–{:.0} % a page wants",
                 100.0 * share,
                 100.0 * lo,
                 100.0 * hi

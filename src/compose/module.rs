@@ -111,6 +111,17 @@ impl PhotoCopy {
         f64::from(self.height) / f64::from(self.width.max(1))
     }
 
+    /// Whether the photo prints at [`PPI`] or more in a box `columns` wide
+    /// and `height` pt tall (filled, so cropped): always at the narrowest
+    /// span, or when pinned, whatever the original has.
+    fn sharp(&self, columns: usize, height: f64) -> bool {
+        if columns <= 2 || self.columns.is_some() {
+            return true;
+        }
+        let scale = (grid::span_pt(columns) / f64::from(self.width)).max(height / f64::from(self.height));
+        72.0 / scale >= PPI
+    }
+
     /// The widest span at which the photo still prints at [`PPI`].
     fn widest(&self) -> usize {
         let inches = f64::from(self.width) / PPI;
@@ -491,6 +502,13 @@ impl RowTable {
                         if row > max_lines {
                             break;
                         }
+                        let sharp = photos[i..i + j]
+                            .iter()
+                            .zip(&shape.spans)
+                            .all(|(&p, &c)| story.photos[p].sharp(c, grid::image_pt(image)));
+                        if !sharp {
+                            continue;
+                        }
                         let crop_cost: f64 = photos[i..i + j]
                             .iter()
                             .zip(&shape.spans)
@@ -702,6 +720,9 @@ fn corners(story: &StoryCopy, k: usize, photos: &[usize], kai: &dyn Metrics) -> 
             let span_cost: f64 = group.iter().zip(&split).map(|(p, &c)| weight::PHOTO_SPAN * (c as f64 - p.target).abs()).sum();
             for (depth, slot) in best.iter_mut().enumerate().skip(LEG_MIN) {
                 for image in lo..=hi {
+                    if !group.iter().zip(&split).all(|(p, &c)| p.sharp(c, grid::inline_image_pt(image))) {
+                        continue;
+                    }
                     let blocked: Vec<usize> = captions.iter().map(|cap| image + cap + 1).collect();
                     if blocked.iter().any(|&b| b > depth) {
                         break;
