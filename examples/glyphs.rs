@@ -11,7 +11,14 @@ fn main() {
         if line.text().contains(&needle) {
             println!("{:.2}–{:.2} {}", line.left(), line.right(), line.text());
             for run in &line.runs {
-                println!("  {} {:?}", run.family, run.glyphs.iter().map(|(c, a)| format!("{c}{a:.2}")).collect::<Vec<_>>());
+                println!(
+                    "  {} {:?}",
+                    run.family,
+                    run.glyphs
+                        .iter()
+                        .map(|(c, a)| format!("{c}{a:.2}"))
+                        .collect::<Vec<_>>()
+                );
             }
         }
     }

@@ -11,7 +11,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{CheckCommand, Cli, Command, FormatArg, LayoutArg, PlanCommand, RenderCommand, ReportFormat};
+use args::{
+    CheckCommand, Cli, Command, FormatArg, LayoutArg, PlanCommand, RenderCommand, ReportFormat,
+};
 use banmian::findings::{self, Severity};
 use banmian::fonts::{Fonts, Origin};
 use banmian::layouts::Layout;
@@ -106,7 +108,14 @@ fn plan(command: &PlanCommand) -> ExitCode {
         }
     };
     let banmian::typeset::Composition::Page(page) = &prepared.composition else {
-        findings::print(&prepared.fit.iter().filter(|f| f.is_error()).cloned().collect::<Vec<_>>());
+        findings::print(
+            &prepared
+                .fit
+                .iter()
+                .filter(|f| f.is_error())
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
         return ExitCode::from(EXIT_REPORT);
     };
     let band = prepared.data.band();

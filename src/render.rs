@@ -173,6 +173,7 @@ fn fit_findings(
     }
     if let typeset::Composition::Page(page) = composition {
         found.extend(crate::compose::failure::photo_share(loaded, page));
+        found.extend(crate::compose::failure::page_rules(loaded, data, page));
     }
     if let typeset::Composition::None(diagnosis) = composition {
         found.extend(crate::compose::failure::findings(
@@ -262,7 +263,12 @@ pub fn compile(
     );
     // No page was composed: the composer's errors say why.
     if layout == Layout::Newspaper && !prepared.data.has_newspaper() {
-        return Err(prepared.fit.iter().filter(|f| f.is_error()).cloned().collect());
+        return Err(prepared
+            .fit
+            .iter()
+            .filter(|f| f.is_error())
+            .cloned()
+            .collect());
     }
     let result = typst::compile::<PagedDocument>(&world);
     let mut warnings: Vec<Finding> = result

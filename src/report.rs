@@ -723,12 +723,17 @@ fn validate(loaded: &LoadedReport) -> Vec<Finding> {
             fail("data-value", at.key("line"), "lines count from 1".into());
         }
         if photo.place != Some(PhotoPlace::Inline) {
-            for (key, given) in [("column", photo.column.is_some()), ("line", photo.line.is_some())] {
+            for (key, given) in [
+                ("column", photo.column.is_some()),
+                ("line", photo.line.is_some()),
+            ] {
                 if given {
                     fail(
                         "data-value",
                         at.key(key),
-                        format!("`{key}` places a photo inside the text: it needs `place = \"inline\"`"),
+                        format!(
+                            "`{key}` places a photo inside the text: it needs `place = \"inline\"`"
+                        ),
                     );
                 }
             }

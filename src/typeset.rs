@@ -73,7 +73,10 @@ struct PhotoData {
 impl PageData {
     /// A section's headline, its lines joined.
     pub fn section_headline(&self, index: usize) -> String {
-        self.sections.get(index).map(|s| s.headline.concat()).unwrap_or_default()
+        self.sections
+            .get(index)
+            .map(|s| s.headline.concat())
+            .unwrap_or_default()
     }
 
     /// Lines of the newspaper's title band (0 when no page was composed).
@@ -138,7 +141,10 @@ pub fn page_data(
             kicker: section.kicker.as_deref().map(prepare),
             headline: section.headline.lines().into_iter().map(prepare).collect(),
             headline_size: section.size.as_deref().and_then(crate::report::hao),
-            subhead: section.subhead.as_deref().map(|s| prepare(s.trim_start_matches(['—', '-', '－']))),
+            subhead: section
+                .subhead
+                .as_deref()
+                .map(|s| prepare(s.trim_start_matches(['—', '-', '－']))),
             paragraphs: section.paragraphs.iter().map(|p| prepare(p)).collect(),
             photos: report
                 .photos
@@ -198,12 +204,22 @@ pub fn page_data(
     // counting as 400 characters. Never a story pinned to the side column.
     let weight = |i: usize| {
         let photos = sections[i].photos.len();
-        sections[i].paragraphs.iter().map(|p| p.chars().count()).sum::<usize>() + 400 * photos
+        sections[i]
+            .paragraphs
+            .iter()
+            .map(|p| p.chars().count())
+            .sum::<usize>()
+            + 400 * photos
     };
     let mut candidates: Vec<usize> = (0..sections.len())
         .filter(|&i| report.sections[i].place != Some(crate::report::Place::Side))
         .collect();
-    candidates.sort_by_key(|&i| (std::cmp::Reverse((report.sections[i].priority, weight(i))), i));
+    candidates.sort_by_key(|&i| {
+        (
+            std::cmp::Reverse((report.sections[i].priority, weight(i))),
+            i,
+        )
+    });
     // The editor's lead (a priority above the rest) is the lead; among
     // equals the composer tries the three strongest, in turn, until one
     // can be the widest story of the page.
@@ -220,12 +236,24 @@ pub fn page_data(
     });
     let mut first: Option<(Composition, Vec<usize>)> = None;
     let mut chosen: Option<(Composition, Vec<usize>)> = None;
-    for &lead in tries.iter().chain(candidates.first().filter(|_| tries.is_empty())) {
+    for &lead in tries
+        .iter()
+        .chain(candidates.first().filter(|_| tries.is_empty()))
+    {
         let order: Vec<usize> = std::iter::once(lead)
             .chain((0..sections.len()).filter(|&i| i != lead))
             .collect();
-        let composition = compose_in_order(report, &sections, &order, figures_copy.as_ref(), height, body, kai);
-        let widest = matches!(&composition, Composition::Page(page) if page.terms.lead_width == 0.0);
+        let composition = compose_in_order(
+            report,
+            &sections,
+            &order,
+            figures_copy.as_ref(),
+            height,
+            body,
+            kai,
+        );
+        let widest =
+            matches!(&composition, Composition::Page(page) if page.terms.lead_width == 0.0);
         if widest {
             chosen = Some((composition, order));
             break;
@@ -234,7 +262,7 @@ pub fn page_data(
     }
     let (composition, order) = chosen.or(first).expect("a lead to try");
     let newspaper = match &composition {
-        Composition::Page(page) => Some(page.drawing(band)),
+        Composition::Page(page) => Some(page.drawing(band + page.band_air)),
         Composition::None(_) => None,
     };
     let data = PageData {
@@ -324,7 +352,14 @@ fn compose_in_order(
     // figures about twenty lines across three.
     let fixed = stories.len() * 5 * 3 + if figures.is_some() { 60 } else { 0 };
     crate::compose::module::photo_targets(&mut stories, height, fixed);
-    let mut composer = Composer::new(&stories, figures, height, report.newspaper.main.map(usize::from), body, kai);
+    let mut composer = Composer::new(
+        &stories,
+        figures,
+        height,
+        report.newspaper.main.map(usize::from),
+        body,
+        kai,
+    );
     match composer.compose() {
         Some(page) => Composition::Page(page),
         None => Composition::None(composer.diagnose()),

@@ -281,9 +281,18 @@ fn a_story_that_overflows_the_page() {
         message.contains("lines") && message.contains("characters"),
         "{message}"
     );
-    assert!(overflow.iter().all(|f| f["hints"][0].as_str().unwrap().contains("cut about")));
+    assert!(
+        overflow
+            .iter()
+            .all(|f| f["hints"][0].as_str().unwrap().contains("cut about"))
+    );
     // Each story is told its share; the one that grew is among them.
-    assert!(overflow.iter().any(|f| f["path"] == "/sections/0/paragraphs"), "{json:#}");
+    assert!(
+        overflow
+            .iter()
+            .any(|f| f["path"] == "/sections/0/paragraphs"),
+        "{json:#}"
+    );
 }
 
 #[test]
@@ -327,7 +336,10 @@ fn a_page_the_copy_cannot_fill_is_an_error() {
     assert!(!short.is_empty(), "{json:#}");
     for finding in short {
         assert_eq!(finding["severity"], "error");
-        assert!(finding["hints"][0].as_str().unwrap().contains("add about"), "{finding:#}");
+        assert!(
+            finding["hints"][0].as_str().unwrap().contains("add about"),
+            "{finding:#}"
+        );
     }
 }
 

@@ -501,7 +501,10 @@ fn a_headline_size_that_breaks_the_editors_lines_is_refused() {
             "[[sections]]\nid = \"b\"",
             "[[sections]]\nid = \"b\"\nsize = \"初号\"",
         )
-        .replace("[\"侧栏标题\"]", "[\"侧栏标题是很长很长很长很长很长很长很长很长的一行字\"]");
+        .replace(
+            "[\"侧栏标题\"]",
+            "[\"侧栏标题是很长很长很长很长很长很长很长很长的一行字\"]",
+        );
     let ws = workspace_with(&report);
     assert_fails(&ws, "headline-too-long", "/sections/1/size");
 }

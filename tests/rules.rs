@@ -69,9 +69,16 @@ fn the_example_page_has_rectangular_and_round_runaround() {
 fn without_hints(text: &str) -> String {
     text.lines()
         .filter(|l| {
-            !["place =", "columns =", "column =", "line =", "shape =", "main ="]
-                .iter()
-                .any(|k| l.starts_with(k))
+            ![
+                "place =",
+                "columns =",
+                "column =",
+                "line =",
+                "shape =",
+                "main =",
+            ]
+            .iter()
+            .any(|k| l.starts_with(k))
                 && *l != "[newspaper]"
         })
         .collect::<Vec<_>>()

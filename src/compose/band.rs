@@ -33,7 +33,12 @@ pub struct TitleBand<'a> {
 /// The title's size in pt: the largest that sets its longest line across
 /// the title's columns, at most 110 pt.
 pub fn title_size(title: &[String]) -> f64 {
-    let longest = title.iter().map(|l| l.chars().count()).max().unwrap_or(1).max(1);
+    let longest = title
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(1)
+        .max(1);
     (grid::span_pt(TITLE_COLUMNS) / longest as f64).min(TITLE_MAX_PT)
 }
 
@@ -55,7 +60,8 @@ pub fn lines(band: &TitleBand, kai: &dyn Metrics) -> usize {
         .iter()
         .map(|p| compose::break_text(&format!("\u{3000}\u{3000}{p}"), lede_width, kai).len())
         .sum();
-    let byline_lines = compose::break_text(band.byline, grid::span(grid::COLUMNS - TITLE_COLUMNS), kai).len();
+    let byline_lines =
+        compose::break_text(band.byline, grid::span(grid::COLUMNS - TITLE_COLUMNS), kai).len();
     let gap = LEDE_PITCH_PT - LEDE_PT;
     let mut lede = 0.0;
     if lede_lines > 0 {

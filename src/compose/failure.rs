@@ -4,8 +4,8 @@
 
 use super::grid::{COLUMN, COLUMNS};
 use super::module::{LEG_MAX, LEG_MIN, PHOTO_SHARE};
-use super::plan::Arrangement;
 use super::page::Diagnosis;
+use super::plan::Arrangement;
 use crate::findings::{FieldPath, Finding};
 use crate::report::{LoadedReport, Report};
 use crate::typeset::PageData;
@@ -14,20 +14,33 @@ use crate::typeset::PageData;
 const PER_LINE: usize = COLUMN as usize;
 
 /// The findings for a page that could not be composed.
-pub fn findings(loaded: &LoadedReport, data: &PageData, d: &Diagnosis, order: &[usize]) -> Vec<Finding> {
+pub fn findings(
+    loaded: &LoadedReport,
+    data: &PageData,
+    d: &Diagnosis,
+    order: &[usize],
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let tried = format!(
         "the composer tried {} arrangements (no side column or one of 2–3 columns, spans 2–8, photos from 15 % cropped to their largest, headline air, copyfit)",
         d.tried
     );
     let headline = |s: usize| data.section_headline(order[s]);
-    let paragraphs = |s: usize| FieldPath::root().key("sections").index(order[s]).key("paragraphs");
+    let paragraphs = |s: usize| {
+        FieldPath::root()
+            .key("sections")
+            .index(order[s])
+            .key("paragraphs")
+    };
     // Stories that cannot be set at any width: too short for two legs,
     // too long for eight, or in between (their headline or photos).
     for fit in d.stories.iter().filter(|f| f.least.is_none()) {
         let most = COLUMNS * LEG_MAX;
         if let Some((size, needs, widest)) = fit.headline_pt {
-            let at = FieldPath::root().key("sections").index(order[fit.story]).key("size");
+            let at = FieldPath::root()
+                .key("sections")
+                .index(order[fit.story])
+                .key("size");
             out.push(
                 Finding::error(
                     "headline-too-long",
@@ -178,7 +191,10 @@ pub fn photo_share(loaded: &LoadedReport, page: &Arrangement) -> Option<Finding>
         let n = lines(share - hi);
         (
             "more",
-            format!("take out a photo, or add about {} characters ({n} lines)", n * PER_LINE),
+            format!(
+                "take out a photo, or add about {} characters ({n} lines)",
+                n * PER_LINE
+            ),
         )
     };
     Some(
@@ -194,6 +210,52 @@ pub fn photo_share(loaded: &LoadedReport, page: &Arrangement) -> Option<Finding>
         .at(loaded.source.locate(&FieldPath::root().key("photos")))
         .hint(hint),
     )
+}
+
+/// Errors for a page that still breaks a rule of the page the search could
+/// not avoid: headlines side by side at one height, a story wider than the
+/// lead.
+pub fn page_rules(loaded: &LoadedReport, data: &PageData, page: &Arrangement) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let at = |section: usize| {
+        FieldPath::root()
+            .key("sections")
+            .index(section)
+            .key("headline")
+    };
+    for (a, b) in super::plan::bumping(&page.modules) {
+        let (Some(x), Some(y)) = (page.modules[a].section(), page.modules[b].section()) else {
+            continue;
+        };
+        out.push(
+            Finding::error(
+                "fit-bumping",
+                format!(
+                    "the headlines of 「{}」 and 「{}」 sit side by side at one height in every arrangement found",
+                    data.section_headline(x),
+                    data.section_headline(y)
+                ),
+            )
+            .at(loaded.source.locate(&at(y)))
+            .hint("lengthen or shorten one of them by a few lines (about 13 characters a line), give one a photo, or pin one with `place`"),
+        );
+    }
+    if page.terms.lead_width > 0.0
+        && let Some(lead) = page.modules.first().and_then(|m| m.section())
+    {
+        out.push(
+            Finding::error(
+                "fit-lead",
+                format!(
+                    "「{}」, the lead, is narrower than another story in every arrangement found",
+                    data.section_headline(lead)
+                ),
+            )
+            .at(loaded.source.locate(&at(lead)))
+            .hint("give another story a higher `priority`, or lengthen the lead by a few lines (about 13 characters a line)"),
+        );
+    }
+    out
 }
 
 /// The report without the editor's placement pins, or `None` when it has

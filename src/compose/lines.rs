@@ -268,7 +268,9 @@ fn pour_paragraph(
     // does), then the best breaks for that many lines plus the copyfit's:
     // looser lines to gain, punctuation squeezed harder to take out.
     let greedy = breaks(&chars, slots, next, &|_| (0.0, SQUEEZE), metrics)?;
-    let wanted = usize::try_from(greedy.len() as i64 + i64::from(delta)).ok().filter(|&w| w > 0)?;
+    let wanted = usize::try_from(greedy.len() as i64 + i64::from(delta))
+        .ok()
+        .filter(|&w| w > 0)?;
     let squeeze = if delta < 0 { TIGHT } else { SQUEEZE };
     // The greedy breaks when they set no line loose and leave no 孤字;
     // otherwise (and for copyfit) the whole paragraph's best.
@@ -276,9 +278,15 @@ fn pour_paragraph(
         let mut start = 0;
         let count = ends.len();
         ends.iter().enumerate().all(|(i, &end)| {
-            let band = slots.get(next + i).map_or(COLUMN, |s| s.width) - if i == 0 { INDENT } else { 0.0 };
+            let band =
+                slots.get(next + i).map_or(COLUMN, |s| s.width) - if i == 0 { INDENT } else { 0.0 };
             let ok = if i + 1 == count {
-                count == 1 || chars[start..end].iter().filter(|&&c| !is_cjk_punct(c) && c != WJ && c != ' ').count() >= 2
+                count == 1
+                    || chars[start..end]
+                        .iter()
+                        .filter(|&&c| !is_cjk_punct(c) && c != WJ && c != ' ')
+                        .count()
+                        >= 2
             } else {
                 band < COLUMN - INDENT - 1e-6 || stretch(&chars[start..end], band, metrics) <= LOOSE
             };
@@ -319,7 +327,10 @@ fn pour_paragraph(
         let (mut x, mut width) = (slot.x, slot.width);
         let indent = if i == 0 { INDENT } else { 0.0 };
         let justify = i + 1 < count;
-        if justify && width < COLUMN - 1e-6 && stretch(&chars[start..end], width - indent, metrics) > LOOSE {
+        if justify
+            && width < COLUMN - 1e-6
+            && stretch(&chars[start..end], width - indent, metrics) > LOOSE
+        {
             let needed = (line_width(&chars[start..end], metrics) + indent).max(MIN_BAND);
             if needed < width {
                 if x > 0.0 {
@@ -395,9 +406,12 @@ pub const LOOSE: f64 = 0.3;
 pub fn stretch(chars: &[char], width: f64, metrics: &dyn Metrics) -> f64 {
     let visible: Vec<char> = chars.iter().copied().filter(|&c| c != WJ).collect();
     let trimmed = visible.len() - visible.iter().rev().take_while(|c| **c == ' ').count();
-    let gaps = visible[..trimmed.saturating_sub(1)]
-        .iter()
-        .filter(|&&c| is_cj(c) || is_cjk_punct(c) || c == ' ')
+    // Typst stretches between two CJK characters (and at spaces); not
+    // between a CJK character and a Latin one, which keep their ¼ em.
+    let cjk = |c: char| is_cj(c) || is_cjk_punct(c);
+    let gaps = visible[..trimmed]
+        .windows(2)
+        .filter(|w| (cjk(w[0]) && cjk(w[1])) || w[0] == ' ')
         .count();
     let slack = (width - line_width(chars, metrics)).max(0.0);
     if gaps == 0 {
@@ -457,7 +471,9 @@ fn optimal(
         let latest = greedy.get(j - 1).copied().unwrap_or(n).max(1);
         let earliest = latest.saturating_sub(reach);
         for p in 0..n {
-            let Some((base, _)) = best[j - 1][p] else { continue };
+            let Some((base, _)) = best[j - 1][p] else {
+                continue;
+            };
             let s = if j == 1 { 0 } else { start_of(p) };
             if s >= n {
                 continue;
@@ -473,10 +489,19 @@ fn optimal(
                 }
                 let badness = if last {
                     // No 孤字, unless the paragraph is one line.
-                    if lines > 1 && content(s, end) < 2 { 1000.0 } else { 0.0 }
+                    if lines > 1 && content(s, end) < 2 {
+                        1000.0
+                    } else {
+                        0.0
+                    }
                 } else {
                     let gap = stretch(&chars[s..end], width, metrics).min(10.0);
-                    gap * gap + if gap > LOOSE { 100.0 + 1000.0 * (gap - LOOSE) } else { 0.0 }
+                    gap * gap
+                        + if gap > LOOSE {
+                            100.0 + 1000.0 * (gap - LOOSE)
+                        } else {
+                            0.0
+                        }
                 };
                 let total = base + badness;
                 if best[j][end].is_none_or(|(b, _)| total < b - 1e-12) {
@@ -638,7 +663,17 @@ pub fn break_text(text: &str, width: f64, metrics: &dyn Metrics) -> Vec<String> 
     let Some(fewest) = breaks(&chars, &slots, 0, &flush, metrics) else {
         return vec![text.to_string()];
     };
-    let ends = optimal(&chars, &slots, 0, fewest.len(), SQUEEZE, false, &fewest, metrics).unwrap_or(fewest);
+    let ends = optimal(
+        &chars,
+        &slots,
+        0,
+        fewest.len(),
+        SQUEEZE,
+        false,
+        &fewest,
+        metrics,
+    )
+    .unwrap_or(fewest);
     let mut lines = Vec::new();
     let mut start = 0;
     for end in ends {

@@ -35,6 +35,8 @@ pub mod weight {
     pub const PHOTO_TOP: f64 = 4.0;
     /// The lead story's photo set above its headline.
     pub const LEAD_PHOTO_TOP: f64 = 20.0;
+    /// A headline set a size smaller than it could be.
+    pub const HEAD_SMALLER: f64 = 2.5;
     /// A line of air added around a headline.
     pub const HEAD_AIR: f64 = 2.0;
     /// A unit of copyfit (a line loosened costs 3, a photo line 1).
@@ -44,7 +46,12 @@ pub mod weight {
     /// A line of the key-figures box beyond what it needs.
     pub const FIGURES_AIR: f64 = 0.7;
     /// A column the lead story is narrower than the page.
-    pub const LEAD_SPAN: f64 = 0.5;
+    pub const LEAD_SPAN: f64 = 3.0;
+    /// A line of a module deeper than 16 lines a column of its width (a
+    /// tower).
+    pub const TOWER: f64 = 0.5;
+    /// A row of photos beyond the second in one story (photos stacked).
+    pub const STACKED_ROW: f64 = 3.0;
     /// A column another story is wider than the lead.
     pub const LEAD_WIDTH: f64 = 8.0;
     /// A second line of air around a rule between stacked modules.
@@ -118,7 +125,8 @@ impl PhotoCopy {
         if columns <= 2 || self.columns.is_some() {
             return true;
         }
-        let scale = (grid::span_pt(columns) / f64::from(self.width)).max(height / f64::from(self.height));
+        let scale =
+            (grid::span_pt(columns) / f64::from(self.width)).max(height / f64::from(self.height));
         72.0 / scale >= PPI
     }
 
@@ -159,6 +167,8 @@ pub struct Terms {
     pub photo_share: f64,
     /// Page terms: stories out of the data's order.
     pub order: f64,
+    /// Modules much deeper than wide.
+    pub shape: f64,
 }
 
 impl Terms {
@@ -176,6 +186,7 @@ impl Terms {
             + self.bumping
             + self.photo_share
             + self.order
+            + self.shape
     }
 
     /// Each term by name, for `plan`.
@@ -193,6 +204,7 @@ impl Terms {
             ("bumping", self.bumping),
             ("photo-share", self.photo_share),
             ("order", self.order),
+            ("shape", self.shape),
         ]
     }
 }
@@ -213,6 +225,7 @@ impl std::ops::Add for Terms {
             bumping: self.bumping + o.bumping,
             photo_share: self.photo_share + o.photo_share,
             order: self.order + o.order,
+            shape: self.shape + o.shape,
         }
     }
 }
@@ -246,12 +259,23 @@ pub fn photo_targets(stories: &mut [StoryCopy], height: usize, fixed: usize) {
     let area = (height * grid::COLUMNS) as f64;
     let text: usize = stories.iter().map(|s| s.copy.plain_lines()).sum();
     let room = (area - text as f64 - fixed as f64) / area;
-    let share = room.clamp(PHOTO_SHARE.0 + 0.03, PHOTO_SHARE_AIM.max(PHOTO_SHARE.0 + 0.03)).min(PHOTO_SHARE.1 - 0.05);
+    let share = room
+        .clamp(
+            PHOTO_SHARE.0 + 0.03,
+            PHOTO_SHARE_AIM.max(PHOTO_SHARE.0 + 0.03),
+        )
+        .min(PHOTO_SHARE.1 - 0.05);
     let weights: Vec<Vec<f64>> = stories
         .iter()
         .map(|s| {
             (0..s.photos.len())
-                .map(|i| if i == 0 { if s.rank == 0 { 3.0 } else { 2.0 } } else { 1.0 })
+                .map(|i| {
+                    if i == 0 {
+                        if s.rank == 0 { 3.0 } else { 2.0 }
+                    } else {
+                        1.0
+                    }
+                })
                 .collect()
         })
         .collect();
@@ -289,7 +313,9 @@ const SUBHEAD_PT: f64 = 15.0;
 /// The headline block at a width (em): the size (pinned, or the largest
 /// the rank allows that keeps each of the editor's lines on one line) and
 /// its height in lines; `None` when no size keeps the lines whole.
-pub fn head(story: &StoryCopy, k: usize, body: &dyn Metrics) -> Option<Head> {
+/// `smaller`: steps below that size (a smaller headline takes fewer
+/// lines, for the page's fit; the lead's never).
+pub fn head(story: &StoryCopy, k: usize, smaller: usize, body: &dyn Metrics) -> Option<Head> {
     let width_pt = grid::span_pt(k);
     let longest = story
         .headline
@@ -299,15 +325,22 @@ pub fn head(story: &StoryCopy, k: usize, body: &dyn Metrics) -> Option<Head> {
         .unwrap_or(1) as f64;
     let size = match story.size {
         // A pinned size keeps the editor's lines whole, or the span is out.
-        Some(size) if size * longest <= width_pt => size,
+        Some(size) if size * longest <= width_pt && smaller == 0 => size,
         Some(_) => return None,
+        None if smaller > 0 && story.rank == 0 => return None,
         None => *HEADLINE_SIZES
             .iter()
             .filter(|&&s| s <= largest_for(story.rank))
-            .find(|&&s| s * (longest + 0.5) <= width_pt)?,
+            .filter(|&&s| s * (longest + 0.5) <= width_pt)
+            // Never below 小三, the 副题's size.
+            .filter(|&&s| s >= SUBHEAD_PT)
+            .nth(smaller)?,
     };
     let wrap = |text: &str, pt: f64| compose::break_text(text, width_pt / pt, body);
-    let kicker = story.kicker.as_deref().map_or_else(Vec::new, |k| wrap(k, KICKER_PT));
+    let kicker = story
+        .kicker
+        .as_deref()
+        .map_or_else(Vec::new, |k| wrap(k, KICKER_PT));
     let subhead = story
         .subhead
         .as_deref()
@@ -395,7 +428,13 @@ fn inline_crop(a: f64, w: f64, image: usize) -> f64 {
 /// Every way to split `k` columns into `n` spans, each at least `min` (or
 /// as pinned).
 fn spans(k: usize, pins: &[Option<usize>], min: usize) -> Vec<Vec<usize>> {
-    fn walk(left: usize, pins: &[Option<usize>], min: usize, now: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+    fn walk(
+        left: usize,
+        pins: &[Option<usize>],
+        min: usize,
+        now: &mut Vec<usize>,
+        out: &mut Vec<Vec<usize>>,
+    ) {
         let i = now.len();
         if i == pins.len() {
             if left == 0 {
@@ -420,11 +459,15 @@ fn spans(k: usize, pins: &[Option<usize>], min: usize) -> Vec<Vec<usize>> {
     out
 }
 
+/// The cheapest way to set photos i.. in some lines: (cost, terms, photos
+/// in the first row, its shape, its image lines).
+type RowStep = Option<(f64, Terms, usize, usize, usize)>;
+
 /// The photo rows of a story at one span: for each total of lines, the
 /// cheapest rows that take exactly that many.
 pub struct RowTable {
     /// cost[i][r]: cheapest way to set photos i.. in r lines.
-    best: Vec<Vec<Option<(f64, Terms, usize, usize, usize)>>>,
+    best: Vec<Vec<RowStep>>,
     shapes: Vec<Vec<RowShape>>,
     photos: Vec<usize>,
     /// Each photo's index among its section's photos (the template's).
@@ -446,8 +489,10 @@ impl RowTable {
         let mut shapes: Vec<Vec<RowShape>> = vec![Vec::new(); m * 5];
         for i in 0..m {
             for j in 1..=4.min(m - i) {
-                let group: Vec<&PhotoCopy> = photos[i..i + j].iter().map(|&p| &story.photos[p]).collect();
-                let pins: Vec<Option<usize>> = group.iter().map(|p| p.columns.map(|c| c.min(k))).collect();
+                let group: Vec<&PhotoCopy> =
+                    photos[i..i + j].iter().map(|&p| &story.photos[p]).collect();
+                let pins: Vec<Option<usize>> =
+                    group.iter().map(|p| p.columns.map(|c| c.min(k))).collect();
                 for split in spans(k, &pins, 2) {
                     let mut lo = 1;
                     let mut hi = usize::MAX;
@@ -474,7 +519,10 @@ impl RowTable {
                         hi = (lo..=hi.min(200))
                             .rev()
                             .find(|&l| {
-                                split.iter().all(|&c| grid::span_pt(c) * grid::image_pt(l) <= grid::page_area_pt() / 4.0)
+                                split.iter().all(|&c| {
+                                    grid::span_pt(c) * grid::image_pt(l)
+                                        <= grid::page_area_pt() / 4.0
+                                })
                             })
                             .unwrap_or(0);
                     }
@@ -486,12 +534,18 @@ impl RowTable {
                         .zip(&split)
                         .map(|(p, &c)| compose::break_text(&p.caption, grid::span(c), kai))
                         .collect();
-                    shapes[i * 5 + j].push(RowShape { spans: split, lo, hi, caption, span_cost });
+                    shapes[i * 5 + j].push(RowShape {
+                        spans: split,
+                        lo,
+                        hi,
+                        caption,
+                        span_cost,
+                    });
                 }
             }
         }
         // best[i][r]: photos i.. in exactly r lines.
-        let mut best: Vec<Vec<Option<(f64, Terms, usize, usize, usize)>>> = vec![vec![None; max_lines + 1]; m + 1];
+        let mut best: Vec<Vec<RowStep>> = vec![vec![None; max_lines + 1]; m + 1];
         best[m][0] = Some((0.0, Terms::default(), 0, 0, 0));
         for i in (0..m).rev() {
             for j in 1..=4.min(m - i) {
@@ -516,9 +570,16 @@ impl RowTable {
                             .sum::<f64>()
                             * weight::CROP;
                         for r in 0..=max_lines - row {
-                            let Some((rest, rest_terms, ..)) = best[i + j][r] else { continue };
+                            let Some((rest, rest_terms, ..)) = best[i + j][r] else {
+                                continue;
+                            };
                             let terms = rest_terms
-                                + Terms { crop: crop_cost, photo_span: shape.span_cost - weight::PHOTO_ROW, photo_rows: weight::PHOTO_ROW, ..Terms::default() };
+                                + Terms {
+                                    crop: crop_cost,
+                                    photo_span: shape.span_cost - weight::PHOTO_ROW,
+                                    photo_rows: weight::PHOTO_ROW,
+                                    ..Terms::default()
+                                };
                             let cost = rest + crop_cost + shape.span_cost;
                             let slot = &mut best[i][r + row];
                             if slot.is_none_or(|(c, ..)| cost < c - 1e-9) {
@@ -539,7 +600,28 @@ impl RowTable {
 
     /// The cheapest rows taking exactly `lines`, with their terms.
     pub fn cost(&self, lines: usize) -> Option<(f64, Terms)> {
-        self.best.first()?.get(lines).copied().flatten().map(|(c, t, ..)| (c, t))
+        self.best
+            .first()?
+            .get(lines)
+            .copied()
+            .flatten()
+            .map(|(c, t, ..)| (c, t))
+    }
+
+    /// How many rows the cheapest rows taking exactly `lines` have.
+    pub fn rows_count(&self, lines: usize) -> usize {
+        let (mut i, mut r, mut count) = (0, lines, 0);
+        while i < self.photos.len() {
+            let Some((_, _, j, s, image)) = self.best[i].get(r).copied().flatten() else {
+                break;
+            };
+            let shape = &self.shapes[i * 5 + j][s];
+            let caption = shape.caption.iter().map(Vec::len).max().unwrap_or(0);
+            r -= image + caption + 1;
+            i += j;
+            count += 1;
+        }
+        count
     }
 
     /// Whether the story has photos in rows at all.
@@ -552,7 +634,9 @@ impl RowTable {
         let mut out = Vec::new();
         let (mut i, mut r) = (0, lines);
         while i < self.photos.len() {
-            let Some((_, _, j, s, image)) = self.best[i][r] else { break };
+            let Some((_, _, j, s, image)) = self.best[i][r] else {
+                break;
+            };
             let shape = &self.shapes[i * 5 + j][s];
             let caption = shape.caption.iter().map(Vec::len).max().unwrap_or(0);
             let mut column = 0;
@@ -568,7 +652,11 @@ impl RowTable {
                     placed
                 })
                 .collect();
-            let row = PhotoRow { image, caption, photos };
+            let row = PhotoRow {
+                image,
+                caption,
+                photos,
+            };
             r -= row.lines();
             out.push(row);
             i += j;
@@ -658,18 +746,27 @@ impl TextOptions {
             if !(LEG_MIN..=LEG_MAX).contains(&depth) {
                 continue;
             }
-            if let Some((cost, area)) = story.copy.at(k, depth, inside).filter(|(_, a)| legs_ok(a)) {
+            if let Some((cost, area)) = story.copy.at(k, depth, inside).filter(|(_, a)| legs_ok(a))
+            {
                 let terms = Terms {
                     copyfit: weight::COPYFIT * cost as f64,
                     legs: leg_cost(depth),
                     ..Terms::default()
                 };
-                options.push(TextOption { depth, cost: terms.total(), terms, area: Some(area), corner: None });
+                options.push(TextOption {
+                    depth,
+                    cost: terms.total(),
+                    terms,
+                    area: Some(area),
+                    corner: None,
+                });
             }
         }
         // The last free photos (least important first), up to three.
         let corner_photos: Vec<usize> = if inside.is_empty() && k >= 3 {
-            let free: Vec<usize> = (0..story.photos.len()).filter(|&p| story.photos[p].place.is_none()).collect();
+            let free: Vec<usize> = (0..story.photos.len())
+                .filter(|&p| story.photos[p].place.is_none())
+                .collect();
             free.iter().rev().take(3).rev().copied().collect()
         } else {
             Vec::new()
@@ -678,7 +775,10 @@ impl TextOptions {
             let photos = &corner_photos[corner_photos.len() - r..];
             options.extend(corners(story, k, photos, kai));
         }
-        Self { options, corner_photos }
+        Self {
+            options,
+            corner_photos,
+        }
     }
 }
 
@@ -693,7 +793,11 @@ fn corners(story: &StoryCopy, k: usize, photos: &[usize], kai: &dyn Metrics) -> 
     let pins: Vec<Option<usize>> = group.iter().map(|p| p.columns).collect();
     for width in (2 * photos.len())..k {
         for split in spans(width, &pins, 2) {
-            if group.iter().zip(&split).any(|(p, &c)| c > p.widest().max(2)) {
+            if group
+                .iter()
+                .zip(&split)
+                .any(|(p, &c)| c > p.widest().max(2))
+            {
                 continue;
             }
             let captions: Vec<usize> = group
@@ -707,33 +811,55 @@ fn corners(story: &StoryCopy, k: usize, photos: &[usize], kai: &dyn Metrics) -> 
             let lo = group
                 .iter()
                 .zip(&split)
-                .map(|(p, &c)| lines_for(grid::span_pt(c) * p.aspect() * (1.0 - MAX_CROP)).ceil() as usize)
+                .map(|(p, &c)| {
+                    lines_for(grid::span_pt(c) * p.aspect() * (1.0 - MAX_CROP)).ceil() as usize
+                })
                 .max()
                 .unwrap_or(1)
                 .max(1);
             let hi = group
                 .iter()
                 .zip(&split)
-                .map(|(p, &c)| lines_for(grid::span_pt(c) * p.aspect() / (1.0 - MAX_CROP)).floor() as usize)
+                .map(|(p, &c)| {
+                    lines_for(grid::span_pt(c) * p.aspect() / (1.0 - MAX_CROP)).floor() as usize
+                })
                 .min()
                 .unwrap_or(0);
-            let span_cost: f64 = group.iter().zip(&split).map(|(p, &c)| weight::PHOTO_SPAN * (c as f64 - p.target).abs()).sum();
+            let span_cost: f64 = group
+                .iter()
+                .zip(&split)
+                .map(|(p, &c)| weight::PHOTO_SPAN * (c as f64 - p.target).abs())
+                .sum();
             for (depth, slot) in best.iter_mut().enumerate().skip(LEG_MIN) {
                 for image in lo..=hi {
-                    if !group.iter().zip(&split).all(|(p, &c)| p.sharp(c, grid::inline_image_pt(image))) {
+                    if !group
+                        .iter()
+                        .zip(&split)
+                        .all(|(p, &c)| p.sharp(c, grid::inline_image_pt(image)))
+                    {
                         continue;
                     }
                     let blocked: Vec<usize> = captions.iter().map(|cap| image + cap + 1).collect();
                     if blocked.iter().any(|&b| b > depth) {
                         break;
                     }
-                    if blocked.iter().any(|&b| depth - b != 0 && depth - b < LEG_MIN) {
+                    if blocked
+                        .iter()
+                        .any(|&b| depth - b != 0 && depth - b < LEG_MIN)
+                    {
                         continue;
                     }
                     let taken: usize = blocked.iter().zip(&split).map(|(b, c)| b * c).sum();
                     let balance = (k * depth - taken) as i64 - plain;
-                    let Some(fit) = story.copy.fit_cost(balance) else { continue };
-                    let under = blocked.iter().map(|&b| depth - b).filter(|&u| u > 0).map(leg_cost).sum::<f64>();
+                    let Some(fit) = story.copy.fit_cost(balance) else {
+                        continue;
+                    };
+                    let under = blocked
+                        .iter()
+                        .map(|&b| depth - b)
+                        .filter(|&u| u > 0)
+                        .map(leg_cost)
+                        .sum::<f64>();
                     let terms = Terms {
                         crop: weight::CROP
                             * group
@@ -754,7 +880,11 @@ fn corners(story: &StoryCopy, k: usize, photos: &[usize], kai: &dyn Metrics) -> 
                             cost,
                             terms,
                             area: None,
-                            corner: Some(Corner { photos: photos.to_vec(), spans: split.clone(), image }),
+                            corner: Some(Corner {
+                                photos: photos.to_vec(),
+                                spans: split.clone(),
+                                image,
+                            }),
                         });
                     }
                 }
@@ -790,18 +920,14 @@ pub fn corner_inlines(story: &StoryCopy, k: usize, corner: &Corner) -> Vec<Inlin
 
 /// Whether every leg of an area is [`LEG_MIN`]–[`LEG_MAX`] lines deep.
 pub fn legs_ok(area: &TextArea) -> bool {
-    area.legs().iter().all(|&(_, depth)| (LEG_MIN..=LEG_MAX).contains(&depth))
+    area.legs()
+        .iter()
+        .all(|&(_, depth)| (LEG_MIN..=LEG_MAX).contains(&depth))
 }
 
 /// The cost of legs `depth` deep.
 pub fn leg_cost(depth: usize) -> f64 {
-    let off = if depth < 8 {
-        8 - depth
-    } else if depth > 30 {
-        depth - 30
-    } else {
-        0
-    };
+    let off = 8usize.saturating_sub(depth) + depth.saturating_sub(30);
     weight::LEG * off as f64
 }
 

@@ -18,10 +18,8 @@
 //! Ties keep the first found: the search is deterministic.
 
 use super::grid::COLUMNS;
-use super::module::{
-    self, FiguresShape, Head, RowTable, StoryCopy, Terms, TextOptions, weight,
-};
 use super::lines::Metrics;
+use super::module::{self, FiguresShape, Head, RowTable, StoryCopy, Terms, TextOptions, weight};
 use super::plan::{Arrangement, Placed, PlacedModule};
 use crate::report::Place;
 
@@ -46,11 +44,14 @@ struct Option_ {
     /// Where its headline is: lines from the module's top, and its lines
     /// (0 for the key figures).
     head: (usize, usize),
+    /// Which of the span's headline sizes (0 the largest).
+    size: usize,
 }
 
 /// Everything a story can be at one span.
 struct AtSpan {
-    head: Head,
+    /// The headline at its largest size, and a size or two smaller.
+    heads: Vec<Head>,
     texts: TextOptions,
     /// Rows of every photo not inside the text.
     rows: RowTable,
@@ -83,6 +84,17 @@ pub struct Composer<'a> {
     /// Arrangements tried (tier choices looked at).
     pub tried: usize,
 }
+
+/// A family of pages: the items in reading order and, when the data pins a
+/// side column, its width and items.
+type Family = (Vec<Item>, Option<(usize, Vec<Item>)>);
+
+/// The side column's table: (cost, depth of the last item, photo on top,
+/// rule lines above it).
+type StackStep = Option<(f64, usize, bool, usize)>;
+
+/// The most lines of air the title band takes to let the area fit.
+const MAX_BAND_AIR: usize = 2;
 
 /// The narrowest module.
 const MIN_SPAN: usize = 2;
@@ -130,7 +142,9 @@ impl<'a> Composer<'a> {
     /// The cheapest way for `item` to be `depth` lines deep at span `k`.
     fn option(&self, item: Item, k: usize, depth: usize, photo_top: bool) -> Option<Option_> {
         match item {
-            Item::Story(s) => self.spans[s][k].as_ref()?.by_depth.get(depth)?[usize::from(photo_top)],
+            Item::Story(s) => {
+                self.spans[s][k].as_ref()?.by_depth.get(depth)?[usize::from(photo_top)]
+            }
             Item::Figures => {
                 if photo_top {
                     return None;
@@ -143,7 +157,14 @@ impl<'a> Composer<'a> {
                         figures_air: weight::FIGURES_AIR * air as f64,
                         ..Terms::default()
                     };
-                    Option_ { cost: terms.total(), terms, text: 0, air, head: (0, 0) }
+                    Option_ {
+                        cost: terms.total(),
+                        terms,
+                        text: 0,
+                        air,
+                        head: (0, 0),
+                        size: 0,
+                    }
                 })
             }
         }
@@ -151,19 +172,50 @@ impl<'a> Composer<'a> {
 
     /// Searches every family and returns the cheapest page.
     pub fn compose(&mut self) -> Option<Arrangement> {
+        // When no page fills the area exactly, the title band takes a line
+        // or two more air and the area is searched again.
+        // A page that still breaks a page rule (headlines bumping, the lead
+        // narrower, photos out of share) is kept only if no other is found.
+        let full = self.height;
+        let mut fallback = None;
+        for air in 0..=MAX_BAND_AIR {
+            self.height = full - air;
+            if let Some(page) = self.search() {
+                let page = Arrangement {
+                    band_air: air,
+                    ..page
+                };
+                let t = &page.terms;
+                if t.bumping == 0.0 && t.lead_width == 0.0 && t.photo_share == 0.0 {
+                    self.height = full;
+                    return Some(page);
+                }
+                fallback.get_or_insert(page);
+            }
+        }
+        self.height = full;
+        fallback
+    }
+
+    /// The cheapest page of every family, at the area's current height.
+    fn search(&mut self) -> Option<Arrangement> {
         let n = self.stories.len();
         let stories: Vec<Item> = (0..n).map(Item::Story).collect();
         let pinned = self.main_pin.is_some() || self.stories.iter().any(|s| s.place.is_some());
         // Families: the item sequence (reading order, the key figures after
         // the lead or last) and, when the data pins a side column, the
         // split between the wide part and the side column.
-        let mut families: Vec<(Vec<Item>, Option<(usize, Vec<Item>)>)> = Vec::new();
+        let mut families: Vec<Family> = Vec::new();
         if pinned {
             let side_stories: Vec<Item> = (0..n)
                 .filter(|&s| self.stories[s].place == Some(Place::Side))
                 .map(Item::Story)
                 .collect();
-            let main: Vec<Item> = stories.iter().copied().filter(|i| !side_stories.contains(i)).collect();
+            let main: Vec<Item> = stories
+                .iter()
+                .copied()
+                .filter(|i| !side_stories.contains(i))
+                .collect();
             let widths: Vec<usize> = match self.main_pin {
                 Some(main) => vec![main],
                 None if side_stories.is_empty() => vec![COLUMNS],
@@ -186,13 +238,27 @@ impl<'a> Composer<'a> {
                 }
             }
         } else {
-            // The data's order, and each story but the lead moved last (a
-            // story the page reads out of order costs); the key figures
-            // after the lead or last.
+            // The data's order, and each story but the lead moved last or
+            // up beside the lead (a story the page reads out of order
+            // costs); the key figures after the lead or last.
             let mut orders = vec![stories.clone()];
             for s in 1..n.saturating_sub(1) {
-                let mut order: Vec<Item> = stories.iter().copied().filter(|&i| i != Item::Story(s)).collect();
+                let mut order: Vec<Item> = stories
+                    .iter()
+                    .copied()
+                    .filter(|&i| i != Item::Story(s))
+                    .collect();
                 order.push(Item::Story(s));
+                orders.push(order);
+            }
+            // And each moved up beside the lead.
+            for s in 2..n {
+                let mut order: Vec<Item> = stories
+                    .iter()
+                    .copied()
+                    .filter(|&i| i != Item::Story(s))
+                    .collect();
+                order.insert(1, Item::Story(s));
                 orders.push(order);
             }
             for order in orders {
@@ -219,23 +285,36 @@ impl<'a> Composer<'a> {
             if page.as_ref().is_some_and(|p| p.terms.lead_width > 0.0) {
                 for lead in (MIN_SPAN..=COLUMNS).rev() {
                     let pinned = self.family(items, side.as_ref(), Some(lead));
-                    if pinned.as_ref().is_some_and(|p| page.as_ref().is_none_or(|b| p.terms.total() < b.terms.total() - 1e-9)) {
+                    if pinned.as_ref().is_some_and(|p| {
+                        page.as_ref()
+                            .is_none_or(|b| p.terms.total() < b.terms.total() - 1e-9)
+                    }) {
                         page = pinned;
                     }
                 }
             }
             if let Some(page) = page
-                && best.as_ref().is_none_or(|b| page.terms.total() < b.terms.total() - 1e-9)
+                && best
+                    .as_ref()
+                    .is_none_or(|b| page.terms.total() < b.terms.total() - 1e-9)
             {
                 best = Some(page);
             }
         }
-        best.map(|page| Arrangement { tried: self.tried, ..page })
+        best.map(|page| Arrangement {
+            tried: self.tried,
+            ..page
+        })
     }
 
     /// The cheapest page of one family: `items` across the page, or beside
     /// a side column of `side` when the data pins one.
-    fn family(&mut self, items: &[Item], side: Option<&(usize, Vec<Item>)>, lead: Option<usize>) -> Option<Arrangement> {
+    fn family(
+        &mut self,
+        items: &[Item],
+        side: Option<&(usize, Vec<Item>)>,
+        lead: Option<usize>,
+    ) -> Option<Arrangement> {
         let h = self.height;
         let leaves = match side {
             None => {
@@ -270,25 +349,38 @@ impl<'a> Composer<'a> {
     /// A column of modules `k` wide at column `x`, the area's depth, one
     /// above the other with a rule line between, their headlines clear of
     /// the line ranges in `avoid` (a headline beside one costs as a bump).
-    fn stack(&mut self, items: &[Item], k: usize, x: usize, avoid: &[(usize, usize)]) -> Option<Vec<Leaf>> {
+    fn stack(
+        &mut self,
+        items: &[Item],
+        k: usize,
+        x: usize,
+        avoid: &[(usize, usize)],
+    ) -> Option<Vec<Leaf>> {
         let h = self.height;
         let n = items.len();
         // best[i][y]: items ..i in y lines: (cost, depth of item i-1, top,
         // rule lines above it).
-        let mut best: Vec<Vec<Option<(f64, usize, bool, usize)>>> = vec![vec![None; h + 1]; n + 1];
+        let mut best: Vec<Vec<StackStep>> = vec![vec![None; h + 1]; n + 1];
         best[0][0] = Some((0.0, 0, false, 0));
         for (i, &item) in items.iter().enumerate() {
             let gaps: &[usize] = if i > 0 { &[1, 2] } else { &[0] };
             for y in 0..=h {
-                let Some((cost, ..)) = best[i][y] else { continue };
+                let Some((cost, ..)) = best[i][y] else {
+                    continue;
+                };
                 for &gap in gaps {
                     for depth in 1..=h.saturating_sub(y + gap) {
                         for top in [false, true] {
                             self.tried += 1;
-                            let Some(o) = self.option(item, k, depth, top) else { continue };
+                            let Some(o) = self.option(item, k, depth, top) else {
+                                continue;
+                            };
                             let start = y + gap;
                             let (a, b) = (start + o.head.0, start + o.head.0 + o.head.1);
-                            let bumps = avoid.iter().filter(|&&(c, d)| o.head.1 > 0 && a < d && c < b).count();
+                            let bumps = avoid
+                                .iter()
+                                .filter(|&&(c, d)| o.head.1 > 0 && a < d && c < b)
+                                .count();
                             let air = weight::RULE_AIR * gap.saturating_sub(1) as f64;
                             let total = cost + o.cost + air + weight::BUMP * bumps as f64;
                             let next = &mut best[i + 1][start + depth];
@@ -325,12 +417,12 @@ impl<'a> Composer<'a> {
         let h = self.height;
         let mut tiling = Tiling::new(n);
         for len in 1..=n {
-            for i in 0..=n - len {
+            for (i, &first) in items.iter().enumerate().take(n - len + 1) {
                 let j = i + len;
                 for w in MIN_SPAN..=COLUMNS {
                     let mut cells: Vec<Cell> = vec![[None, None, None, None]; h + 1];
                     if len == 1 {
-                        let item = items[i];
+                        let item = first;
                         let fits = match (item, lead) {
                             (Item::Story(0), Some(lead)) => w == lead,
                             (Item::Story(_), Some(lead)) => w <= lead,
@@ -340,12 +432,15 @@ impl<'a> Composer<'a> {
                             for (depth, cell) in cells.iter_mut().enumerate().skip(1) {
                                 for top in [false, true] {
                                     self.tried += 1;
-                                    let Some(o) = self.option(item, w, depth, top) else { continue };
+                                    let Some(o) = self.option(item, w, depth, top) else {
+                                        continue;
+                                    };
                                     // The lead opens with its headline, as wide as
                                     // it can.
                                     let cost = o.cost
                                         + if item == Item::Story(0) {
-                                            weight::LEAD_SPAN * (COLUMNS - w) as f64 + if top { weight::LEAD_PHOTO_TOP } else { 0.0 }
+                                            weight::LEAD_SPAN * (COLUMNS - w) as f64
+                                                + if top { weight::LEAD_PHOTO_TOP } else { 0.0 }
                                         } else {
                                             0.0
                                         };
@@ -360,7 +455,8 @@ impl<'a> Composer<'a> {
                             // Stacked: the first run above, the rest below,
                             // a rule in the one or two lines between.
                             let (upper, lower) = (tiling.get(i, m, w), tiling.get(m, j, w));
-                            let below: Vec<Option<(f64, u8)>> = lower.iter().map(cheapest).collect();
+                            let below: Vec<Option<(f64, u8)>> =
+                                lower.iter().map(cheapest).collect();
                             for (h1, up) in upper.iter().enumerate() {
                                 for (flags, region) in up.iter().enumerate() {
                                     let Some(region) = region else { continue };
@@ -376,7 +472,13 @@ impl<'a> Composer<'a> {
                                             put(
                                                 &mut cells[total][flags],
                                                 region.0 + cost + air,
-                                                How::Stacked { m, h1, gap, ft: flags as u8, fb: *fb },
+                                                How::Stacked {
+                                                    m,
+                                                    h1,
+                                                    gap,
+                                                    ft: flags as u8,
+                                                    fb: *fb,
+                                                },
                                             );
                                         }
                                     }
@@ -384,19 +486,28 @@ impl<'a> Composer<'a> {
                             }
                             // Side by side: the first run on the left.
                             for w1 in MIN_SPAN..=w.saturating_sub(MIN_SPAN) {
-                                let (left, right) = (tiling.get(i, m, w1), tiling.get(m, j, w - w1));
+                                let (left, right) =
+                                    (tiling.get(i, m, w1), tiling.get(m, j, w - w1));
                                 for depth in 1..=h {
                                     for fl in 0..4u8 {
-                                        let Some(l) = &left[depth][fl as usize] else { continue };
+                                        let Some(l) = &left[depth][fl as usize] else {
+                                            continue;
+                                        };
                                         for fr in 0..4u8 {
                                             // Headlines meeting across the gutter at the top.
                                             if fl & 1 == 1 && fr & 2 == 2 {
                                                 continue;
                                             }
-                                            let Some(r) = &right[depth][fr as usize] else { continue };
+                                            let Some(r) = &right[depth][fr as usize] else {
+                                                continue;
+                                            };
                                             self.tried += 1;
                                             let flags = (fl & 2) | (fr & 1);
-                                            put(&mut cells[depth][flags as usize], l.0 + r.0, How::Beside { m, w1, fl, fr });
+                                            put(
+                                                &mut cells[depth][flags as usize],
+                                                l.0 + r.0,
+                                                How::Beside { m, w1, fl, fr },
+                                            );
                                         }
                                     }
                                 }
@@ -422,7 +533,10 @@ impl<'a> Composer<'a> {
             'pairs: for &(a, b) in &bumps {
                 for m in [b, a] {
                     let module = &page.modules[m];
-                    let Some(at) = leaves.iter().position(|l| l.2 == module.column && l.3 == module.line) else {
+                    let Some(at) = leaves
+                        .iter()
+                        .position(|l| l.2 == module.column && l.3 == module.line)
+                    else {
                         continue;
                     };
                     let (item, top, _, _, k, depth) = leaves[at];
@@ -454,12 +568,20 @@ impl<'a> Composer<'a> {
         let mut modules: Vec<PlacedModule> = leaves
             .iter()
             .map(|&(item, top, x, y, k, depth)| {
-                let o = self.option(item, k, depth, top).expect("chosen by the search");
+                let o = self
+                    .option(item, k, depth, top)
+                    .expect("chosen by the search");
                 self.build(item, k, depth, top, o.text, o.air, o.terms, x, y)
             })
             .collect();
         // Reading order: top to bottom, then left to right, the lead first.
-        modules.sort_by_key(|m| (m.section() != Some(self.stories[0].section), m.line, m.column));
+        modules.sort_by_key(|m| {
+            (
+                m.section() != Some(self.stories[0].section),
+                m.line,
+                m.column,
+            )
+        });
         let side_width = modules
             .iter()
             .filter(|m| m.column + m.columns == COLUMNS && m.line == 0)
@@ -478,21 +600,36 @@ impl<'a> Composer<'a> {
             .map(|(a, x)| sections[a + 1..].iter().filter(|y| *y < x).count())
             .sum::<usize>();
         terms.order = weight::ORDER * inversions as f64;
-        let widest_other = modules.iter().skip(1).filter(|m| m.section().is_some()).map(|m| m.columns).max().unwrap_or(0);
+        let widest_other = modules
+            .iter()
+            .skip(1)
+            .filter(|m| m.section().is_some())
+            .map(|m| m.columns)
+            .max()
+            .unwrap_or(0);
         terms.lead = (COLUMNS - lead) as f64 * weight::LEAD_SPAN;
         terms.lead_width = weight::LEAD_WIDTH * widest_other.saturating_sub(lead) as f64;
-        if matches!(modules[0].placed, Placed::Story { photo_top: true, .. }) {
+        if matches!(
+            modules[0].placed,
+            Placed::Story {
+                photo_top: true,
+                ..
+            }
+        ) {
             terms.lead += weight::LEAD_PHOTO_TOP;
         }
         terms.bumping = weight::BUMP * super::plan::bumping(&modules).len() as f64;
         let share = super::plan::photo_share(&modules, self.height);
         let has_photos = self.stories.iter().any(|s| !s.photos.is_empty());
         if has_photos {
-            let off = (module::PHOTO_SHARE.0 - share).max(share - module::PHOTO_SHARE.1).max(0.0);
+            let off = (module::PHOTO_SHARE.0 - share)
+                .max(share - module::PHOTO_SHARE.1)
+                .max(0.0);
             terms.photo_share = if off > 0.0 { 200.0 + 1000.0 * off } else { 0.0 };
         }
         Arrangement {
             height: self.height,
+            band_air: 0,
             side: side_width,
             modules,
             terms,
@@ -527,7 +664,8 @@ impl<'a> Composer<'a> {
                 let at = self.spans[s][k].as_ref().expect("story at this span");
                 let story = &self.stories[s];
                 let option = &at.texts.options[text];
-                let head_lines = at.head.lines + air;
+                let size = self.option(item, k, depth, photo_top).map_or(0, |o| o.size);
+                let head_lines = at.heads[size].lines + air;
                 let rows_lines = depth - head_lines - option.depth;
                 let (rows, area) = match &option.corner {
                     Some(corner) => {
@@ -540,9 +678,12 @@ impl<'a> Composer<'a> {
                         let table = &at.rows_corner[corner.photos.len() - 1];
                         (table.rows(rows_lines), area)
                     }
-                    None => (at.rows.rows(rows_lines), option.area.clone().expect("worked out")),
+                    None => (
+                        at.rows.rows(rows_lines),
+                        option.area.clone().expect("worked out"),
+                    ),
                 };
-                let mut head = at.head.clone();
+                let mut head = at.heads[size].clone();
                 head.lines = head_lines;
                 Placed::Story {
                     section: self.stories[s].section,
@@ -550,8 +691,12 @@ impl<'a> Composer<'a> {
                     head,
                     photo_top,
                     rows,
-                    text: area,
-                    photos: self.stories[s].photos.iter().map(|p| (p.index, p.width, p.height)).collect(),
+                    text: Box::new(area),
+                    photos: self.stories[s]
+                        .photos
+                        .iter()
+                        .map(|p| (p.index, p.width, p.height))
+                        .collect(),
                 }
             }
         };
@@ -585,10 +730,18 @@ impl<'a> Composer<'a> {
                     }
                 }
             }
-            let longest = story.headline.iter().map(|l| l.chars().filter(|c| *c != '\u{2060}').count()).max().unwrap_or(0) as f64;
+            let longest = story
+                .headline
+                .iter()
+                .map(|l| l.chars().filter(|c| *c != '\u{2060}').count())
+                .max()
+                .unwrap_or(0) as f64;
             let widest = super::grid::span_pt(COLUMNS);
             per_story.push(StoryFit {
-                headline_pt: story.size.filter(|size| size * longest > widest).map(|size| (size, size * longest, widest)),
+                headline_pt: story
+                    .size
+                    .filter(|size| size * longest > widest)
+                    .map(|size| (size, size * longest, widest)),
                 story: s,
                 least: (lo != i64::MAX).then_some(lo as usize),
                 most: hi as usize,
@@ -600,7 +753,12 @@ impl<'a> Composer<'a> {
                 most += hi;
             }
         }
-        if let Some(f) = self.figures.as_ref().and(self.figure_spans.get(2)).and_then(Option::as_ref) {
+        if let Some(f) = self
+            .figures
+            .as_ref()
+            .and(self.figure_spans.get(2))
+            .and_then(Option::as_ref)
+        {
             least += (f.natural * 2) as i64;
             most += (f.natural * 3 / 2 + 2) as i64 * 4;
         }
@@ -651,8 +809,19 @@ pub struct Diagnosis {
 
 /// A story's options at span `k`: `None` when its headline cannot be set
 /// that narrow or a pinned photo does not fit.
-fn at_span(story: &StoryCopy, k: usize, height: usize, body: &dyn Metrics, kai: &dyn Metrics) -> Option<AtSpan> {
-    let head = module::head(story, k, body)?;
+fn at_span(
+    story: &StoryCopy,
+    k: usize,
+    height: usize,
+    body: &dyn Metrics,
+    kai: &dyn Metrics,
+) -> Option<AtSpan> {
+    let heads: Vec<Head> = (0..3)
+        .map_while(|step| module::head(story, k, step, body))
+        .collect();
+    if heads.is_empty() {
+        return None;
+    }
     let inside = module::inlines(story, k).ok()?;
     let in_rows: Vec<usize> = (0..story.photos.len())
         .filter(|&p| inside.iter().all(|i| i.photo != story.photos[p].local))
@@ -665,7 +834,11 @@ fn at_span(story: &StoryCopy, k: usize, height: usize, body: &dyn Metrics, kai: 
     let rows_corner: Vec<RowTable> = (1..=texts.corner_photos.len())
         .map(|r| {
             let taken = &texts.corner_photos[texts.corner_photos.len() - r..];
-            let rest: Vec<usize> = in_rows.iter().copied().filter(|p| !taken.contains(p)).collect();
+            let rest: Vec<usize> = in_rows
+                .iter()
+                .copied()
+                .filter(|p| !taken.contains(p))
+                .collect();
             RowTable::new(story, &rest, k, height, kai)
         })
         .collect();
@@ -675,50 +848,70 @@ fn at_span(story: &StoryCopy, k: usize, height: usize, body: &dyn Metrics, kai: 
             Some(corner) => &rows_corner[corner.photos.len() - 1],
             None => &rows,
         };
-        for air in 0..=module::MAX_HEAD_AIR {
-            let fixed = head.lines + air + option.depth;
-            for (depth, slot) in by_depth.iter_mut().enumerate().skip(fixed) {
-                let r = depth - fixed;
-                let (row_cost, row_terms) = if table.is_empty() {
-                    if r > 0 {
-                        break;
-                    }
-                    (0.0, Terms::default())
-                } else {
-                    match table.cost(r) {
-                        Some(c) => c,
-                        None => continue,
-                    }
-                };
-                let terms = row_terms
-                    + option.terms
-                    + Terms {
-                        head_air: weight::HEAD_AIR * air as f64,
-                        ..Terms::default()
+        for (size, head) in heads.iter().enumerate() {
+            for air in 0..=module::MAX_HEAD_AIR {
+                let fixed = head.lines + air + option.depth;
+                for (depth, slot) in by_depth.iter_mut().enumerate().skip(fixed) {
+                    let r = depth - fixed;
+                    let (row_cost, row_terms) = if table.is_empty() {
+                        if r > 0 {
+                            break;
+                        }
+                        (0.0, Terms::default())
+                    } else {
+                        match table.cost(r) {
+                            Some(c) => c,
+                            None => continue,
+                        }
                     };
-                let cost = row_cost + option.cost + terms.head_air;
-                for top in [false, true] {
-                    if top && table.is_empty() {
-                        continue;
-                    }
-                    let mut terms = terms;
-                    let mut cost = cost;
-                    if top {
-                        terms.photo_rows += weight::PHOTO_TOP;
-                        cost += weight::PHOTO_TOP;
-                    }
-                    let cell = &mut slot[usize::from(top)];
-                    if cell.is_none_or(|c| cost < c.cost - 1e-9) {
-                        let above = if top { table.rows(r).first().map_or(0, |row| row.lines()) } else { 0 };
-                        let head = (above, head.lines + air);
-                        *cell = Some(Option_ { cost, terms, text: t, air, head });
+                    // Photos stacked beyond two rows, and modules far deeper
+                    // than wide.
+                    let rows_taken = table.rows_count(r);
+                    let shape = weight::STACKED_ROW * rows_taken.saturating_sub(2) as f64
+                        + weight::TOWER * depth.saturating_sub(16 * k) as f64;
+                    let terms = row_terms
+                        + option.terms
+                        + Terms {
+                            head_air: weight::HEAD_AIR * air as f64
+                                + weight::HEAD_SMALLER * size as f64,
+                            shape,
+                            ..Terms::default()
+                        };
+                    let cost = row_cost + option.cost + terms.head_air + shape;
+                    for top in [false, true] {
+                        if top && table.is_empty() {
+                            continue;
+                        }
+                        let mut terms = terms;
+                        let mut cost = cost;
+                        if top {
+                            terms.photo_rows += weight::PHOTO_TOP;
+                            cost += weight::PHOTO_TOP;
+                        }
+                        let cell = &mut slot[usize::from(top)];
+                        if cell.is_none_or(|c| cost < c.cost - 1e-9) {
+                            let above = if top {
+                                table.rows(r).first().map_or(0, |row| row.lines())
+                            } else {
+                                0
+                            };
+                            let head = (above, head.lines + air);
+                            *cell = Some(Option_ {
+                                cost,
+                                terms,
+                                text: t,
+                                air,
+                                head,
+                                size,
+                            });
+                        }
                     }
                 }
             }
         }
     }
     Some(AtSpan {
-        head,
+        heads,
         texts,
         rows,
         rows_corner,
@@ -737,7 +930,13 @@ enum How {
     Leaf { item: Item, top: bool },
     /// Items `..m` above (`h1` lines), `gap` lines with a rule, the rest
     /// below.
-    Stacked { m: usize, h1: usize, gap: usize, ft: u8, fb: u8 },
+    Stacked {
+        m: usize,
+        h1: usize,
+        gap: usize,
+        ft: u8,
+        fb: u8,
+    },
     /// Items `..m` on the left (`w1` columns), the rest on the right.
     Beside { m: usize, w1: usize, fl: u8, fr: u8 },
 }
@@ -795,7 +994,14 @@ impl Tiling {
     }
 
     /// The cheapest with flags `ok` allows.
-    fn best_flags(&self, i: usize, j: usize, w: usize, h: usize, ok: impl Fn(u8) -> bool) -> Option<(f64, u8)> {
+    fn best_flags(
+        &self,
+        i: usize,
+        j: usize,
+        w: usize,
+        h: usize,
+        ok: impl Fn(u8) -> bool,
+    ) -> Option<(f64, u8)> {
         let cell = self.get(i, j, w).get(h)?;
         cell.iter()
             .enumerate()
@@ -811,7 +1017,16 @@ impl Tiling {
 
     /// The same, among the flags `ok` allows.
     #[allow(clippy::too_many_arguments)]
-    fn leaves_with(&self, i: usize, j: usize, w: usize, h: usize, x: usize, y: usize, ok: impl Fn(u8) -> bool) -> Vec<Leaf> {
+    fn leaves_with(
+        &self,
+        i: usize,
+        j: usize,
+        w: usize,
+        h: usize,
+        x: usize,
+        y: usize,
+        ok: impl Fn(u8) -> bool,
+    ) -> Vec<Leaf> {
         let Some((_, flags)) = self.best_flags(i, j, w, h, ok) else {
             return Vec::new();
         };
@@ -821,8 +1036,20 @@ impl Tiling {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn walk(&self, i: usize, j: usize, w: usize, h: usize, flags: u8, x: usize, y: usize, out: &mut Vec<Leaf>) {
-        let Some((_, how)) = self.get(i, j, w)[h][flags as usize] else { return };
+    fn walk(
+        &self,
+        i: usize,
+        j: usize,
+        w: usize,
+        h: usize,
+        flags: u8,
+        x: usize,
+        y: usize,
+        out: &mut Vec<Leaf>,
+    ) {
+        let Some((_, how)) = self.get(i, j, w)[h][flags as usize] else {
+            return;
+        };
         match how {
             How::Leaf { item, top } => out.push((item, top, x, y, w, h)),
             How::Stacked { m, h1, gap, ft, fb } => {

@@ -25,7 +25,7 @@ pub enum Placed {
         /// Photo rows.
         rows: Vec<PhotoRow>,
         /// Its text area (photos inside it included).
-        text: TextArea,
+        text: Box<TextArea>,
         /// The story's photos: (report index, pixels across, down).
         photos: Vec<(usize, u32, u32)>,
     },
@@ -61,8 +61,17 @@ impl PlacedModule {
     /// The headline block's lines, (first, count), for stories.
     pub fn head_lines(&self) -> Option<(usize, usize)> {
         match &self.placed {
-            Placed::Story { head, photo_top, rows, .. } => {
-                let above = if *photo_top { rows.first().map_or(0, PhotoRow::lines) } else { 0 };
+            Placed::Story {
+                head,
+                photo_top,
+                rows,
+                ..
+            } => {
+                let above = if *photo_top {
+                    rows.first().map_or(0, PhotoRow::lines)
+                } else {
+                    0
+                };
                 Some((self.line + above, head.lines))
             }
             Placed::Figures { .. } => None,
@@ -83,6 +92,9 @@ impl PlacedModule {
 pub struct Arrangement {
     /// Lines of the area.
     pub height: usize,
+    /// Lines of air the title band took above what it needs, so that the
+    /// area fits.
+    pub band_air: usize,
     /// Columns of the side column (0: none).
     pub side: usize,
     /// The modules, in reading order.
@@ -101,7 +113,8 @@ pub fn bumping(modules: &[PlacedModule]) -> Vec<(usize, usize)> {
             let (Some((ya, ha)), Some((yb, hb))) = (ma.head_lines(), mb.head_lines()) else {
                 continue;
             };
-            let touching = ma.column + ma.columns == mb.column || mb.column + mb.columns == ma.column;
+            let touching =
+                ma.column + ma.columns == mb.column || mb.column + mb.columns == ma.column;
             if touching && ya < yb + hb && yb < ya + ha {
                 out.push((a, b));
             }
@@ -122,7 +135,11 @@ pub fn photo_share(modules: &[PlacedModule], height: usize) -> f64 {
             }
             for p in &text.inlines {
                 let (w, h) = (p.w * grid::EM_PT, p.h * grid::EM_PT);
-                photo += if p.circle { std::f64::consts::PI / 4.0 * w * h } else { w * h };
+                photo += if p.circle {
+                    std::f64::consts::PI / 4.0 * w * h
+                } else {
+                    w * h
+                };
             }
         }
     }
@@ -250,12 +267,24 @@ impl Arrangement {
                 top: 0,
             };
             match &m.placed {
-                Placed::Figures { across, labels, air } => {
+                Placed::Figures {
+                    across,
+                    labels,
+                    air,
+                } => {
                     drawn.labels = labels.clone();
                     drawn.across = *across;
                     drawn.top = 1 + air / 2;
                 }
-                Placed::Story { section, rank, head, photo_top, rows, text, .. } => {
+                Placed::Story {
+                    section,
+                    rank,
+                    head,
+                    photo_top,
+                    rows,
+                    text,
+                    ..
+                } => {
                     drawn.kind = "story";
                     drawn.section = Some(*section);
                     drawn.rank = *rank;
@@ -290,7 +319,7 @@ impl Arrangement {
                         place_row(row, &mut y, &mut drawn.photos);
                     }
                     drawn.text_line = y;
-                    drawn.text = Some(text.clone());
+                    drawn.text = Some((**text).clone());
                 }
             }
             modules.push(drawn);
@@ -325,12 +354,24 @@ impl Arrangement {
         for m in &self.modules {
             let air = self.air_above(m);
             if m.line > 0 {
-                out.push(DrawnRule { column: m.column, line: m.line - air, length: m.columns, lines: air, vertical: false });
+                out.push(DrawnRule {
+                    column: m.column,
+                    line: m.line - air,
+                    length: m.columns,
+                    lines: air,
+                    vertical: false,
+                });
             }
             if m.column > 0 {
                 // From the rule above (if any) to the module's foot.
                 let top = m.line - air;
-                out.push(DrawnRule { column: m.column, line: top, length: m.line + m.lines - top, lines: 0, vertical: true });
+                out.push(DrawnRule {
+                    column: m.column,
+                    line: top,
+                    length: m.line + m.lines - top,
+                    lines: 0,
+                    vertical: true,
+                });
             }
         }
         out
@@ -350,7 +391,11 @@ impl Arrangement {
                     *cell = mark;
                 }
             }
-            for row in cells.iter_mut().skip(m.line - self.air_above(m)).take(self.air_above(m)) {
+            for row in cells
+                .iter_mut()
+                .skip(m.line - self.air_above(m))
+                .take(self.air_above(m))
+            {
                 for cell in row.iter_mut().skip(m.column).take(m.columns) {
                     if *cell == '.' {
                         *cell = '-';
@@ -407,7 +452,10 @@ impl Arrangement {
         let terms = |t: &Terms| {
             let mut map = serde_json::Map::new();
             for (name, value) in t.named() {
-                map.insert(name.into(), serde_json::json!((value * 100.0).round() / 100.0));
+                map.insert(
+                    name.into(),
+                    serde_json::json!((value * 100.0).round() / 100.0),
+                );
             }
             serde_json::Value::Object(map)
         };
@@ -502,7 +550,15 @@ impl Arrangement {
             );
             let what = match &m.placed {
                 Placed::Figures { across, .. } => format!("key figures, {across} across"),
-                Placed::Story { section, rank, head, photo_top, rows, text, .. } => {
+                Placed::Story {
+                    section,
+                    rank,
+                    head,
+                    photo_top,
+                    rows,
+                    text,
+                    ..
+                } => {
                     let photos: usize = rows.iter().map(|r| r.photos.len()).sum();
                     format!(
                         "「{}」{}: headline {} pt in {} lines, {} photo(s) in {} row(s){}, {} inside the text, text {} × {} lines",
@@ -512,7 +568,11 @@ impl Arrangement {
                         head.lines,
                         photos,
                         rows.len(),
-                        if *photo_top { " (one above the headline)" } else { "" },
+                        if *photo_top {
+                            " (one above the headline)"
+                        } else {
+                            ""
+                        },
                         text.inlines.len(),
                         text.columns,
                         text.depth
@@ -521,7 +581,10 @@ impl Arrangement {
             };
             out.push_str(&format!("{}  {place}  {what}\n", self.letter(i)));
         }
-        out.push_str(&format!("\nscore {:.2} (lower is better):", self.terms.total()));
+        out.push_str(&format!(
+            "\nscore {:.2} (lower is better):",
+            self.terms.total()
+        ));
         for (name, value) in self.terms.named() {
             if value.abs() > 1e-9 {
                 out.push_str(&format!(" {name} {value:.2}"));

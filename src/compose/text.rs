@@ -85,7 +85,12 @@ impl TextArea {
     pub fn legs(&self) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         for column in 0..self.columns {
-            let mut rows: Vec<usize> = self.lines.iter().filter(|l| l.column == column).map(|l| l.line).collect();
+            let mut rows: Vec<usize> = self
+                .lines
+                .iter()
+                .filter(|l| l.column == column)
+                .map(|l| l.line)
+                .collect();
             rows.sort_unstable();
             let mut start = 0;
             for i in 1..=rows.len() {
@@ -99,6 +104,13 @@ impl TextArea {
     }
 }
 
+/// Lines of text.
+type Lines = Vec<ComposedLine>;
+
+/// Text set a few lines longer or shorter: its lines, the adjustments in
+/// words, and the lines moved.
+type Loosened = (Lines, Vec<String>, i64);
+
 /// A story's copy, with what copyfitting has learnt about it, shared by
 /// every span and depth the composer tries: the lines it takes in a plain
 /// column, and the ways to gain or take out lines by loosening or
@@ -111,10 +123,10 @@ pub struct Copyfit<'a> {
     plain: usize,
     /// (paragraph, delta) → that paragraph alone, changed so, in a plain
     /// column (`None`: it cannot change so).
-    feasible: RefCell<HashMap<(usize, i32), Option<Vec<ComposedLine>>>>,
+    feasible: RefCell<HashMap<(usize, i32), Option<Lines>>>,
     /// Lines gained (or taken out, negative) → the text in one plain
     /// column with that many more lines, and the adjustments that made it.
-    loosened: RefCell<HashMap<i64, Option<(Vec<ComposedLine>, Vec<String>, i64)>>>,
+    loosened: RefCell<HashMap<i64, Option<Loosened>>>,
     /// Captions broken at a width.
     captions: RefCell<HashMap<(String, u64), Vec<String>>>,
 }
@@ -186,7 +198,10 @@ impl<'a> Copyfit<'a> {
                     continue;
                 }
                 sizes[0] = (natural + dh) as usize;
-                if let Some((cost, mut area)) = self.sized(k, depth, inlines, &sizes).filter(|(_, a)| legs_ok(a)) {
+                if let Some((cost, mut area)) = self
+                    .sized(k, depth, inlines, &sizes)
+                    .filter(|(_, a)| legs_ok(a))
+                {
                     if dh != 0 {
                         area.adjustments.insert(
                             0,
@@ -230,18 +245,22 @@ impl<'a> Copyfit<'a> {
         } else {
             // In a plain column each paragraph breaks the same wherever it
             // starts: put the copyfit together from each paragraph's own.
-            distributions(self.paragraphs.len(), &|p, d| self.feasible(p, d), balance as i32)
-                .into_iter()
-                .find_map(|delta| {
-                    let mut lines = Vec::new();
-                    for (p, &d) in delta.iter().enumerate() {
-                        lines.extend(self.paragraph(p, d)?);
-                    }
-                    (lines.len() as i64 == self.plain as i64 + balance).then(|| {
-                        let moved = delta.iter().map(|d| i64::from(d.abs())).sum();
-                        (lines, describe(&delta), moved)
-                    })
+            distributions(
+                self.paragraphs.len(),
+                &|p, d| self.feasible(p, d),
+                balance as i32,
+            )
+            .into_iter()
+            .find_map(|delta| {
+                let mut lines = Vec::new();
+                for (p, &d) in delta.iter().enumerate() {
+                    lines.extend(self.paragraph(p, d)?);
+                }
+                (lines.len() as i64 == self.plain as i64 + balance).then(|| {
+                    let moved = delta.iter().map(|d| i64::from(d.abs())).sum();
+                    (lines, describe(&delta), moved)
                 })
+            })
         };
         self.loosened.borrow_mut().insert(balance, found.clone());
         found
@@ -261,7 +280,9 @@ impl<'a> Copyfit<'a> {
         let column = compose::slots(1, text.chars().count() + 8, &[]);
         let one = std::slice::from_ref(text);
         let lines = compose::pour(one, &column, &[delta], self.body).map(|(lines, _)| lines);
-        self.feasible.borrow_mut().insert((paragraph, delta), lines.clone());
+        self.feasible
+            .borrow_mut()
+            .insert((paragraph, delta), lines.clone());
         lines
     }
 
@@ -424,7 +445,8 @@ impl<'a> Copyfit<'a> {
             }
             let feasible = |p: usize, d: i32| self.feasible(p, d);
             for delta in distributions(self.paragraphs.len(), &feasible, balance as i32) {
-                if let Some((lines, 0)) = compose::pour(self.paragraphs, &slots, &delta, self.body) {
+                if let Some((lines, 0)) = compose::pour(self.paragraphs, &slots, &delta, self.body)
+                {
                     let mut adjustments = adjustments.clone();
                     adjustments.extend(describe(&delta));
                     let moved: i64 = delta.iter().map(|d| i64::from(d.abs())).sum();
@@ -448,9 +470,16 @@ fn describe(delta: &[i32]) -> Vec<String> {
         .filter(|(_, d)| **d != 0)
         .map(|(i, &d)| {
             if d > 0 {
-                format!("paragraph {} set {d} line(s) longer (its lines set a little looser)", i + 1)
+                format!(
+                    "paragraph {} set {d} line(s) longer (its lines set a little looser)",
+                    i + 1
+                )
             } else {
-                format!("paragraph {} set {} line(s) shorter (its punctuation squeezed)", i + 1, -d)
+                format!(
+                    "paragraph {} set {} line(s) shorter (its punctuation squeezed)",
+                    i + 1,
+                    -d
+                )
             }
         })
         .collect()

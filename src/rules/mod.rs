@@ -260,7 +260,11 @@ pub fn check(
                 }
                 // A line ending in a mark: its ink (Typst widens the mark's
                 // box when it justifies the line).
-                let right = if line.text().ends_with(|c: char| is_punct(c)) { line.ink_right() } else { line.right() };
+                let right = if line.text().ends_with(|c: char| is_punct(c)) {
+                    line.ink_right()
+                } else {
+                    line.right()
+                };
                 let (l0, l1) = ((line.left() - area.x) / EM, (right - area.x) / EM);
                 let (t0, t1) = (
                     (line.baseline() - ASCENT - area.y) / EM,
@@ -453,7 +457,8 @@ pub(crate) fn grid_top(document: &PagedDocument) -> Option<f64> {
 /// The text areas the template laid out, located through the metadata it
 /// publishes at each area's top-left corner.
 pub(crate) fn areas<'a>(prepared: &'a Prepared, document: &PagedDocument) -> Vec<Area<'a>> {
-    let texts: Vec<(usize, String, &crate::compose::text::TextArea)> = prepared.data.text_areas().collect();
+    let texts: Vec<(usize, String, &crate::compose::text::TextArea)> =
+        prepared.data.text_areas().collect();
     markers(document, "banmian-area")
         .iter()
         .filter_map(|m| {

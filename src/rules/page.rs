@@ -65,7 +65,10 @@ impl Cells {
     fn fill_pt(&mut self, left: f64, top: f64, right: f64, bottom: f64) {
         let pitch = PITCH * EM;
         for l in 0..self.lines {
-            let (t, b) = (self.top + l as f64 * pitch, self.top + (l + 1) as f64 * pitch);
+            let (t, b) = (
+                self.top + l as f64 * pitch,
+                self.top + (l + 1) as f64 * pitch,
+            );
             if (bottom.min(b) - top.max(t)) < pitch / 2.0 {
                 continue;
             }
@@ -88,18 +91,38 @@ impl Cells {
 }
 
 /// Counts the page-level rules into `tally`.
-pub(super) fn check(prepared: &Prepared, document: &PagedDocument, inspection: &Inspection, tally: &mut Tally) {
-    let Some(top) = grid_top(document) else { return };
-    let Some(grid) = markers(document, "banmian-grid").into_iter().next() else { return };
-    let lines = grid.value.get("lines").and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+pub(super) fn check(
+    prepared: &Prepared,
+    document: &PagedDocument,
+    inspection: &Inspection,
+    tally: &mut Tally,
+) {
+    let Some(top) = grid_top(document) else {
+        return;
+    };
+    let Some(grid) = markers(document, "banmian-grid").into_iter().next() else {
+        return;
+    };
+    let lines = grid
+        .value
+        .get("lines")
+        .and_then(|v| v.as_u64())
+        .unwrap_or(0) as usize;
     let page = grid.page;
     let left = (grid.page_width - grid::span_pt(COLUMNS)) / 2.0;
     let area_bottom = top + lines as f64 * PITCH * EM;
-    let in_area = |l: &crate::inspect::Line| l.page == page && l.baseline() > top && l.baseline() < area_bottom;
+    let in_area = |l: &crate::inspect::Line| {
+        l.page == page && l.baseline() > top && l.baseline() < area_bottom
+    };
 
     // Holes: every cell holds something the page drew.
     let mut cells = Cells::new(left, top, lines);
-    for label in ["banmian-headline", "banmian-block", "banmian-figures", "banmian-rule"] {
+    for label in [
+        "banmian-headline",
+        "banmian-block",
+        "banmian-figures",
+        "banmian-rule",
+    ] {
         for (p, x0, y0, x1, y1) in boxes(document, label) {
             if p == page {
                 let columns = ((x1 - x0 + GUTTER * EM) / ((COLUMN + GUTTER) * EM)).round() as usize;
@@ -109,8 +132,13 @@ pub(super) fn check(prepared: &Prepared, document: &PagedDocument, inspection: &
         }
     }
     for line in inspection.lines.iter().filter(|l| in_area(l)) {
-        if let (Some(l), true) = (cells.line(line.baseline() - ASCENT + 1.0), line.size() <= EM + 0.01) {
-            let (Some(c0), Some(c1)) = (cells.column(line.left()), cells.column(line.right() - 1.0)) else {
+        if let (Some(l), true) = (
+            cells.line(line.baseline() - ASCENT + 1.0),
+            line.size() <= EM + 0.01,
+        ) {
+            let (Some(c0), Some(c1)) =
+                (cells.column(line.left()), cells.column(line.right() - 1.0))
+            else {
                 continue;
             };
             for c in c0..=c1 {
@@ -129,11 +157,18 @@ pub(super) fn check(prepared: &Prepared, document: &PagedDocument, inspection: &
                 crate::compose::Shape::Rect { x, y, w, h } => (x, y, x + w, y + h),
                 crate::compose::Shape::Circle { cx, cy, r } => (cx - r, cy - r, cx + r, cy + r),
             };
-            cells.fill_pt(area.x + x0 * EM, area.y + y0 * EM, area.x + x1 * EM, area.y + y1 * EM + 0.5 * EM);
+            cells.fill_pt(
+                area.x + x0 * EM,
+                area.y + y0 * EM,
+                area.x + x1 * EM,
+                area.y + y1 * EM + 0.5 * EM,
+            );
         }
     }
     for (c, l) in cells.holes() {
-        tally.hit("holes", || format!("column {}, line {} of the module area", c + 1, l + 1));
+        tally.hit("holes", || {
+            format!("column {}, line {} of the module area", c + 1, l + 1)
+        });
     }
 
     // Legs: runs of text lines in each column of each text area.
@@ -162,7 +197,11 @@ pub(super) fn check(prepared: &Prepared, document: &PagedDocument, inspection: &
                     let depth = i - start;
                     if depth > 0 && !(LEG_MIN..=LEG_MAX).contains(&depth) {
                         tally.hit("leg-depth", || {
-                            format!("section {} column {}: a leg of {depth} lines", area.section + 1, column + 1)
+                            format!(
+                                "section {} column {}: a leg of {depth} lines",
+                                area.section + 1,
+                                column + 1
+                            )
                         });
                     }
                     start = i;
@@ -174,21 +213,43 @@ pub(super) fn check(prepared: &Prepared, document: &PagedDocument, inspection: &
     // Bumping headlines: side by side, overlapping in height.
     let heads = markers(document, "banmian-headline");
     let head_box = |m: &crate::inspect::Marker| {
-        let columns = m.value.get("columns").and_then(|v| v.as_f64()).unwrap_or(0.0);
+        let columns = m
+            .value
+            .get("columns")
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
         let n = m.value.get("lines").and_then(|v| v.as_f64()).unwrap_or(0.0);
-        (m.x, m.y, m.x + grid::span(columns as usize) * EM, m.y + n * PITCH * EM)
+        (
+            m.x,
+            m.y,
+            m.x + grid::span(columns as usize) * EM,
+            m.y + n * PITCH * EM,
+        )
     };
     for (a, ma) in heads.iter().enumerate() {
         for mb in heads.iter().skip(a + 1) {
             let (ax0, ay0, ax1, ay1) = head_box(ma);
             let (bx0, by0, bx1, by1) = head_box(mb);
-            let beside = (bx0 - ax1).abs() <= GUTTER * EM + 0.5 || (ax0 - bx1).abs() <= GUTTER * EM + 0.5;
-            if ma.page == mb.page && beside && ay0 < by1 - GRID_TOLERANCE && by0 < ay1 - GRID_TOLERANCE {
+            let beside =
+                (bx0 - ax1).abs() <= GUTTER * EM + 0.5 || (ax0 - bx1).abs() <= GUTTER * EM + 0.5;
+            if ma.page == mb.page
+                && beside
+                && ay0 < by1 - GRID_TOLERANCE
+                && by0 < ay1 - GRID_TOLERANCE
+            {
                 tally.hit("bumping-heads", || {
                     format!(
                         "sections {} and {}",
-                        ma.value.get("section").and_then(|v| v.as_u64()).unwrap_or(0) + 1,
-                        mb.value.get("section").and_then(|v| v.as_u64()).unwrap_or(0) + 1
+                        ma.value
+                            .get("section")
+                            .and_then(|v| v.as_u64())
+                            .unwrap_or(0)
+                            + 1,
+                        mb.value
+                            .get("section")
+                            .and_then(|v| v.as_u64())
+                            .unwrap_or(0)
+                            + 1
                     )
                 });
             }
@@ -197,7 +258,11 @@ pub(super) fn check(prepared: &Prepared, document: &PagedDocument, inspection: &
 
     // Photos: share, size, crop, resolution.
     let area_pt = grid::span_pt(COLUMNS) * lines as f64 * PITCH * EM;
-    let (page_w, page_h) = inspection.pages.get(page - 1).copied().unwrap_or((0.0, 0.0));
+    let (page_w, page_h) = inspection
+        .pages
+        .get(page - 1)
+        .copied()
+        .unwrap_or((0.0, 0.0));
     let placed = markers(document, "banmian-photo");
     let mut photo_area = 0.0;
     for m in placed.iter().filter(|m| m.page == page) {
@@ -209,43 +274,83 @@ pub(super) fn check(prepared: &Prepared, document: &PagedDocument, inspection: &
             continue;
         };
         let index = index as usize;
-        let round = prepared.loaded.report.photos.get(index).is_some_and(|p| p.shape == PhotoShape::Circle);
-        photo_area += if round { std::f64::consts::PI / 4.0 * w * h } else { w * h };
+        let round = prepared
+            .loaded
+            .report
+            .photos
+            .get(index)
+            .is_some_and(|p| p.shape == PhotoShape::Circle);
+        photo_area += if round {
+            std::f64::consts::PI / 4.0 * w * h
+        } else {
+            w * h
+        };
         if w * h > page_w * page_h / 4.0 {
-            tally.hit("photo-size", || format!("photo {} takes {:.0} % of the page", index + 1, 100.0 * w * h / (page_w * page_h)));
+            tally.hit("photo-size", || {
+                format!(
+                    "photo {} takes {:.0} % of the page",
+                    index + 1,
+                    100.0 * w * h / (page_w * page_h)
+                )
+            });
         }
-        let Some(file) = prepared.photos.get(index) else { continue };
+        let Some(file) = prepared.photos.get(index) else {
+            continue;
+        };
         let (pw, ph) = (f64::from(file.width), f64::from(file.height));
         // A round photo is cut to a circle by the editor's choice.
         let aspect = (h / w) / (ph / pw.max(1.0));
         let crop = 1.0 - aspect.min(1.0 / aspect);
         if !round && crop > MAX_CROP + 0.005 {
-            tally.hit("photo-crop", || format!("photo {} cropped {:.0} %", index + 1, 100.0 * crop));
+            tally.hit("photo-crop", || {
+                format!("photo {} cropped {:.0} %", index + 1, 100.0 * crop)
+            });
         }
         // Pixels across the visible width (cover fit: the larger scale).
         let scale = (w / pw).max(h / ph);
         let ppi = 72.0 / scale;
         let smallest = grid::span_pt(2) / 72.0 * PPI;
         if ppi < PPI - 0.5 && pw >= smallest {
-            tally.hit("photo-ppi", || format!("photo {} at {ppi:.0} ppi", index + 1));
+            tally.hit("photo-ppi", || {
+                format!("photo {} at {ppi:.0} ppi", index + 1)
+            });
         }
     }
     if !prepared.loaded.report.photos.is_empty() {
         let share = photo_area / area_pt;
         if share < SHARE.0 || share > SHARE.1 {
-            tally.hit("photo-share", || format!("photos take {:.0} % of the module area", 100.0 * share));
+            tally.hit("photo-share", || {
+                format!("photos take {:.0} % of the module area", 100.0 * share)
+            });
         }
     }
 
     // Loose lines: two Han characters more than ⅓ em apart.
-    for line in inspection.lines.iter().filter(|l| in_area(l) && (l.size() - EM).abs() < 0.01) {
-        let glyphs: Vec<(char, f64)> = line.runs.iter().flat_map(|r| r.glyphs.iter().copied()).filter(|(c, _)| *c != '\u{2060}').collect();
+    for line in inspection
+        .lines
+        .iter()
+        .filter(|l| in_area(l) && (l.size() - EM).abs() < 0.01)
+    {
+        let glyphs: Vec<(char, f64)> = line
+            .runs
+            .iter()
+            .flat_map(|r| r.glyphs.iter().copied())
+            .filter(|(c, _)| *c != '\u{2060}')
+            .collect();
         // Typst puts the ¼ em between Han and Latin into the Han glyph's
         // advance: that is spacing, not looseness.
-        let latin = |c: Option<&(char, f64)>| c.is_some_and(|(c, _)| c.is_ascii_alphanumeric() || matches!(c, '%' | '.'));
+        let latin = |c: Option<&(char, f64)>| {
+            c.is_some_and(|(c, _)| c.is_ascii_alphanumeric() || matches!(c, '%' | '.'))
+        };
         let loose = (0..glyphs.len().saturating_sub(1)).any(|i| {
-            let spacing = if (i > 0 && latin(glyphs.get(i - 1))) || latin(glyphs.get(i + 1)) { 0.25 * EM } else { 0.0 };
-            is_han(glyphs[i].0) && is_han(glyphs[i + 1].0) && glyphs[i].1 - EM - spacing > LOOSE * EM + 0.05
+            let spacing = if (i > 0 && latin(glyphs.get(i - 1))) || latin(glyphs.get(i + 1)) {
+                0.25 * EM
+            } else {
+                0.0
+            };
+            is_han(glyphs[i].0)
+                && is_han(glyphs[i + 1].0)
+                && glyphs[i].1 - EM - spacing > LOOSE * EM + 0.05
         });
         if loose {
             tally.hit("loose-line", || line.text());
@@ -255,20 +360,42 @@ pub(super) fn check(prepared: &Prepared, document: &PagedDocument, inspection: &
     // The lead: first, on top, widest, largest headline.
     let modules = markers(document, "banmian-module");
     let rank = |m: &crate::inspect::Marker| m.value.get("rank").and_then(|v| v.as_u64());
-    let is_story = |m: &&crate::inspect::Marker| m.value.get("kind").and_then(|v| v.as_str()) == Some("story");
-    let columns = |m: &crate::inspect::Marker| m.value.get("columns").and_then(|v| v.as_u64()).unwrap_or(0);
+    let is_story =
+        |m: &&crate::inspect::Marker| m.value.get("kind").and_then(|v| v.as_str()) == Some("story");
+    let columns =
+        |m: &crate::inspect::Marker| m.value.get("columns").and_then(|v| v.as_u64()).unwrap_or(0);
     if let Some(lead) = modules.iter().filter(is_story).find(|m| rank(m) == Some(0)) {
         let top_y = modules.iter().map(|m| m.y).fold(f64::INFINITY, f64::min);
         let on_top = (lead.y - top_y).abs() < 0.5
-            && modules.iter().filter(|m| (m.y - top_y).abs() < 0.5).all(|m| m.x >= lead.x - 0.5);
-        let widest = modules.iter().filter(is_story).all(|m| columns(m) <= columns(lead));
+            && modules
+                .iter()
+                .filter(|m| (m.y - top_y).abs() < 0.5)
+                .all(|m| m.x >= lead.x - 0.5);
+        let widest = modules
+            .iter()
+            .filter(is_story)
+            .all(|m| columns(m) <= columns(lead));
         let section = lead.value.get("section").and_then(|v| v.as_u64());
-        let size = |m: &crate::inspect::Marker| m.value.get("size").and_then(|v| v.as_f64()).unwrap_or(0.0);
-        let lead_size = heads.iter().find(|h| h.value.get("section").and_then(|v| v.as_u64()) == section).map(size);
+        let size = |m: &crate::inspect::Marker| {
+            m.value.get("size").and_then(|v| v.as_f64()).unwrap_or(0.0)
+        };
+        let lead_size = heads
+            .iter()
+            .find(|h| h.value.get("section").and_then(|v| v.as_u64()) == section)
+            .map(size);
         let largest = lead_size.is_some_and(|s| heads.iter().all(|h| size(h) <= s + 0.01));
-        for (ok, what) in [(on_top, "is not at the top left"), (widest, "is narrower than another story"), (largest, "has a smaller headline than another story")] {
+        for (ok, what) in [
+            (on_top, "is not at the top left"),
+            (widest, "is narrower than another story"),
+            (largest, "has a smaller headline than another story"),
+        ] {
             if !ok {
-                tally.hit("lead-first", || format!("the lead story (section {}) {what}", section.unwrap_or(0) + 1));
+                tally.hit("lead-first", || {
+                    format!(
+                        "the lead story (section {}) {what}",
+                        section.unwrap_or(0) + 1
+                    )
+                });
             }
         }
     }
