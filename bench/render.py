@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Benchmark: whole-process time and peak memory of banmian on the example.
+"""Benchmark: whole-process time and peak memory of banmian on the example,
+and the composer's time on its own.
 
-    cargo build --release && python3 bench/render.py [RUNS]
+    cargo build --release --bins --examples && python3 bench/render.py [RUNS]
 
 Runs the release binary RUNS times (default 15, after 2 warm-up runs) for
 each measured command and prints the median, min and max wall time and peak
@@ -10,12 +11,16 @@ machine:
 - `render --layout newspaper` (the page to PDF): median under 150 ms, peak
   under 200 MB;
 - `check` (every layout laid out, every finding, nothing written): median
-  under 200 ms.
+  under 200 ms;
+- composing the newspaper page (`examples/compose`: the search and the
+  options it weighs, in-process, without loading or Typst), on the example
+  with its placement hints and without them: median under 100 ms.
 """
 import os
 import statistics
 import subprocess
 import sys
+import re
 import tempfile
 import time
 
@@ -42,9 +47,36 @@ COMMANDS = [
 ]
 
 
+COMPOSE_BUDGET_MS = 100
+
+
+def without_hints(text):
+    """The example with every placement hint taken out."""
+    keys = ("place =", "columns =", "column =", "line =", "shape =", "main =")
+    return "\n".join(l for l in text.splitlines() if not l.startswith(keys) and l != "[newspaper]")
+
+
+def compose(runs, tmp):
+    example = os.path.join(os.path.dirname(BIN), "examples", "compose")
+    if not os.path.exists(example):
+        sys.exit(f"{example} is missing: cargo build --release --examples")
+    free = os.path.join(os.path.dirname(DATA), ".bench-without-hints.toml")
+    with open(DATA, encoding="utf-8") as f, open(free, "w", encoding="utf-8") as g:
+        g.write(without_hints(f.read()))
+    try:
+        for name, data in (("with its hints", DATA), ("without its hints", free)):
+            out = subprocess.run([example, data, str(runs)], capture_output=True, text=True, check=True).stdout
+            median = float(re.search(r"median (\d+)", out).group(1))
+            verdict = "within" if median < COMPOSE_BUDGET_MS else "OVER"
+            print(f"compose the example {name}: {out.strip().split(': ', 1)[1]}; budget {COMPOSE_BUDGET_MS} ms: {verdict}")
+    finally:
+        os.remove(free)
+
+
 def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     with tempfile.TemporaryDirectory() as tmp:
+        compose(runs, tmp)
         out = os.path.join(tmp, "page.pdf")
         for name, command, budget_ms in COMMANDS:
             for _ in range(2):

@@ -121,8 +121,27 @@ impl Fonts {
 /// Advance widths of one face, for the composer.
 pub struct FaceMetrics {
     font: typst::text::FontInstance,
-    // The composer asks for the same characters again and again.
+    // The composer asks for the same characters again and again: the Basic
+    // Multilingual Plane in a table (NaN: not asked yet), the rest hashed.
+    bmp: std::cell::RefCell<Vec<f64>>,
     cache: std::cell::RefCell<std::collections::HashMap<char, f64>>,
+}
+
+impl FaceMetrics {
+    fn lookup(&self, c: char) -> f64 {
+        let face = self.font.ttf();
+        let units = f64::from(face.units_per_em());
+        match face
+            .glyph_index(c)
+            .and_then(|glyph| face.glyph_hor_advance(glyph))
+        {
+            Some(advance) => f64::from(advance) / units,
+            // Another face will set it: assume a full width for CJK,
+            // half for the rest.
+            None if c as u32 >= 0x2E80 => 1.0,
+            None => 0.5,
+        }
+    }
 }
 
 impl crate::compose::Metrics for FaceMetrics {
@@ -130,20 +149,21 @@ impl crate::compose::Metrics for FaceMetrics {
         if c == '\u{2060}' {
             return 0.0;
         }
-        *self.cache.borrow_mut().entry(c).or_insert_with(|| {
-            let face = self.font.ttf();
-            let units = f64::from(face.units_per_em());
-            match face
-                .glyph_index(c)
-                .and_then(|glyph| face.glyph_hor_advance(glyph))
-            {
-                Some(advance) => f64::from(advance) / units,
-                // Another face will set it: assume a full width for CJK,
-                // half for the rest.
-                None if c as u32 >= 0x2E80 => 1.0,
-                None => 0.5,
+        let code = c as usize;
+        if code < 0x10000 {
+            let known = self.bmp.borrow()[code];
+            if !known.is_nan() {
+                return known;
             }
-        })
+            let advance = self.lookup(c);
+            self.bmp.borrow_mut()[code] = advance;
+            return advance;
+        }
+        *self
+            .cache
+            .borrow_mut()
+            .entry(c)
+            .or_insert_with(|| self.lookup(c))
     }
 }
 
@@ -164,6 +184,7 @@ impl Fonts {
         );
         Some(FaceMetrics {
             font: instance,
+            bmp: std::cell::RefCell::new(vec![f64::NAN; 0x10000]),
             cache: Default::default(),
         })
     }

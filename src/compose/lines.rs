@@ -111,29 +111,54 @@ fn may_break(a: char, b: char) -> bool {
 /// The natural width of `chars` set as one line, as Typst will set it
 /// before justification.
 fn line_width(chars: &[char], metrics: &dyn Metrics) -> f64 {
-    let visible: Vec<char> = chars.iter().copied().filter(|&c| c != WJ).collect();
+    measure(chars, metrics).0
+}
+
+/// A line's natural width (as [`line_width`]) and the gaps Typst stretches
+/// when it justifies it: between two CJK characters, and at spaces. One
+/// pass, nothing allocated: the paragraph search asks this very often.
+fn measure(chars: &[char], metrics: &dyn Metrics) -> (f64, usize) {
+    let cjk = |c: char| is_cj(c) || is_cjk_punct(c);
     let mut width = 0.0;
-    for (i, &c) in visible.iter().enumerate() {
-        width += metrics.advance(c);
-        if let Some(&next) = visible.get(i + 1)
-            && ((is_cj(c) && is_latin(next)) || (is_latin(c) && is_cj(next)))
-        {
-            width += 0.25;
+    let mut gaps = 0;
+    let mut previous: Option<char> = None;
+    let mut last: Option<char> = None;
+    let mut before_last: Option<char> = None;
+    let mut trailing = 0.0;
+    for &c in chars {
+        if c == WJ {
+            continue;
         }
+        let advance = metrics.advance(c);
+        width += advance;
+        if let Some(p) = previous {
+            if (is_cj(p) && is_latin(c)) || (is_latin(p) && is_cj(c)) {
+                width += 0.25;
+            }
+            if (cjk(p) && cjk(c)) || (p == ' ' && c != ' ') {
+                gaps += 1;
+            }
+        }
+        if c == ' ' {
+            trailing += advance;
+        } else {
+            trailing = 0.0;
+            before_last = previous;
+            last = Some(c);
+        }
+        previous = Some(c);
     }
-    // Trailing spaces vanish at a line end; left-aligned punctuation halves.
-    let mut end = visible.len();
-    while end > 0 && visible[end - 1] == ' ' {
-        width -= metrics.advance(' ');
-        end -= 1;
+    // Trailing spaces vanish at a line end; left-aligned punctuation halves,
+    // but only after a CJK character (after a Latin letter or a digit Typst
+    // keeps it whole).
+    width -= trailing;
+    if let Some(l) = last
+        && LEFT_ALIGNED.contains(l)
+        && before_last.is_none_or(|b| !is_word(b))
+    {
+        width -= metrics.advance(l) / 2.0;
     }
-    // Typst squeezes it only after a CJK character (after a Latin letter or
-    // a digit it stays whole).
-    let after_cjk = end < 2 || !is_word(visible[end - 2]);
-    if end > 0 && LEFT_ALIGNED.contains(visible[end - 1]) && after_cjk {
-        width -= metrics.advance(visible[end - 1]) / 2.0;
-    }
-    width
+    (width, gaps)
 }
 
 /// Normal punctuation squeeze per line, em.
@@ -404,16 +429,8 @@ pub const LOOSE: f64 = 0.3;
 /// `width` em: its slack over the characters Typst stretches after
 /// (CJK characters and spaces, all but the last).
 pub fn stretch(chars: &[char], width: f64, metrics: &dyn Metrics) -> f64 {
-    let visible: Vec<char> = chars.iter().copied().filter(|&c| c != WJ).collect();
-    let trimmed = visible.len() - visible.iter().rev().take_while(|c| **c == ' ').count();
-    // Typst stretches between two CJK characters (and at spaces); not
-    // between a CJK character and a Latin one, which keep their ¼ em.
-    let cjk = |c: char| is_cj(c) || is_cjk_punct(c);
-    let gaps = visible[..trimmed]
-        .windows(2)
-        .filter(|w| (cjk(w[0]) && cjk(w[1])) || w[0] == ' ')
-        .count();
-    let slack = (width - line_width(chars, metrics)).max(0.0);
+    let (natural, gaps) = measure(chars, metrics);
+    let slack = (width - natural).max(0.0);
     if gaps == 0 {
         return if slack > 1e-6 { f64::INFINITY } else { 0.0 };
     }

@@ -112,9 +112,17 @@ impl<'a> Composer<'a> {
         let spans = stories
             .iter()
             .map(|story| {
+                // With a pinned side column, a story in it takes its width
+                // and one beside it no more than the wide part's.
+                let widest = match (main_pin, story.place) {
+                    (Some(main), Some(Place::Side)) => (COLUMNS - main, COLUMNS - main),
+                    (Some(main), _) => (MIN_SPAN, main),
+                    (None, Some(Place::Side)) => (MIN_SPAN, COLUMNS - MIN_SPAN),
+                    (None, _) => (MIN_SPAN, COLUMNS),
+                };
                 (0..=COLUMNS)
                     .map(|k| {
-                        if k < MIN_SPAN {
+                        if k < widest.0 || k > widest.1 {
                             return None;
                         }
                         at_span(story, k, height, body, kai)
@@ -276,8 +284,26 @@ impl<'a> Composer<'a> {
                 }
             }
         }
+        // The data's own order comes first; the other orders are searched
+        // only when it gives no page that keeps every page rule.
+        let first_orders = if pinned {
+            families.len()
+        } else if self.figures.is_some() && n > 1 {
+            2
+        } else {
+            1
+        };
         let mut best: Option<Arrangement> = None;
-        for (items, side) in &families {
+        for (f, (items, side)) in families.iter().enumerate() {
+            if f == first_orders
+                && best.as_ref().is_some_and(|b| {
+                    b.terms.bumping == 0.0
+                        && b.terms.lead_width == 0.0
+                        && b.terms.photo_share == 0.0
+                })
+            {
+                break;
+            }
             // First without a fixed span for the lead (a wide lead costs
             // less); then, if another story came out wider, with the lead
             // at each span and no story wider.
