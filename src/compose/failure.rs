@@ -35,7 +35,7 @@ pub fn findings(
     // Stories that cannot be set at any width: too short for two legs,
     // too long for eight, or in between (their headline or photos).
     for fit in d.stories.iter().filter(|f| f.least.is_none()) {
-        let most = COLUMNS * LEG_MAX;
+        let most = fit.widest * LEG_MAX;
         if let Some((size, needs, widest)) = fit.headline_pt {
             let at = FieldPath::root()
                 .key("sections")
@@ -71,13 +71,19 @@ pub fn findings(
             Finding::error(
                 "fit-overflow",
                 format!(
-                    "「{}」: {} characters ({} lines of {PER_LINE}) run past legs of {LEG_MAX} lines even across all {COLUMNS} columns",
+                    "「{}」: {} characters ({} lines of {PER_LINE}) run past legs of {LEG_MAX} lines even across {} columns, the most {}",
                     headline(fit.story),
                     fit.characters,
-                    fit.lines
+                    fit.lines,
+                    fit.widest,
+                    if fit.widest < COLUMNS { "its pins leave it" } else { "the page has" }
                 ),
             )
-            .hint(format!("cut about {} characters ({cut} lines), or split it into two stories", cut * PER_LINE))
+            .hint(format!(
+                "cut about {} characters ({cut} lines), or split it into two stories{}",
+                cut * PER_LINE,
+                if fit.widest < COLUMNS { ", or take out the pin that keeps it narrow (`place`, `[newspaper] main`)" } else { "" }
+            ))
         } else {
             Finding::error(
                 "fit-unbalanced",

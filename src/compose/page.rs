@@ -763,7 +763,14 @@ impl<'a> Composer<'a> {
                 .max()
                 .unwrap_or(0) as f64;
             let widest = super::grid::span_pt(COLUMNS);
+            let widest_span = match (self.main_pin, story.place) {
+                (Some(main), Some(Place::Side)) => COLUMNS - main,
+                (Some(main), _) => main,
+                (None, Some(Place::Side)) => COLUMNS - MIN_SPAN,
+                (None, _) => COLUMNS,
+            };
             per_story.push(StoryFit {
+                widest: widest_span,
                 headline_pt: story
                     .size
                     .filter(|size| size * longest > widest)
@@ -813,6 +820,8 @@ pub struct StoryFit {
     pub lines: usize,
     /// Its characters.
     pub characters: usize,
+    /// The most columns the pins leave it.
+    pub widest: usize,
     /// A pinned headline size too large for the page's width: (size,
     /// the longest line's width, the page's width), pt.
     pub headline_pt: Option<(f64, f64, f64)>,
