@@ -197,6 +197,10 @@ pub struct ComposedLine {
     pub indent: bool,
     /// Justified to the band (all lines but a paragraph's last).
     pub justify: bool,
+    /// A justified line whose gaps between Han characters alone would open
+    /// wider than ⅓ em (an unbreakable number or word took the rest of the
+    /// band): every character takes a share of the slack instead.
+    pub spread: bool,
 }
 
 /// Breaks `text` from char `start` into one line of at most `width` em.
@@ -364,6 +368,7 @@ fn pour_paragraph(
                 width = needed;
             }
         }
+        let spread = justify && stretch(&chars[start..end], width - indent, metrics) > LOOSE;
         lines.push(ComposedLine {
             column: slot.column,
             line: slot.line,
@@ -372,6 +377,7 @@ fn pour_paragraph(
             text,
             indent: i == 0,
             justify,
+            spread,
         });
         start = end;
         while start < chars.len() && chars[start] == ' ' {
