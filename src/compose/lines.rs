@@ -135,7 +135,8 @@ fn measure(chars: &[char], metrics: &dyn Metrics) -> (f64, usize) {
             if (is_cj(p) && is_latin(c)) || (is_latin(p) && is_cj(c)) {
                 width += 0.25;
             }
-            if (cjk(p) && cjk(c)) || (p == ' ' && c != ' ') {
+            // Typst leaves a sentence's full stop as it is.
+            if (cjk(p) && cjk(c) && !matches!(p, '。' | '！' | '？')) || (p == ' ' && c != ' ') {
                 gaps += 1;
             }
         }
@@ -201,6 +202,9 @@ pub struct ComposedLine {
     /// wider than ⅓ em (an unbreakable number or word took the rest of the
     /// band): every character takes a share of the slack instead.
     pub spread: bool,
+    /// For such a line, the tracking (em) its Latin letters and digits
+    /// take, so that the gaps between Han characters keep under ⅓ em.
+    pub latin_tracking: f64,
 }
 
 /// Breaks `text` from char `start` into one line of at most `width` em.
@@ -369,6 +373,21 @@ fn pour_paragraph(
             }
         }
         let spread = justify && stretch(&chars[start..end], width - indent, metrics) > LOOSE;
+        let latin_tracking = if spread {
+            let (natural, gaps) = measure(&chars[start..end], metrics);
+            let latin = chars[start..end]
+                .iter()
+                .filter(|c| is_latin(**c) || matches!(c, '.' | '-' | '/' | '+'))
+                .count();
+            let rest = (width - indent - natural) - gaps as f64 * LOOSE * 0.9;
+            if latin > 0 && rest > 0.0 {
+                (rest / latin as f64).min(0.3)
+            } else {
+                0.0
+            }
+        } else {
+            0.0
+        };
         lines.push(ComposedLine {
             column: slot.column,
             line: slot.line,
@@ -378,6 +397,7 @@ fn pour_paragraph(
             indent: i == 0,
             justify,
             spread,
+            latin_tracking,
         });
         start = end;
         while start < chars.len() && chars[start] == ' ' {
