@@ -444,7 +444,11 @@ impl<'a> Copyfit<'a> {
                 continue;
             }
             let feasible = |p: usize, d: i32| self.feasible(p, d);
-            for delta in distributions(self.paragraphs.len(), &feasible, balance as i32) {
+            // The likeliest few: each try pours the whole story around the shapes.
+            for delta in distributions(self.paragraphs.len(), &feasible, balance as i32)
+                .into_iter()
+                .take(AROUND_TRIES)
+            {
                 if let Some((lines, 0)) = compose::pour(self.paragraphs, &slots, &delta, self.body)
                 {
                     let mut adjustments = adjustments.clone();
@@ -484,6 +488,10 @@ fn describe(delta: &[i32]) -> Vec<String> {
         })
         .collect()
 }
+
+/// How many ways of spreading copyfit over the paragraphs the search
+/// around round photos tries at each size and depth.
+const AROUND_TRIES: usize = 6;
 
 /// The most lines copyfitting gains or takes out of a story's paragraphs.
 const MAX_FIT_LINES: i64 = 5;
