@@ -413,6 +413,13 @@ impl<'a> Copyfit<'a> {
             if room < -MAX_FIT_LINES || room - narrow > MAX_FIT_LINES {
                 continue;
             }
+            // The slots' width in whole lines tells the balance to within a
+            // line or two (narrow bands hold their share): no pour when it
+            // is out of copyfit's reach.
+            let capacity = slots.iter().map(|s| s.width).sum::<f64>() / COLUMN - self.plain as f64;
+            if capacity.abs() > MAX_FIT_LINES as f64 + 3.0 {
+                continue;
+            }
             // How the plain text fits: lines left over, or lines too many.
             let mut extended = slots.clone();
             extended.extend((depth..depth + 40).map(|line| compose::Slot {
