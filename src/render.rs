@@ -181,12 +181,16 @@ fn fit_findings(
         ));
         // A page that composes without the editor's pins: the pins are
         // what makes it impossible.
-        if let Some(pins) = crate::compose::failure::pins(&loaded.report)
-            && let Some(Ok(unpinned)) = compose_page(&pins, fonts, Some(photos))
-            && matches!(unpinned.composition, typeset::Composition::Page(_))
-        {
-            found.retain(|f| f.code == "fit-unbalanced");
-            found.extend(crate::compose::failure::pin_findings(loaded));
+        // The narrowest group of pins whose removal lets a page compose.
+        for which in crate::compose::failure::Pins::TRIES {
+            if let Some(free) = crate::compose::failure::pins(&loaded.report, which)
+                && let Some(Ok(unpinned)) = compose_page(&free, fonts, Some(photos))
+                && matches!(unpinned.composition, typeset::Composition::Page(_))
+            {
+                found.retain(|f| f.code == "fit-unbalanced");
+                found.extend(crate::compose::failure::pin_findings(loaded, which));
+                break;
+            }
         }
     }
     found

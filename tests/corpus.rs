@@ -485,6 +485,18 @@ fn a_pin_that_makes_the_page_impossible_is_named() {
         "{:#?}",
         headlines(&prepared.fit)
     );
+    // Only the placement pins are in the way, not the photos' spans.
+    assert!(
+        pins.iter().all(|f| f
+            .data
+            .as_ref()
+            .and_then(|d| d.path.as_ref())
+            .is_some_and(
+                |p| p.to_string().ends_with("/place") || p.to_string() == "/newspaper/main"
+            )),
+        "{:#?}",
+        headlines(&prepared.fit)
+    );
 }
 
 #[test]

@@ -264,42 +264,76 @@ pub fn page_rules(loaded: &LoadedReport, data: &PageData, page: &Arrangement) ->
     out
 }
 
-/// The report without the editor's placement pins, or `None` when it has
-/// none.
-pub fn pins(report: &Report) -> Option<Report> {
-    let mut free = report.clone();
-    let mut any = free.newspaper.main.take().is_some();
-    for section in &mut free.sections {
-        any |= section.place.take().is_some();
+/// Which of the editor's pins to take out, to find the ones in the way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pins {
+    /// Where stories go: `[newspaper] main`, sections' `place`.
+    Placement,
+    /// How photos are set: their `place`, `columns`, `column`, `line`.
+    Photos,
+    /// Every pin.
+    All,
+}
+
+impl Pins {
+    /// The groups to try, narrowest first.
+    pub const TRIES: [Pins; 3] = [Pins::Placement, Pins::Photos, Pins::All];
+
+    fn placement(self) -> bool {
+        matches!(self, Pins::Placement | Pins::All)
     }
-    for photo in &mut free.photos {
-        any |= photo.place.take().is_some();
-        any |= photo.columns.take().is_some();
-        photo.column = None;
-        photo.line = None;
+
+    fn photos(self) -> bool {
+        matches!(self, Pins::Photos | Pins::All)
+    }
+}
+
+/// The report without the `which` pins, or `None` when it has none of
+/// them.
+pub fn pins(report: &Report, which: Pins) -> Option<Report> {
+    let mut free = report.clone();
+    let mut any = false;
+    if which.placement() {
+        any |= free.newspaper.main.take().is_some();
+        for section in &mut free.sections {
+            any |= section.place.take().is_some();
+        }
+    }
+    if which.photos() {
+        for photo in &mut free.photos {
+            any |= photo.place.take().is_some();
+            any |= photo.columns.take().is_some();
+            photo.column = None;
+            photo.line = None;
+        }
     }
     any.then_some(free)
 }
 
-/// One error per pin, when the page composes without them.
-pub fn pin_findings(loaded: &LoadedReport) -> Vec<Finding> {
+/// One error per pin of the group `which`, when the page composes
+/// without them.
+pub fn pin_findings(loaded: &LoadedReport, which: Pins) -> Vec<Finding> {
     let report = &loaded.report;
     let mut paths = Vec::new();
-    if report.newspaper.main.is_some() {
-        paths.push(FieldPath::root().key("newspaper").key("main"));
-    }
-    for (i, section) in report.sections.iter().enumerate() {
-        if section.place.is_some() {
-            paths.push(FieldPath::root().key("sections").index(i).key("place"));
+    if which.placement() {
+        if report.newspaper.main.is_some() {
+            paths.push(FieldPath::root().key("newspaper").key("main"));
+        }
+        for (i, section) in report.sections.iter().enumerate() {
+            if section.place.is_some() {
+                paths.push(FieldPath::root().key("sections").index(i).key("place"));
+            }
         }
     }
-    for (i, photo) in report.photos.iter().enumerate() {
-        let at = FieldPath::root().key("photos").index(i);
-        if photo.place.is_some() {
-            paths.push(at.key("place"));
-        }
-        if photo.columns.is_some() {
-            paths.push(at.key("columns"));
+    if which.photos() {
+        for (i, photo) in report.photos.iter().enumerate() {
+            let at = FieldPath::root().key("photos").index(i);
+            if photo.place.is_some() {
+                paths.push(at.key("place"));
+            }
+            if photo.columns.is_some() {
+                paths.push(at.key("columns"));
+            }
         }
     }
     paths
@@ -307,7 +341,11 @@ pub fn pin_findings(loaded: &LoadedReport) -> Vec<Finding> {
         .map(|path| {
             Finding::error(
                 "fit-pin",
-                format!("no page can be composed with the pin at {path}; without the report's pins one can"),
+                format!("no page can be composed with the pin at {path}; without {} one can", match which {
+                    Pins::Placement => "the report's placement pins (`main`, `place`)",
+                    Pins::Photos => "the report's photo pins",
+                    Pins::All => "the report's pins",
+                }),
             )
             .at(loaded.source.locate(&path))
             .hint("take out this pin (or the others) and let the composer place the story and its photos")
