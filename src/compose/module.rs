@@ -130,6 +130,12 @@ impl PhotoCopy {
         72.0 / scale >= PPI
     }
 
+    /// The narrowest span it may take: one column for an upright photo (a
+    /// 单栏图), two for the rest.
+    fn narrowest(&self) -> usize {
+        if self.aspect() > 1.2 { 1 } else { 2 }
+    }
+
     /// The widest span at which the photo still prints at [`PPI`].
     fn widest(&self) -> usize {
         let inches = f64::from(self.width) / PPI;
@@ -427,11 +433,11 @@ fn inline_crop(a: f64, w: f64, image: usize) -> f64 {
 
 /// Every way to split `k` columns into `n` spans, each at least `min` (or
 /// as pinned).
-fn spans(k: usize, pins: &[Option<usize>], min: usize) -> Vec<Vec<usize>> {
+fn spans(k: usize, pins: &[Option<usize>], mins: &[usize]) -> Vec<Vec<usize>> {
     fn walk(
         left: usize,
         pins: &[Option<usize>],
-        min: usize,
+        mins: &[usize],
         now: &mut Vec<usize>,
         out: &mut Vec<Vec<usize>>,
     ) {
@@ -444,18 +450,18 @@ fn spans(k: usize, pins: &[Option<usize>], min: usize) -> Vec<Vec<usize>> {
         }
         let choices: Vec<usize> = match pins[i] {
             Some(c) => vec![c],
-            None => (min..=left).collect(),
+            None => (mins[i]..=left).collect(),
         };
         for c in choices {
             if c <= left {
                 now.push(c);
-                walk(left - c, pins, min, now, out);
+                walk(left - c, pins, mins, now, out);
                 now.pop();
             }
         }
     }
     let mut out = Vec::new();
-    walk(k, pins, min, &mut Vec::new(), &mut out);
+    walk(k, pins, mins, &mut Vec::new(), &mut out);
     out
 }
 
@@ -493,7 +499,8 @@ impl RowTable {
                     photos[i..i + j].iter().map(|&p| &story.photos[p]).collect();
                 let pins: Vec<Option<usize>> =
                     group.iter().map(|p| p.columns.map(|c| c.min(k))).collect();
-                for split in spans(k, &pins, 2) {
+                let mins: Vec<usize> = group.iter().map(|p| p.narrowest()).collect();
+                for split in spans(k, &pins, &mins) {
                     let mut lo = 1;
                     let mut hi = usize::MAX;
                     let mut span_cost = weight::PHOTO_ROW;
@@ -791,8 +798,9 @@ fn corners(story: &StoryCopy, k: usize, photos: &[usize], kai: &dyn Metrics) -> 
     let mut best: Vec<Option<TextOption>> = (0..=LEG_MAX).map(|_| None).collect();
     let group: Vec<&PhotoCopy> = photos.iter().map(|&p| &story.photos[p]).collect();
     let pins: Vec<Option<usize>> = group.iter().map(|p| p.columns).collect();
-    for width in (2 * photos.len())..k {
-        for split in spans(width, &pins, 2) {
+    let mins: Vec<usize> = group.iter().map(|p| p.narrowest()).collect();
+    for width in mins.iter().sum::<usize>()..k {
+        for split in spans(width, &pins, &mins) {
             if group
                 .iter()
                 .zip(&split)
