@@ -39,6 +39,16 @@ pub struct Line {
 }
 
 impl Line {
+    /// Every glyph's character and advance (pt), left to right, word
+    /// joiners left out.
+    pub fn glyphs(&self) -> Vec<(char, f64)> {
+        self.runs
+            .iter()
+            .flat_map(|r| r.glyphs.iter().copied())
+            .filter(|(c, _)| *c != '\u{2060}')
+            .collect()
+    }
+
     /// The line's text, word joiners removed.
     pub fn text(&self) -> String {
         self.runs

@@ -101,55 +101,50 @@ pub fn findings(
     if !out.is_empty() {
         return out;
     }
+    // Too long with every photo at its smallest, or too short with every
+    // photo at its largest: each story is told its share, by its lines.
     let total_lines: usize = d.stories.iter().map(|f| f.lines).sum::<usize>().max(1);
-    let share = |lines: usize, of: usize| (of * lines).div_ceil(total_lines);
+    let by_story = |code: &'static str, amount: usize| {
+        let (size, need, more, verb, what) = if code == "fit-overflow" {
+            (
+                "smallest",
+                "need",
+                "more",
+                "cut",
+                "from this story, or take out a photo",
+            )
+        } else {
+            (
+                "largest",
+                "fill",
+                "less",
+                "add",
+                "to this story, or add photos: a page with a hole cannot go to print",
+            )
+        };
+        d.stories
+            .iter()
+            .map(|fit| {
+                let share = (amount * fit.lines).div_ceil(total_lines);
+                Finding::error(
+                    code,
+                    format!(
+                        "「{}」: {} characters ({} lines of {PER_LINE}); with every photo at its {size} the stories {need} about {amount} lines of a column {more} than the page's {}: this story's share is about {share} lines",
+                        headline(fit.story),
+                        fit.characters,
+                        fit.lines,
+                        d.area
+                    ),
+                )
+                .at(loaded.source.locate(&paragraphs(fit.story)))
+                .hint(format!("{verb} about {} characters ({share} lines) {what}; {tried}", share * PER_LINE))
+            })
+            .collect::<Vec<_>>()
+    };
     if d.least > d.area {
-        // Too long even with every photo at its smallest.
-        let over = d.least - d.area;
-        for fit in &d.stories {
-            let cut = share(fit.lines, over);
-            out.push(
-                Finding::error(
-                    "fit-overflow",
-                    format!(
-                        "「{}」: {} characters ({} lines of {PER_LINE}); with every photo at its smallest the stories need about {} lines of a column more than the page's {}: this story's share is about {cut} lines",
-                        headline(fit.story),
-                        fit.characters,
-                        fit.lines,
-                        over,
-                        d.area
-                    ),
-                )
-                .at(loaded.source.locate(&paragraphs(fit.story)))
-                .hint(format!(
-                    "cut about {} characters ({cut} lines) from this story, or take out a photo; {tried}",
-                    cut * PER_LINE
-                )),
-            );
-        }
+        out.extend(by_story("fit-overflow", d.least - d.area));
     } else if d.most < d.area {
-        let short = d.area - d.most;
-        for fit in &d.stories {
-            let add = share(fit.lines, short);
-            out.push(
-                Finding::error(
-                    "fit-underflow",
-                    format!(
-                        "「{}」: {} characters ({} lines of {PER_LINE}); with every photo at its largest the stories fill about {} lines of a column less than the page's {}: a page with a hole cannot go to print",
-                        headline(fit.story),
-                        fit.characters,
-                        fit.lines,
-                        short,
-                        d.area
-                    ),
-                )
-                .at(loaded.source.locate(&paragraphs(fit.story)))
-                .hint(format!(
-                    "add about {} characters ({add} lines) to this story, or add photos; {tried}",
-                    add * PER_LINE
-                )),
-            );
-        }
+        out.extend(by_story("fit-underflow", d.area - d.most));
     } else {
         let at = FieldPath::root().key("sections");
         out.push(

@@ -300,7 +300,7 @@ fn pour_paragraph(
     // The fewest lines it takes (greedy, punctuation squeezed as Typst
     // does), then the best breaks for that many lines plus the copyfit's:
     // looser lines to gain, punctuation squeezed harder to take out.
-    let greedy = breaks(&chars, slots, next, &|_| (0.0, SQUEEZE), metrics)?;
+    let greedy = breaks(&chars, slots, next, true, metrics);
     let wanted = usize::try_from(greedy.len() as i64 + i64::from(delta))
         .ok()
         .filter(|&w| w > 0)?;
@@ -372,19 +372,18 @@ fn pour_paragraph(
                 width = needed;
             }
         }
-        let spread = justify && stretch(&chars[start..end], width - indent, metrics) > LOOSE;
-        let latin_tracking = if spread {
-            let (natural, gaps) = measure(&chars[start..end], metrics);
-            let latin = chars[start..end]
-                .iter()
-                .filter(|c| is_latin(**c) || matches!(c, '.' | '-' | '/' | '+'))
-                .count();
-            let rest = (width - indent - natural) - gaps as f64 * LOOSE * 0.9;
-            if latin > 0 && rest > 0.0 {
-                (rest / latin as f64).min(0.3)
-            } else {
-                0.0
-            }
+        // A line no break could tighten: Latin letters and digits take the
+        // slack past what the gaps between Han characters may hold.
+        let (natural, gaps) = measure(&chars[start..end], metrics);
+        let slack = (width - indent - natural).max(0.0);
+        let spread = justify && slack > LOOSE * gaps as f64 + 1e-6;
+        let latin = chars[start..end]
+            .iter()
+            .filter(|c| is_latin(**c) || matches!(c, '.' | '-' | '/' | '+'))
+            .count();
+        let rest = slack - gaps as f64 * LOOSE * 0.9;
+        let latin_tracking = if spread && latin > 0 && rest > 0.0 {
+            (rest / latin as f64).min(0.3)
         } else {
             0.0
         };
@@ -407,36 +406,29 @@ fn pour_paragraph(
     Some((lines, next))
 }
 
-/// Line ends of a paragraph poured from `slots[next..]`; `adjust(i)` gives
-/// line i's shortening (em off its band) and punctuation squeeze.
+/// Line ends of a paragraph poured from `slots[next..]`, each line
+/// packed as full as it goes (punctuation squeezed as Typst does); the
+/// first line indented when `indent`. The fewest lines it can take.
 fn breaks(
     chars: &[char],
     slots: &[Slot],
     next: usize,
-    adjust: &dyn Fn(usize) -> (f64, f64),
+    indent: bool,
     metrics: &dyn Metrics,
-) -> Option<Vec<usize>> {
+) -> Vec<usize> {
     let mut ends = Vec::new();
     let mut start = 0;
     let mut slot = next;
     while start < chars.len() {
         // Past the last slot, count on a full column: the caller checks
         // whether the lines fit, and copyfit needs the count either way.
-        let band = slots.get(slot).copied().unwrap_or(Slot {
-            column: 0,
-            line: 0,
-            x: 0.0,
-            width: COLUMN,
-        });
-        let indent = if ends.is_empty() { INDENT } else { 0.0 };
-        let (shorten, squeeze) = adjust(ends.len());
-        let end = break_one(
-            chars,
-            start,
-            band.width - indent - shorten,
-            squeeze,
-            metrics,
-        );
+        let band = slots.get(slot).map_or(COLUMN, |s| s.width);
+        let first = if indent && ends.is_empty() {
+            INDENT
+        } else {
+            0.0
+        };
+        let end = break_one(chars, start, band - first, SQUEEZE, metrics);
         ends.push(end);
         start = end;
         while start < chars.len() && chars[start] == ' ' {
@@ -444,7 +436,7 @@ fn breaks(
         }
         slot += 1;
     }
-    Some(ends)
+    ends
 }
 
 /// The most a justified line may widen the gap between two characters,
@@ -702,10 +694,7 @@ pub fn break_text(text: &str, width: f64, metrics: &dyn Metrics) -> Vec<String> 
     };
     let slots = vec![band; chars.len().max(1)];
     // No indent: captions start flush.
-    let flush = |i: usize| (if i == 0 { -INDENT } else { 0.0 }, SQUEEZE);
-    let Some(fewest) = breaks(&chars, &slots, 0, &flush, metrics) else {
-        return vec![text.to_string()];
-    };
+    let fewest = breaks(&chars, &slots, 0, false, metrics);
     let ends = optimal(
         &chars,
         &slots,

@@ -180,24 +180,12 @@ pub struct Terms {
 impl Terms {
     /// The score: lower is better.
     pub fn total(&self) -> f64 {
-        self.crop
-            + self.photo_span
-            + self.photo_rows
-            + self.head_air
-            + self.copyfit
-            + self.legs
-            + self.figures_air
-            + self.lead
-            + self.lead_width
-            + self.bumping
-            + self.photo_share
-            + self.order
-            + self.shape
+        self.named().iter().map(|(_, value)| value).sum()
     }
 
     /// Each term by name, for `plan`.
-    pub fn named(&self) -> Vec<(&'static str, f64)> {
-        vec![
+    pub fn named(&self) -> [(&'static str, f64); 13] {
+        [
             ("crop", self.crop),
             ("photo-span", self.photo_span),
             ("photo-rows", self.photo_rows),

@@ -608,12 +608,6 @@ impl<'a> Composer<'a> {
                 m.column,
             )
         });
-        let side_width = modules
-            .iter()
-            .filter(|m| m.column + m.columns == COLUMNS && m.line == 0)
-            .map(|m| m.columns)
-            .next()
-            .unwrap_or(0);
         let mut terms = modules.iter().fold(Terms::default(), |t, m| t + m.terms);
         let lead = modules[0].columns;
         // Stories out of the data's order (a side column story before a
@@ -656,7 +650,6 @@ impl<'a> Composer<'a> {
         Arrangement {
             height: self.height,
             band_air: 0,
-            side: side_width,
             modules,
             terms,
             tried: 0,

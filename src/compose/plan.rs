@@ -95,8 +95,6 @@ pub struct Arrangement {
     /// Lines of air the title band took above what it needs, so that the
     /// area fits.
     pub band_air: usize,
-    /// Columns of the side column (0: none).
-    pub side: usize,
     /// The modules, in reading order.
     pub modules: Vec<PlacedModule>,
     /// The score, term by term.

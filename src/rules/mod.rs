@@ -368,12 +368,7 @@ pub fn check(
         }
         // Punctuation widths, glyph by glyph, in body and caption lines.
         if (line.size() - EM).abs() < 0.01 {
-            let glyphs: Vec<(char, f64)> = line
-                .runs
-                .iter()
-                .flat_map(|r| r.glyphs.iter().copied())
-                .filter(|(c, _)| *c != '\u{2060}')
-                .collect();
+            let glyphs = line.glyphs();
             for (i, &(c, advance)) in glyphs.iter().enumerate() {
                 if FULL_WIDTH_MARKS.contains(c) && advance < 0.5 * EM - 0.05 {
                     tally.hit("punctuation-width", || {
@@ -437,7 +432,7 @@ fn intrudes(shape: &Shape, l0: f64, l1: f64, t0: f64, t1: f64) -> bool {
 
 /// Boxes the template marks with `label`, as (page, left, top, right,
 /// bottom) in pt; the metadata gives their size in lines and columns.
-pub(crate) fn boxes(document: &PagedDocument, label: &str) -> Vec<(usize, f64, f64, f64, f64)> {
+fn boxes(document: &PagedDocument, label: &str) -> Vec<(usize, f64, f64, f64, f64)> {
     markers(document, label)
         .iter()
         .filter_map(|m| {

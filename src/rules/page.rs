@@ -7,7 +7,7 @@
 
 use typst_layout::PagedDocument;
 
-use super::{ASCENT, EM, GRID_TOLERANCE, Tally, areas, boxes, grid_top, is_han};
+use super::{ASCENT, EM, GRID_TOLERANCE, Tally, areas, grid_top, is_han};
 use crate::compose::grid::{self, COLUMN, COLUMNS, GUTTER, PITCH};
 use crate::compose::module::{LEG_MAX, LEG_MIN, MAX_CROP, PPI};
 use crate::inspect::{Inspection, markers};
@@ -123,12 +123,9 @@ pub(super) fn check(
         "banmian-figures",
         "banmian-rule",
     ] {
-        for (p, x0, y0, x1, y1) in boxes(document, label) {
-            if p == page {
-                let columns = ((x1 - x0 + GUTTER * EM) / ((COLUMN + GUTTER) * EM)).round() as usize;
-                let n = ((y1 - y0) / (PITCH * EM)).round() as usize;
-                cells.fill_box(x0, y0, columns, n);
-            }
+        for m in markers(document, label).iter().filter(|m| m.page == page) {
+            let count = |key: &str| m.value.get(key).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+            cells.fill_box(m.x, m.y, count("columns"), count("lines"));
         }
     }
     for line in inspection.lines.iter().filter(|l| in_area(l)) {
@@ -331,12 +328,7 @@ pub(super) fn check(
         .iter()
         .filter(|l| in_area(l) && (l.size() - EM).abs() < 0.01)
     {
-        let glyphs: Vec<(char, f64)> = line
-            .runs
-            .iter()
-            .flat_map(|r| r.glyphs.iter().copied())
-            .filter(|(c, _)| *c != '\u{2060}')
-            .collect();
+        let glyphs = line.glyphs();
         // Typst puts the ¼ em between Han and Latin into the Han glyph's
         // advance: that is spacing, not looseness.
         let latin = |c: Option<&(char, f64)>| {
