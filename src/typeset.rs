@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::compose::band::{self, TitleBand};
 use crate::compose::module::{PhotoCopy, StoryCopy};
 use crate::compose::page::{Composer, Diagnosis, FiguresCopy};
-use crate::compose::plan::{Arrangement, Drawing};
+use crate::compose::plan::{Arrangement, Drawing, Placed};
 use crate::compose::text::{Copyfit, TextArea};
 use crate::compose::{Metrics, grid};
 use crate::photos::LoadedPhoto;
@@ -234,8 +234,14 @@ pub fn page_data(
         title: f.title.is_some(),
         labels: f.items.iter().map(|i| i.label.clone()).collect(),
     });
-    let mut first: Option<(Composition, Vec<usize>)> = None;
-    let mut chosen: Option<(Composition, Vec<usize>)> = None;
+    // A lead that is the widest story and opens with its headline ends
+    // the tries; otherwise the cheapest page of those tried, the widest
+    // lead first.
+    let mut best: Option<(Composition, Vec<usize>)> = None;
+    let rank = |c: &Composition| match c {
+        Composition::Page(page) => (page.terms.lead_width > 0.0, page.terms.total()),
+        Composition::None(_) => (true, f64::INFINITY),
+    };
     for &lead in tries
         .iter()
         .chain(candidates.first().filter(|_| tries.is_empty()))
@@ -252,15 +258,20 @@ pub fn page_data(
             body,
             kai,
         );
-        let widest =
-            matches!(&composition, Composition::Page(page) if page.terms.lead_width == 0.0);
-        if widest {
-            chosen = Some((composition, order));
+        let done = matches!(&composition, Composition::Page(page)
+            if page.terms.lead_width == 0.0 && !matches!(page.modules[0].placed, Placed::Story { photo_top: true, .. }));
+        let better = best.as_ref().is_none_or(|(b, _)| {
+            let (x, y) = (rank(&composition), rank(b));
+            (!x.0 && y.0) || (x.0 == y.0 && x.1 < y.1)
+        });
+        if better {
+            best = Some((composition, order));
+        }
+        if done {
             break;
         }
-        first.get_or_insert((composition, order));
     }
-    let (composition, order) = chosen.or(first).expect("a lead to try");
+    let (composition, order) = best.expect("a lead to try");
     let newspaper = match &composition {
         Composition::Page(page) => Some(page.drawing(band + page.band_air)),
         Composition::None(_) => None,
