@@ -237,6 +237,11 @@ pub fn page_data(
     // A lead that is the widest story and opens with its headline ends
     // the tries; otherwise the cheapest page of those tried, the widest
     // lead first.
+    // What copyfit learns of a story's text holds whichever story leads.
+    let copies: Vec<Copyfit> = sections
+        .iter()
+        .map(|s| Copyfit::new(&s.paragraphs, body, kai))
+        .collect();
     let mut best: Option<(Composition, Vec<usize>)> = None;
     let rank = |c: &Composition| match c {
         Composition::Page(page) => (page.terms.lead_width > 0.0, page.terms.total()),
@@ -252,6 +257,7 @@ pub fn page_data(
         let composition = compose_in_order(
             report,
             &sections,
+            &copies,
             &order,
             figures_copy.as_ref(),
             height,
@@ -305,9 +311,11 @@ pub fn page_data(
 
 /// The newspaper page composed with the stories in `order` (the lead
 /// first).
+#[allow(clippy::too_many_arguments)]
 fn compose_in_order(
     report: &Report,
     sections: &[SectionData],
+    copies: &[Copyfit],
     order: &[usize],
     figures: Option<&FiguresCopy>,
     height: usize,
@@ -352,7 +360,7 @@ fn compose_in_order(
                 headline: data.headline.clone(),
                 subhead: data.subhead.clone(),
                 size: data.headline_size,
-                copy: Copyfit::new(&data.paragraphs, body, kai),
+                copy: &copies[index],
                 photos: story_photos,
                 place: section.place,
                 rank,

@@ -13,6 +13,8 @@
 //! All lengths here are in em of the body size (小五, 9 pt).
 
 use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// Column width in em: 13 characters.
 pub const COLUMN: f64 = 13.0;
@@ -118,48 +120,73 @@ fn line_width(chars: &[char], metrics: &dyn Metrics) -> f64 {
 /// when it justifies it: between two CJK characters, and at spaces. One
 /// pass, nothing allocated: the paragraph search asks this very often.
 fn measure(chars: &[char], metrics: &dyn Metrics) -> (f64, usize) {
-    let cjk = |c: char| is_cj(c) || is_cjk_punct(c);
-    let mut width = 0.0;
-    let mut gaps = 0;
-    let mut previous: Option<char> = None;
-    let mut last: Option<char> = None;
-    let mut before_last: Option<char> = None;
-    let mut trailing = 0.0;
+    let mut line = Measure::default();
     for &c in chars {
+        line.push(c, metrics);
+    }
+    line.result(metrics)
+}
+
+/// A line measured as it grows a character at a time, so that the
+/// paragraph search measures every end of a line from one start in one
+/// pass.
+#[derive(Default, Clone, Copy)]
+struct Measure {
+    width: f64,
+    gaps: usize,
+    previous: Option<char>,
+    last: Option<char>,
+    before_last: Option<char>,
+    trailing: f64,
+}
+
+impl Measure {
+    fn push(&mut self, c: char, metrics: &dyn Metrics) {
         if c == WJ {
-            continue;
+            return;
         }
+        let cjk = |c: char| is_cj(c) || is_cjk_punct(c);
         let advance = metrics.advance(c);
-        width += advance;
-        if let Some(p) = previous {
+        self.width += advance;
+        if let Some(p) = self.previous {
             if (is_cj(p) && is_latin(c)) || (is_latin(p) && is_cj(c)) {
-                width += 0.25;
+                self.width += 0.25;
             }
             // Typst leaves a sentence's full stop as it is.
             if (cjk(p) && cjk(c) && !matches!(p, '。' | '！' | '？')) || (p == ' ' && c != ' ') {
-                gaps += 1;
+                self.gaps += 1;
             }
         }
         if c == ' ' {
-            trailing += advance;
+            self.trailing += advance;
         } else {
-            trailing = 0.0;
-            before_last = previous;
-            last = Some(c);
+            self.trailing = 0.0;
+            self.before_last = self.previous;
+            self.last = Some(c);
         }
-        previous = Some(c);
+        self.previous = Some(c);
     }
-    // Trailing spaces vanish at a line end; left-aligned punctuation halves,
-    // but only after a CJK character (after a Latin letter or a digit Typst
-    // keeps it whole).
-    width -= trailing;
-    if let Some(l) = last
-        && LEFT_ALIGNED.contains(l)
-        && before_last.is_none_or(|b| !is_word(b))
-    {
-        width -= metrics.advance(l) / 2.0;
+
+    /// The width and gaps of the line as it ends here: trailing spaces
+    /// vanish at a line end; left-aligned punctuation halves, but only
+    /// after a CJK character (after a Latin letter or a digit Typst keeps
+    /// it whole).
+    fn result(&self, metrics: &dyn Metrics) -> (f64, usize) {
+        let mut width = self.width - self.trailing;
+        if let Some(l) = self.last
+            && LEFT_ALIGNED.contains(l)
+            && self.before_last.is_none_or(|b| !is_word(b))
+        {
+            width -= metrics.advance(l) / 2.0;
+        }
+        (width, self.gaps)
     }
-    (width, gaps)
+
+    /// As [`stretch`], for the line as it ends here.
+    fn stretch(&self, width: f64, metrics: &dyn Metrics) -> f64 {
+        let (natural, gaps) = self.result(metrics);
+        spread_of(width - natural, gaps)
+    }
 }
 
 /// Normal punctuation squeeze per line, em.
@@ -292,15 +319,53 @@ fn break_one(
 fn pour_paragraph(
     text: &str,
     slots: &[Slot],
-    mut next: usize,
+    next: usize,
     delta: i32,
     metrics: &dyn Metrics,
+    known: Option<(&KnownBreaks, usize)>,
 ) -> Option<(Vec<ComposedLine>, usize)> {
     let chars: Vec<char> = text.chars().collect();
     // The fewest lines it takes (greedy, punctuation squeezed as Typst
     // does), then the best breaks for that many lines plus the copyfit's:
     // looser lines to gain, punctuation squeezed harder to take out.
     let greedy = breaks(&chars, slots, next, true, metrics);
+    // In whole columns a paragraph breaks the same wherever it starts:
+    // the breaks are worked out once.
+    let whole = (next..next + greedy.len() + delta.max(0) as usize + 1)
+        .all(|i| slots.get(i).is_none_or(|s| s.width == COLUMN));
+    let key = known
+        .filter(|_| whole)
+        .map(|(breaks, paragraph)| (breaks, (paragraph, delta)));
+    let ends = match key {
+        Some((breaks, key)) => {
+            let found = breaks.0.borrow().get(&key).cloned();
+            match found {
+                Some(ends) => ends,
+                None => {
+                    let ends = paragraph_ends(&chars, slots, next, delta, &greedy, metrics);
+                    breaks.0.borrow_mut().insert(key, ends.clone());
+                    ends
+                }
+            }
+        }
+        None => paragraph_ends(&chars, slots, next, delta, &greedy, metrics),
+    }?;
+    if next + ends.len() > slots.len() {
+        return None;
+    }
+    set_lines(&chars, slots, next, ends, metrics)
+}
+
+/// Where a paragraph's lines end when it is poured from `slots[next..]`
+/// `delta` lines longer or shorter; `greedy` its lines packed full.
+fn paragraph_ends(
+    chars: &[char],
+    slots: &[Slot],
+    next: usize,
+    delta: i32,
+    greedy: &[usize],
+    metrics: &dyn Metrics,
+) -> Option<Vec<usize>> {
     let wanted = usize::try_from(greedy.len() as i64 + i64::from(delta))
         .ok()
         .filter(|&w| w > 0)?;
@@ -330,19 +395,26 @@ fn pour_paragraph(
             ok
         })
     };
-    let ends = if delta == 0 && fine(&greedy) {
-        greedy
-    } else {
-        let ends = optimal(&chars, slots, next, wanted, squeeze, true, &greedy, metrics)?;
-        // Copyfit that sets a line loose is no copyfit.
-        if delta != 0 && !fine(&ends) {
-            return None;
-        }
-        ends
-    };
-    if next + ends.len() > slots.len() {
+    if delta == 0 && fine(greedy) {
+        return Some(greedy.to_vec());
+    }
+    let ends = optimal(chars, slots, next, wanted, squeeze, true, greedy, metrics)?;
+    // Copyfit that sets a line loose is no copyfit.
+    if delta != 0 && !fine(&ends) {
         return None;
     }
+    Some(ends)
+}
+
+/// The lines of a paragraph ending at `ends`, set in the slots from
+/// `slots[next..]`; the lines and the next slot.
+fn set_lines(
+    chars: &[char],
+    slots: &[Slot],
+    mut next: usize,
+    ends: Vec<usize>,
+    metrics: &dyn Metrics,
+) -> Option<(Vec<ComposedLine>, usize)> {
     let mut lines = Vec::new();
     let mut start = 0;
     let count = ends.len();
@@ -448,7 +520,12 @@ pub const LOOSE: f64 = 0.3;
 /// (CJK characters and spaces, all but the last).
 pub fn stretch(chars: &[char], width: f64, metrics: &dyn Metrics) -> f64 {
     let (natural, gaps) = measure(chars, metrics);
-    let slack = (width - natural).max(0.0);
+    spread_of(width - natural, gaps)
+}
+
+/// The widening of each of `gaps` gaps that takes up `slack` em.
+fn spread_of(slack: f64, gaps: usize) -> f64 {
+    let slack = slack.max(0.0);
     if gaps == 0 {
         return if slack > 1e-6 { f64::INFINITY } else { 0.0 };
     }
@@ -514,7 +591,13 @@ fn optimal(
                 continue;
             }
             let farthest = break_one(chars, s, width, squeeze, metrics);
-            for end in (s + 1).max(earliest)..=farthest.max(s + 1).min(n) {
+            // Every end from s, measured as the line grows.
+            let mut line = Measure::default();
+            for end in s + 1..=farthest.max(s + 1).min(n) {
+                line.push(chars[end - 1], metrics);
+                if end < earliest {
+                    continue;
+                }
                 if end < n && !may_break(chars[end - 1], chars[end]) {
                     continue;
                 }
@@ -530,7 +613,7 @@ fn optimal(
                         0.0
                     }
                 } else {
-                    let gap = stretch(&chars[s..end], width, metrics).min(10.0);
+                    let gap = line.stretch(width, metrics).min(10.0);
                     gap * gap
                         + if gap > LOOSE {
                             100.0 + 1000.0 * (gap - LOOSE)
@@ -658,13 +741,23 @@ pub fn slots(columns: usize, depth: usize, shapes: &[Shape]) -> Vec<Slot> {
 }
 
 /// Pours paragraphs into slots. `delta[i]` lines are gained (or, when
-/// negative, taken out) in paragraph i. Returns the lines and how many slots were left unused, or `None`
-/// when the text does not fit.
+/// negative, taken out) in paragraph i. Returns the lines and how many
+/// slots were left unused, or `None` when the text does not fit.
 pub fn pour(
     paragraphs: &[String],
     slots: &[Slot],
     delta: &[i32],
     metrics: &dyn Metrics,
+) -> Option<(Vec<ComposedLine>, usize)> {
+    pour_in(paragraphs, slots, delta, metrics, None)
+}
+
+fn pour_in(
+    paragraphs: &[String],
+    slots: &[Slot],
+    delta: &[i32],
+    metrics: &dyn Metrics,
+    known: Option<&KnownBreaks>,
 ) -> Option<(Vec<ComposedLine>, usize)> {
     let mut lines = Vec::new();
     let mut next = 0;
@@ -675,11 +768,32 @@ pub fn pour(
             next,
             delta.get(i).copied().unwrap_or(0),
             metrics,
+            known.map(|k| (k, i)),
         )?;
         lines.append(&mut more);
         next = after;
     }
     Some((lines, slots.len() - next))
+}
+
+/// The breaks of one story's paragraphs in whole columns, by (paragraph,
+/// delta): a paragraph that meets no photo breaks the same wherever it
+/// starts, so pouring a story again and again around its photos breaks
+/// again only the paragraphs beside them.
+#[derive(Default)]
+pub struct KnownBreaks(RefCell<HashMap<(usize, i32), Option<Vec<usize>>>>);
+
+impl KnownBreaks {
+    /// As [`pour`], for the paragraphs these breaks were learnt from.
+    pub fn pour(
+        &self,
+        paragraphs: &[String],
+        slots: &[Slot],
+        delta: &[i32],
+        metrics: &dyn Metrics,
+    ) -> Option<(Vec<ComposedLine>, usize)> {
+        pour_in(paragraphs, slots, delta, metrics, Some(self))
+    }
 }
 
 /// Breaks a caption (or any short text) into lines of `width` em, with no
@@ -843,5 +957,50 @@ mod tests {
         );
         assert_eq!(loose.len(), plain.len() + 1);
         assert_eq!(left_loose, left - 1);
+    }
+
+    #[test]
+    fn known_breaks_set_the_same_lines_as_breaking_afresh() {
+        // Paragraphs in whole columns and beside a circle, plain and
+        // copyfitted: whatever the known breaks remember, each pour sets
+        // exactly the lines a fresh one does.
+        let paragraphs: Vec<String> = [
+            "中站区精准研判、果断决策、快速行动，创新采取有效措施。",
+            "全区上下齐心协力，坚决打赢疫情防控阻击战，2020年GDP增长3.1%。",
+            "一二三四五六七八九十甲乙丙丁戊己庚辛壬癸",
+        ]
+        .iter()
+        .map(|p| p.repeat(3))
+        .collect();
+        let circle = Shape::Circle {
+            cx: 13.5,
+            cy: 20.0,
+            r: 7.0,
+        };
+        let known = KnownBreaks::default();
+        for depth in [12, 14, 17] {
+            for shapes in [vec![], vec![circle]] {
+                let slots = slots(2, depth, &shapes);
+                for delta in [[0, 0, 0], [1, 0, 0], [0, -1, 1]] {
+                    let fresh = pour(&paragraphs, &slots, &delta, &Fixed);
+                    let again = known.pour(&paragraphs, &slots, &delta, &Fixed);
+                    assert_eq!(fresh, again, "depth {depth}, {shapes:?}, {delta:?}");
+                }
+            }
+        }
+        assert!(
+            !known.0.borrow().is_empty(),
+            "whole columns were remembered"
+        );
+    }
+
+    #[test]
+    fn a_line_measured_as_it_grows_measures_as_a_whole() {
+        let text: Vec<char> = "增长3.1%，“十四五” 开局（2021—2025）。".chars().collect();
+        let mut line = Measure::default();
+        for end in 1..=text.len() {
+            line.push(text[end - 1], &Fixed);
+            assert_eq!(line.result(&Fixed), measure(&text[..end], &Fixed), "{end}");
+        }
     }
 }

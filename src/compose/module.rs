@@ -75,7 +75,7 @@ pub struct StoryCopy<'a> {
     /// The headline size the data pins, in pt.
     pub size: Option<f64>,
     /// The body.
-    pub copy: Copyfit<'a>,
+    pub copy: &'a Copyfit<'a>,
     /// Its photos, the lead photo first.
     pub photos: Vec<PhotoCopy>,
     /// The part of the page the data pins it to.

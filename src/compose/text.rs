@@ -16,7 +16,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::compose::module::legs_ok;
-use crate::compose::{self, COLUMN, ComposedLine, GUTTER, Metrics, PITCH, Shape};
+use crate::compose::{self, COLUMN, ComposedLine, GUTTER, KnownBreaks, Metrics, PITCH, Shape};
 
 /// A photo set inside the text (runaround), as the data places it.
 #[derive(Debug, Clone)]
@@ -129,13 +129,20 @@ pub struct Copyfit<'a> {
     loosened: RefCell<HashMap<i64, Option<Loosened>>>,
     /// Captions broken at a width.
     captions: RefCell<HashMap<(String, u64), Vec<String>>>,
+    /// The paragraphs' breaks in whole columns.
+    known: KnownBreaks,
 }
 
 impl<'a> Copyfit<'a> {
     /// Prepares a story's paragraphs for composing.
     pub fn new(paragraphs: &'a [String], body: &'a dyn Metrics, kai: &'a dyn Metrics) -> Self {
-        let tall = compose::slots(1, 200_000, &[]);
-        let plain = compose::pour(paragraphs, &tall, &[], body).map_or(0, |(lines, _)| lines.len());
+        // Every line holds a character at least.
+        let most: usize = paragraphs.iter().map(|p| p.chars().count() + 1).sum();
+        let tall = compose::slots(1, most, &[]);
+        let known = KnownBreaks::default();
+        let plain = known
+            .pour(paragraphs, &tall, &[], body)
+            .map_or(0, |(lines, _)| lines.len());
         Self {
             paragraphs,
             body,
@@ -144,6 +151,7 @@ impl<'a> Copyfit<'a> {
             feasible: RefCell::default(),
             loosened: RefCell::default(),
             captions: RefCell::default(),
+            known,
         }
     }
 
@@ -240,7 +248,8 @@ impl<'a> Copyfit<'a> {
         }
         let tall = compose::slots(1, self.plain + 2 * MAX_FIT_LINES as usize, &[]);
         let found = if balance == 0 {
-            compose::pour(self.paragraphs, &tall, &[], self.body)
+            self.known
+                .pour(self.paragraphs, &tall, &[], self.body)
                 .map(|(lines, _)| (lines, Vec::new(), 0))
         } else {
             // In a plain column each paragraph breaks the same wherever it
@@ -428,7 +437,8 @@ impl<'a> Copyfit<'a> {
                 x: 0.0,
                 width: COLUMN,
             }));
-            let Some((plain, _)) = compose::pour(self.paragraphs, &extended, &[], self.body) else {
+            let Some((plain, _)) = self.known.pour(self.paragraphs, &extended, &[], self.body)
+            else {
                 continue;
             };
             let balance = slots.len() as i64 - plain.len() as i64;
@@ -456,7 +466,8 @@ impl<'a> Copyfit<'a> {
                 .into_iter()
                 .take(AROUND_TRIES)
             {
-                if let Some((lines, 0)) = compose::pour(self.paragraphs, &slots, &delta, self.body)
+                if let Some((lines, 0)) =
+                    self.known.pour(self.paragraphs, &slots, &delta, self.body)
                 {
                     let mut adjustments = adjustments.clone();
                     adjustments.extend(describe(&delta));
