@@ -781,7 +781,10 @@ fn pour_in(
 /// starts, so pouring a story again and again around its photos breaks
 /// again only the paragraphs beside them.
 #[derive(Default)]
-pub struct KnownBreaks(RefCell<HashMap<(usize, i32), Option<Vec<usize>>>>);
+pub struct KnownBreaks(RefCell<HashMap<(usize, i32), Option<Ends>>>);
+
+/// Where each line of a paragraph ends, in characters.
+type Ends = Vec<usize>;
 
 impl KnownBreaks {
     /// As [`pour`], for the paragraphs these breaks were learnt from.
