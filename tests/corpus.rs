@@ -359,10 +359,12 @@ fn every_corpus_report_composes_without_a_breach_or_says_what_to_change() {
     let (composed, report) = survey(&cases);
     let composed = composed[..reasonable].iter().filter(|c| **c).count();
     // A floor, not the goal: today the composer finds an exact tiling for
-    // 13 of these 24 random reports; the rest are refused with amounts.
-    // Raise it as the composer grows more elastic.
+    // 15 of these 24 random reports; the rest are refused with amounts
+    // (most have a story of one sentence, too short for two legs of five
+    // lines, or far more copy than photos). Raise it as the composer grows
+    // more elastic.
     assert!(
-        composed >= 12,
+        composed >= 15,
         "only {composed} of {reasonable} composed:\n{report}"
     );
 }
@@ -372,12 +374,45 @@ fn feature_page_reports_compose_or_say_what_to_change() {
     let cases: Vec<Case> = (201..=216).map(feature).collect();
     let (composed, report) = survey(&cases);
     let composed = composed.iter().filter(|c| **c).count();
-    // A floor measured today (14 of 16), to raise as the composer grows
-    // more elastic.
+    // A floor measured today (14 of 16; the two refused have too much
+    // copy for their three photos to reach a fifth of the page), to raise
+    // as the composer grows more elastic.
     assert!(
-        composed >= 13,
+        composed >= 14,
         "only {composed} of {} composed:\n{report}",
         cases.len()
+    );
+}
+
+#[test]
+fn a_report_without_photos_is_not_a_stack_of_full_width_strips() {
+    // 通栏 is for the lead and, at most, one strong story at the foot: a
+    // page of full-width strips reads as a report, not a newspaper.
+    let dir = tempfile::tempdir().unwrap();
+    let mut composed = 0;
+    for seed in 301..=306 {
+        let case = generate(seed, Some(7000), (4, 6), (0, 0), false);
+        let data = write(&dir.path().join(format!("case{seed}")), &case);
+        let Ok(prepared) = prepare(&data, &[]) else {
+            continue;
+        };
+        let Composition::Page(page) = &prepared.composition else {
+            continue;
+        };
+        composed += 1;
+        let strips = page
+            .modules
+            .iter()
+            .filter(|m| {
+                m.columns == banmian::compose::grid::COLUMNS
+                    && matches!(m.placed, banmian::compose::plan::Placed::Story { rank, .. } if rank > 0)
+            })
+            .count();
+        assert!(strips <= 1, "{}: {strips} strips\n{}", case.name, case.toml);
+    }
+    assert!(
+        composed >= 4,
+        "only {composed} of 6 text-only reports composed"
     );
 }
 

@@ -370,38 +370,50 @@ fn paragraph_ends(
         .ok()
         .filter(|&w| w > 0)?;
     let squeeze = if delta < 0 { TIGHT } else { SQUEEZE };
-    // The greedy breaks when they set no line loose and leave no 孤字;
-    // otherwise (and for copyfit) the whole paragraph's best.
-    let fine = |ends: &[usize]| {
+    // How many lines set loose, `None` with a 孤字.
+    let loose = |ends: &[usize]| {
         let mut start = 0;
         let count = ends.len();
-        ends.iter().enumerate().all(|(i, &end)| {
+        let mut loose = 0;
+        for (i, &end) in ends.iter().enumerate() {
             let band =
                 slots.get(next + i).map_or(COLUMN, |s| s.width) - if i == 0 { INDENT } else { 0.0 };
-            let ok = if i + 1 == count {
-                count == 1
-                    || chars[start..end]
-                        .iter()
-                        .filter(|&&c| !is_cjk_punct(c) && c != WJ && c != ' ')
-                        .count()
-                        >= 2
-            } else {
-                band < COLUMN - INDENT - 1e-6 || stretch(&chars[start..end], band, metrics) <= LOOSE
-            };
+            if i + 1 == count {
+                let content = chars[start..end]
+                    .iter()
+                    .filter(|&&c| !is_cjk_punct(c) && c != WJ && c != ' ')
+                    .count();
+                if count > 1 && content < 2 {
+                    return None;
+                }
+            } else if band >= COLUMN - INDENT - 1e-6
+                && stretch(&chars[start..end], band, metrics) > LOOSE
+            {
+                loose += 1;
+            }
             start = end;
             while start < chars.len() && chars[start] == ' ' {
                 start += 1;
             }
-            ok
-        })
+        }
+        Some(loose)
     };
-    if delta == 0 && fine(greedy) {
+    // The greedy breaks when they set no line loose and leave no 孤字;
+    // otherwise (and for copyfit) the whole paragraph's best.
+    if delta == 0 && loose(greedy) == Some(0) {
         return Some(greedy.to_vec());
     }
     let ends = optimal(chars, slots, next, wanted, squeeze, true, greedy, metrics)?;
-    // Copyfit that sets a line loose is no copyfit.
-    if delta != 0 && !fine(&ends) {
-        return None;
+    // Copyfit that sets a line loose is no copyfit, unless the paragraph
+    // set plain has as many (a long code or number no break can tighten).
+    if delta != 0 {
+        let found = loose(&ends)?;
+        if found > 0 {
+            let plain = paragraph_ends(chars, slots, next, 0, greedy, metrics)?;
+            if loose(&plain).is_none_or(|plain| found > plain) {
+                return None;
+            }
+        }
     }
     Some(ends)
 }
@@ -1005,5 +1017,34 @@ mod tests {
             line.push(text[end - 1], &Fixed);
             assert_eq!(line.result(&Fixed), measure(&text[..end], &Fixed), "{end}");
         }
+    }
+
+    #[test]
+    fn a_paragraph_with_a_line_no_break_can_tighten_can_still_gain_a_line() {
+        // A code of 20 Latin characters (10 em) does not break: the line
+        // before it is set loose whatever copyfit does. Gaining a line
+        // must not be refused for a looseness it does not add.
+        let text = format!(
+            "{}项目编号ZZQ2020ABCDEFG0123已完成验收。{}",
+            "中站区精准研判、果断决策、快速行动。".repeat(2),
+            "创新采取有效措施，全区上下齐心协力。".repeat(3)
+        );
+        let column = slots(1, 40, &[]);
+        let one = std::slice::from_ref(&text);
+        let (plain, _) = pour(one, &column, &[0], &Fixed).unwrap();
+        let loose = |lines: &[ComposedLine]| {
+            lines[..lines.len() - 1]
+                .iter()
+                .filter(|l| {
+                    let chars: Vec<char> = l.text.chars().collect();
+                    let band = l.width - if l.indent { INDENT } else { 0.0 };
+                    stretch(&chars, band, &Fixed) > LOOSE
+                })
+                .count()
+        };
+        assert!(loose(&plain) > 0, "the code sets a line loose: {plain:#?}");
+        let (longer, _) = pour(one, &column, &[1], &Fixed).expect("a line gained");
+        assert_eq!(longer.len(), plain.len() + 1);
+        assert!(loose(&longer) <= loose(&plain));
     }
 }

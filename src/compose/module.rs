@@ -50,6 +50,9 @@ pub mod weight {
     /// A line of a module deeper than 16 lines a column of its width (a
     /// tower).
     pub const TOWER: f64 = 0.5;
+    /// A story other than the lead across the whole page (通栏): one is
+    /// a strong bottom, a page of them reads as a report, not a newspaper.
+    pub const STRIP: f64 = 5.0;
     /// A row of photos beyond the second in one story (photos stacked).
     pub const STACKED_ROW: f64 = 3.0;
     /// A column another story is wider than the lead.

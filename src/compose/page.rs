@@ -896,7 +896,12 @@ fn at_span(
                     // than wide.
                     let rows_taken = table.rows_count(r);
                     let shape = weight::STACKED_ROW * rows_taken.saturating_sub(2) as f64
-                        + weight::TOWER * depth.saturating_sub(16 * k) as f64;
+                        + weight::TOWER * depth.saturating_sub(16 * k) as f64
+                        + if k == COLUMNS && story.rank > 0 {
+                            weight::STRIP
+                        } else {
+                            0.0
+                        };
                     let terms = row_terms
                         + option.terms
                         + Terms {
