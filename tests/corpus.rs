@@ -545,6 +545,23 @@ fn copy_too_short_for_the_page_says_how_much_to_add_per_story() {
     assert_amounts(&prepare(&data, &[]).unwrap(), "fit-underflow", "add about");
 }
 
+#[test]
+fn many_photos_and_little_copy_say_how_much_copy_to_add() {
+    // Ten photos and 1,450 characters: the photos would have to fill
+    // three quarters of the page.
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), &case(101, Some(600)));
+    let prepared = prepare(&data, &[]).unwrap();
+    assert!(
+        prepared.fit.iter().any(|f| f.is_error()
+            && f.hints
+                .iter()
+                .any(|h| h.contains("add about") && h.contains("characters"))),
+        "{:#?}",
+        headlines(&prepared.fit)
+    );
+}
+
 /// The page was refused with `code`, each such error actionable and its
 /// hint saying `what` (how much to cut or add).
 fn assert_amounts(prepared: &Prepared, code: &str, what: &str) {

@@ -147,25 +147,57 @@ pub fn findings(
         out.extend(by_story("fit-underflow", d.area - d.most));
     } else {
         let at = FieldPath::root().key("sections");
-        out.push(
-            Finding::error(
-                "fit-no-arrangement",
-                format!(
-                    "no arrangement of the {} stories tiles the page exactly ({} lines of a column; the stories take {}–{})",
-                    d.stories.len(),
-                    d.area,
-                    d.least,
-                    d.most
-                ),
-            )
-            .at(loaded.source.locate(&at))
-            .hint(format!(
-                "lengthen or shorten a story by a few lines, add or take out a photo, or pin a story with `place`; {tried}"
-            )),
-        );
+        // Where the copy alone says what is wrong: too little of it for
+        // photos to fill the rest within their share, or too much for
+        // them to reach theirs.
+        let copy = total_lines + d.stories.len() * HEADLINE_LINES;
+        let (lo, hi) = PHOTO_SHARE;
+        let fewest = ((1.0 - hi) * d.area as f64).ceil() as usize;
+        let most = ((1.0 - lo) * d.area as f64).floor() as usize;
+        let share = if loaded.report.photos.is_empty() {
+            None
+        } else if copy < fewest {
+            let add = fewest - copy;
+            Some(format!(
+                "the copy and headlines take about {copy} lines of a column, and photos may fill at most {:.0} % of the page: add about {} characters ({add} lines)",
+                hi * 100.0,
+                add * PER_LINE
+            ))
+        } else if copy > most {
+            let cut = copy - most;
+            Some(format!(
+                "the copy and headlines take about {copy} lines of a column, leaving the photos less than {:.0} % of the page: cut about {} characters ({cut} lines), or add a photo",
+                lo * 100.0,
+                cut * PER_LINE
+            ))
+        } else {
+            None
+        };
+        let finding = Finding::error(
+            "fit-no-arrangement",
+            format!(
+                "no arrangement of the {} stories tiles the page exactly ({} lines of a column; the stories take {}–{})",
+                d.stories.len(),
+                d.area,
+                d.least,
+                d.most
+            ),
+        )
+        .at(loaded.source.locate(&at));
+        let finding = match share {
+            Some(share) => finding.hint(share),
+            None => finding,
+        };
+        out.push(finding.hint(format!(
+            "lengthen or shorten a story by a few lines, add or take out a photo, or pin a story with `place`; {tried}"
+        )));
     }
     out
 }
+
+/// Lines of a column a story's headline takes, about (five lines across
+/// three columns).
+const HEADLINE_LINES: usize = 15;
 
 /// An error when the photos of a composed page take less than 20 % or
 /// more than 55 % of the area (a report with no photo is exempt).
