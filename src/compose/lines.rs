@@ -122,9 +122,40 @@ fn line_width(chars: &[char], metrics: &dyn Metrics) -> f64 {
 fn measure(chars: &[char], metrics: &dyn Metrics) -> (f64, usize) {
     let mut line = Measure::default();
     for &c in chars {
-        line.push(c, metrics);
+        line.push(c, metrics.advance(c));
     }
-    line.result(metrics)
+    line.result()
+}
+
+/// A paragraph as the line breaker reads it: its characters, each one's
+/// advance and where a line may end, worked out once (the searches ask
+/// for them again and again).
+struct Run {
+    chars: Vec<char>,
+    advance: Vec<f64>,
+    /// `legal[end]`: a line may end before `chars[end]` (always at the
+    /// text's end).
+    legal: Vec<bool>,
+}
+
+impl Run {
+    fn new(text: &str, metrics: &dyn Metrics) -> Self {
+        let chars: Vec<char> = text.chars().collect();
+        let advance = chars.iter().map(|&c| metrics.advance(c)).collect();
+        let n = chars.len();
+        let legal = (0..=n)
+            .map(|end| end == 0 || end == n || may_break(chars[end - 1], chars[end]))
+            .collect();
+        Self {
+            chars,
+            advance,
+            legal,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.chars.len()
+    }
 }
 
 /// A line measured as it grows a character at a time, so that the
@@ -137,16 +168,18 @@ struct Measure {
     previous: Option<char>,
     last: Option<char>,
     before_last: Option<char>,
+    /// The last character's advance.
+    last_advance: f64,
     trailing: f64,
 }
 
 impl Measure {
-    fn push(&mut self, c: char, metrics: &dyn Metrics) {
+    /// The line grown by `c`, `advance` em wide.
+    fn push(&mut self, c: char, advance: f64) {
         if c == WJ {
             return;
         }
         let cjk = |c: char| is_cj(c) || is_cjk_punct(c);
-        let advance = metrics.advance(c);
         self.width += advance;
         if let Some(p) = self.previous {
             if (is_cj(p) && is_latin(c)) || (is_latin(p) && is_cj(c)) {
@@ -163,6 +196,7 @@ impl Measure {
             self.trailing = 0.0;
             self.before_last = self.previous;
             self.last = Some(c);
+            self.last_advance = advance;
         }
         self.previous = Some(c);
     }
@@ -171,20 +205,20 @@ impl Measure {
     /// vanish at a line end; left-aligned punctuation halves, but only
     /// after a CJK character (after a Latin letter or a digit Typst keeps
     /// it whole).
-    fn result(&self, metrics: &dyn Metrics) -> (f64, usize) {
+    fn result(&self) -> (f64, usize) {
         let mut width = self.width - self.trailing;
         if let Some(l) = self.last
             && LEFT_ALIGNED.contains(l)
             && self.before_last.is_none_or(|b| !is_word(b))
         {
-            width -= metrics.advance(l) / 2.0;
+            width -= self.last_advance / 2.0;
         }
         (width, self.gaps)
     }
 
     /// As [`stretch`], for the line as it ends here.
-    fn stretch(&self, width: f64, metrics: &dyn Metrics) -> f64 {
-        let (natural, gaps) = self.result(metrics);
+    fn stretch(&self, width: f64) -> f64 {
+        let (natural, gaps) = self.result();
         spread_of(width - natural, gaps)
     }
 }
@@ -239,19 +273,15 @@ pub struct ComposedLine {
 /// squeezing punctuation by up to `squeeze` em. Returns the end
 /// (exclusive) of the line. Widths are kept as running sums, so a line
 /// costs one pass over its characters.
-fn break_one(
-    chars: &[char],
-    start: usize,
-    width: f64,
-    squeeze: f64,
-    metrics: &dyn Metrics,
-) -> usize {
+fn break_one(run: &Run, start: usize, width: f64, squeeze: f64) -> usize {
+    let chars = &run.chars;
     let mut best = None;
     let mut adv_sum = 0.0;
     let mut spacing = 0.0;
     let mut trailing_spaces = 0.0;
     let mut previous: Option<char> = None;
     let mut last: Option<char> = None;
+    let mut last_advance = 0.0;
     let mut before_last: Option<char> = None;
     let mut shrink_all = 0.0;
     let mut last_shrink = 0.0;
@@ -259,7 +289,7 @@ fn break_one(
     for end in start + 1..=chars.len() {
         let c = chars[end - 1];
         if c != WJ {
-            let advance = metrics.advance(c);
+            let advance = run.advance[end - 1];
             adv_sum += advance;
             if let Some(p) = previous
                 && ((is_cj(p) && is_latin(c)) || (is_latin(p) && is_cj(c)))
@@ -272,6 +302,7 @@ fn break_one(
                 trailing_spaces = 0.0;
                 before_last = previous;
                 last = Some(c);
+                last_advance = advance;
                 last_shrink = if LEFT_ALIGNED.contains(c) || NO_END.contains(c) {
                     advance / 2.0
                 } else {
@@ -285,12 +316,12 @@ fn break_one(
         if let Some(l) = last {
             let after_cjk = before_last.is_none_or(|b| !is_word(b));
             if LEFT_ALIGNED.contains(l) && after_cjk {
-                natural -= metrics.advance(l) / 2.0;
+                natural -= last_advance / 2.0;
             }
         }
         let shrink = (shrink_all - last_shrink).min(squeeze);
         let fits = natural <= width + 1e-6 || natural - shrink <= width + 1e-6;
-        let legal = end == chars.len() || may_break(chars[end - 1], chars[end]);
+        let legal = run.legal[end];
         if fits && legal {
             best = Some(end);
         }
@@ -303,8 +334,14 @@ fn break_one(
     }
     // A word longer than the band: break it where it overflows.
     best.unwrap_or_else(|| {
+        let mut line = Measure::default();
+        line.push(chars[start], run.advance[start]);
         let mut end = start + 1;
-        while end < chars.len() && line_width(&chars[start..=end], metrics) <= width {
+        while end < chars.len() {
+            line.push(chars[end], run.advance[end]);
+            if line.result().0 > width {
+                break;
+            }
             end += 1;
         }
         end
@@ -324,11 +361,11 @@ fn pour_paragraph(
     metrics: &dyn Metrics,
     known: Option<(&KnownBreaks, usize)>,
 ) -> Option<(Vec<ComposedLine>, usize)> {
-    let chars: Vec<char> = text.chars().collect();
+    let run = Run::new(text, metrics);
     // The fewest lines it takes (greedy, punctuation squeezed as Typst
     // does), then the best breaks for that many lines plus the copyfit's:
     // looser lines to gain, punctuation squeezed harder to take out.
-    let greedy = breaks(&chars, slots, next, true, metrics);
+    let greedy = breaks(&run, slots, next, true);
     // In whole columns a paragraph breaks the same wherever it starts:
     // the breaks are worked out once.
     let whole = (next..next + greedy.len() + delta.max(0) as usize + 1)
@@ -342,30 +379,31 @@ fn pour_paragraph(
             match found {
                 Some(ends) => ends,
                 None => {
-                    let ends = paragraph_ends(&chars, slots, next, delta, &greedy, metrics);
+                    let ends = paragraph_ends(&run, slots, next, delta, &greedy, metrics);
                     breaks.0.borrow_mut().insert(key, ends.clone());
                     ends
                 }
             }
         }
-        None => paragraph_ends(&chars, slots, next, delta, &greedy, metrics),
+        None => paragraph_ends(&run, slots, next, delta, &greedy, metrics),
     }?;
     if next + ends.len() > slots.len() {
         return None;
     }
-    set_lines(&chars, slots, next, ends, metrics)
+    set_lines(&run.chars, slots, next, ends, metrics)
 }
 
 /// Where a paragraph's lines end when it is poured from `slots[next..]`
 /// `delta` lines longer or shorter; `greedy` its lines packed full.
 fn paragraph_ends(
-    chars: &[char],
+    run: &Run,
     slots: &[Slot],
     next: usize,
     delta: i32,
     greedy: &[usize],
     metrics: &dyn Metrics,
 ) -> Option<Vec<usize>> {
+    let chars = &run.chars;
     let wanted = usize::try_from(greedy.len() as i64 + i64::from(delta))
         .ok()
         .filter(|&w| w > 0)?;
@@ -403,13 +441,13 @@ fn paragraph_ends(
     if delta == 0 && loose(greedy) == Some(0) {
         return Some(greedy.to_vec());
     }
-    let ends = optimal(chars, slots, next, wanted, squeeze, true, greedy, metrics)?;
+    let ends = optimal(run, slots, next, wanted, squeeze, true, greedy)?;
     // Copyfit that sets a line loose is no copyfit, unless the paragraph
     // set plain has as many (a long code or number no break can tighten).
     if delta != 0 {
         let found = loose(&ends)?;
         if found > 0 {
-            let plain = paragraph_ends(chars, slots, next, 0, greedy, metrics)?;
+            let plain = paragraph_ends(run, slots, next, 0, greedy, metrics)?;
             if loose(&plain).is_none_or(|plain| found > plain) {
                 return None;
             }
@@ -493,13 +531,8 @@ fn set_lines(
 /// Line ends of a paragraph poured from `slots[next..]`, each line
 /// packed as full as it goes (punctuation squeezed as Typst does); the
 /// first line indented when `indent`. The fewest lines it can take.
-fn breaks(
-    chars: &[char],
-    slots: &[Slot],
-    next: usize,
-    indent: bool,
-    metrics: &dyn Metrics,
-) -> Vec<usize> {
+fn breaks(run: &Run, slots: &[Slot], next: usize, indent: bool) -> Vec<usize> {
+    let chars = &run.chars;
     let mut ends = Vec::new();
     let mut start = 0;
     let mut slot = next;
@@ -512,7 +545,7 @@ fn breaks(
         } else {
             0.0
         };
-        let end = break_one(chars, start, band - first, SQUEEZE, metrics);
+        let end = break_one(run, start, band - first, SQUEEZE);
         ends.push(end);
         start = end;
         while start < chars.len() && chars[start] == ' ' {
@@ -555,16 +588,16 @@ fn spread_of(slack: f64, gaps: usize) -> f64 {
 /// that many lines.
 #[allow(clippy::too_many_arguments)]
 fn optimal(
-    chars: &[char],
+    run: &Run,
     slots: &[Slot],
     next: usize,
     lines: usize,
     squeeze: f64,
     indent: bool,
     greedy: &[usize],
-    metrics: &dyn Metrics,
 ) -> Option<Vec<usize>> {
-    let n = chars.len();
+    let chars = &run.chars;
+    let n = run.len();
     if n == 0 || lines == 0 {
         return None;
     }
@@ -602,15 +635,12 @@ fn optimal(
             if s >= n {
                 continue;
             }
-            let farthest = break_one(chars, s, width, squeeze, metrics);
+            let farthest = break_one(run, s, width, squeeze);
             // Every end from s, measured as the line grows.
             let mut line = Measure::default();
             for end in s + 1..=farthest.max(s + 1).min(n) {
-                line.push(chars[end - 1], metrics);
-                if end < earliest {
-                    continue;
-                }
-                if end < n && !may_break(chars[end - 1], chars[end]) {
+                line.push(chars[end - 1], run.advance[end - 1]);
+                if end < earliest || !run.legal[end] {
                     continue;
                 }
                 let last = j == lines;
@@ -625,7 +655,7 @@ fn optimal(
                         0.0
                     }
                 } else {
-                    let gap = line.stretch(width, metrics).min(10.0);
+                    let gap = line.stretch(width).min(10.0);
                     gap * gap
                         + if gap > LOOSE {
                             100.0 + 1000.0 * (gap - LOOSE)
@@ -814,7 +844,8 @@ impl KnownBreaks {
 /// Breaks a caption (or any short text) into lines of `width` em, with no
 /// one-character last line.
 pub fn break_text(text: &str, width: f64, metrics: &dyn Metrics) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
+    let run = Run::new(text, metrics);
+    let chars = &run.chars;
     let band = Slot {
         column: 0,
         line: 0,
@@ -823,18 +854,8 @@ pub fn break_text(text: &str, width: f64, metrics: &dyn Metrics) -> Vec<String> 
     };
     let slots = vec![band; chars.len().max(1)];
     // No indent: captions start flush.
-    let fewest = breaks(&chars, &slots, 0, false, metrics);
-    let ends = optimal(
-        &chars,
-        &slots,
-        0,
-        fewest.len(),
-        SQUEEZE,
-        false,
-        &fewest,
-        metrics,
-    )
-    .unwrap_or(fewest);
+    let fewest = breaks(&run, &slots, 0, false);
+    let ends = optimal(&run, &slots, 0, fewest.len(), SQUEEZE, false, &fewest).unwrap_or(fewest);
     let mut lines = Vec::new();
     let mut start = 0;
     for end in ends {
@@ -1014,8 +1035,8 @@ mod tests {
         let text: Vec<char> = "增长3.1%，“十四五” 开局（2021—2025）。".chars().collect();
         let mut line = Measure::default();
         for end in 1..=text.len() {
-            line.push(text[end - 1], &Fixed);
-            assert_eq!(line.result(&Fixed), measure(&text[..end], &Fixed), "{end}");
+            line.push(text[end - 1], Fixed.advance(text[end - 1]));
+            assert_eq!(line.result(), measure(&text[..end], &Fixed), "{end}");
         }
     }
 
