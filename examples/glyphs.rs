@@ -3,9 +3,9 @@
 fn main() {
     let data = std::env::args().nth(1).expect("a report file");
     let needle = std::env::args().nth(2).expect("text to look for");
-    let prepared = banmian::render::prepare(data.as_ref(), &[])
+    let prepared = banmian::pipeline::prepare(data.as_ref(), &[])
         .unwrap_or_else(|e| panic!("{:?}", e.iter().map(|f| f.headline()).collect::<Vec<_>>()));
-    let (doc, _) = banmian::render::compile(&prepared, banmian::layouts::Layout::Newspaper)
+    let (doc, _) = banmian::pipeline::compile(&prepared, banmian::layouts::Layout::Newspaper)
         .unwrap_or_else(|e| panic!("{:?}", e.iter().map(|f| f.headline()).collect::<Vec<_>>()));
     for line in banmian::inspect::inspect(&doc).lines {
         if line.text().contains(&needle) {

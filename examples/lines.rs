@@ -2,9 +2,9 @@
 //! `cargo run --release --example lines -- data/zhongzhan-2020.toml`.
 fn main() {
     let data = std::env::args().nth(1).expect("a report file");
-    let prepared = banmian::render::prepare(data.as_ref(), &[])
+    let prepared = banmian::pipeline::prepare(data.as_ref(), &[])
         .unwrap_or_else(|e| panic!("{:?}", e.iter().map(|f| f.headline()).collect::<Vec<_>>()));
-    let (doc, _) = banmian::render::compile(
+    let (doc, _) = banmian::pipeline::compile(
         &prepared,
         if std::env::args().nth(2).as_deref() == Some("brochure") {
             banmian::layouts::Layout::Brochure

@@ -22,9 +22,9 @@ fn main() {
     );
     let t = Instant::now();
     let prepared =
-        banmian::render::prepare(data.as_ref(), &[]).unwrap_or_else(|_| panic!("valid report"));
+        banmian::pipeline::prepare(data.as_ref(), &[]).unwrap_or_else(|_| panic!("valid report"));
     let t1 = t.elapsed();
-    let (doc, _) = banmian::render::compile(&prepared, banmian::layouts::Layout::Newspaper)
+    let (doc, _) = banmian::pipeline::compile(&prepared, banmian::layouts::Layout::Newspaper)
         .unwrap_or_else(|_| panic!("lays out"));
     let t2 = t.elapsed();
     let pdf = typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())

@@ -8,6 +8,14 @@ use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
 use typst_kit::fonts::{FontPath, FontStore};
 
+/// The song (宋) family: body text, section headlines (Bold), the title
+/// and the key figures' values (Black).
+pub const SERIF: &str = "Noto Serif CJK SC";
+/// The black (黑) family: kickers, the publication strip, labels (Bold).
+pub const SANS: &str = "Noto Sans CJK SC";
+/// The kai (楷) family: lede, captions, byline (LXGW WenKai, renamed).
+pub const KAI: &str = "Banmian Kai";
+
 /// A face bundled in the binary: file name and bytes.
 struct BundledFace {
     file: &'static str,

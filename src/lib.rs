@@ -1,17 +1,22 @@
 //! banmian (版面): typesets Chinese newspaper pages and brochures from
-//! report data with Typst. The binary is a thin switchboard over these
-//! modules; tests use them directly (the inspector above all).
+//! report data with Typst. The flow: `report` (load, validate) →
+//! `pipeline` (lint, photos, fonts, `compose` the newspaper page,
+//! `typeset` the template data, lay out in the `world`, `checks`) →
+//! `export`. `commands` holds one module per subcommand; the binary only
+//! parses the command line and dispatches.
 
-pub mod check;
+pub mod checks;
+pub mod commands;
 pub mod compose;
+pub mod exit;
+pub mod export;
 pub mod findings;
 pub mod fonts;
 pub mod inspect;
 pub mod layouts;
-pub mod lint;
 pub mod locate;
 pub mod photos;
-pub mod render;
+pub mod pipeline;
 pub mod report;
 pub mod rules;
 pub mod typeset;

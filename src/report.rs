@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::exit::Failure;
 use crate::findings::{DataLocation, FieldPath, Finding};
 use crate::locate::SourceMap;
 
@@ -350,8 +351,22 @@ impl Format {
     }
 }
 
-/// Reads, parses and validates a report file.
-pub fn load(path: &Path) -> Result<LoadedReport, Vec<Finding>> {
+/// Reads, parses and validates a report file. A file that cannot be read
+/// at all fails as [`Failure::CannotRun`]; every error in its data, as
+/// [`Failure::Report`].
+pub fn load(path: &Path) -> Result<LoadedReport, Failure> {
+    let shown = path.to_path_buf();
+    let text = std::fs::read(path).map_err(|err| {
+        Failure::CannotRun(vec![file_error(
+            &shown,
+            format!("cannot read the report: {err}"),
+        )])
+    })?;
+    read(path, text).map_err(Failure::Report)
+}
+
+/// Parses and validates the bytes of the report file at `path`.
+fn read(path: &Path, text: Vec<u8>) -> Result<LoadedReport, Vec<Finding>> {
     let shown = path.to_path_buf();
     let format = Format::of(path).ok_or_else(|| {
         vec![file_error(
@@ -359,8 +374,6 @@ pub fn load(path: &Path) -> Result<LoadedReport, Vec<Finding>> {
             "a report must be a .toml or .json file".to_string(),
         )]
     })?;
-    let text = std::fs::read(path)
-        .map_err(|err| vec![file_error(&shown, format!("cannot read the report: {err}"))])?;
     let text = String::from_utf8(text).map_err(|err| {
         vec![file_error(
             &shown,

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use banmian::inspect::{Inspection, Line, inspect};
 use banmian::layouts::Layout;
-use banmian::render::{Prepared, compile, prepare};
+use banmian::pipeline::{Prepared, compile, prepare};
 
 const MM: f64 = 72.0 / 25.4;
 

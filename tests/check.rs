@@ -539,7 +539,7 @@ fn headline_rules() {
 #[test]
 fn the_newspaper_and_the_brochure_carry_the_same_text() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhongzhan-2020.toml");
-    let mut prepared = banmian::render::prepare(&data, &[]).unwrap_or_else(|_| panic!("valid"));
+    let mut prepared = banmian::pipeline::prepare(&data, &[]).unwrap_or_else(|_| panic!("valid"));
     let documents: Vec<_> = [
         banmian::layouts::Layout::Newspaper,
         banmian::layouts::Layout::Brochure,
@@ -548,18 +548,18 @@ fn the_newspaper_and_the_brochure_carry_the_same_text() {
     .map(|layout| {
         (
             layout,
-            banmian::render::compile(&prepared, layout)
+            banmian::pipeline::compile(&prepared, layout)
                 .unwrap_or_else(|_| panic!("lays out"))
                 .0,
         )
     })
     .collect();
-    assert!(banmian::check::consistency(&prepared, &documents).is_empty());
+    assert!(banmian::checks::consistency::check(&prepared, &documents).is_empty());
     // A paragraph the layouts never saw is missing from both.
     prepared.loaded.report.sections[2]
         .paragraphs
         .push("一段两种版式都没有排入的文字。".into());
-    let missing = banmian::check::consistency(&prepared, &documents);
+    let missing = banmian::checks::consistency::check(&prepared, &documents);
     assert_eq!(
         missing.len(),
         2,

@@ -279,9 +279,9 @@ fn report_text_is_only_ever_text() {
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     // The inspector's view of the same render: the paragraph printed as written.
-    let prepared = banmian::render::prepare(&ws.path("report.toml"), &[]).unwrap();
+    let prepared = banmian::pipeline::prepare(&ws.path("report.toml"), &[]).unwrap();
     let (document, _) =
-        banmian::render::compile(&prepared, banmian::layouts::Layout::Newspaper).unwrap();
+        banmian::pipeline::compile(&prepared, banmian::layouts::Layout::Newspaper).unwrap();
     let text: String = banmian::inspect::inspect(&document)
         .lines
         .iter()
@@ -545,4 +545,28 @@ fn the_binary_with_its_fonts_stays_under_80_mb() {
         "the binary is {:.1} MB",
         size as f64 / 1e6
     );
+}
+
+#[test]
+fn every_command_gives_the_same_exit_code_for_the_same_failure() {
+    let ws = workspace_with(&small_report("正文。"));
+    ws.write(
+        "broken.toml",
+        small_report("正文。").replace("page = 1", "page = ["),
+    );
+    let code = |args: &[&str]| ws.run(args).status.code();
+    for command in ["render", "check", "rules", "plan"] {
+        // A report file that is not there: the command could not run.
+        assert_eq!(code(&[command, "absent.toml"]), Some(2), "{command}");
+        // A report with errors.
+        assert_eq!(code(&[command, "broken.toml"]), Some(1), "{command}");
+        // A --font-path that is not a folder: a bad argument.
+        assert_eq!(
+            code(&[command, "report.toml", "--font-path", "nowhere"]),
+            Some(2),
+            "{command}"
+        );
+    }
+    assert_eq!(code(&["fonts", "--font-path", "nowhere"]), Some(2));
+    assert!(ws.outputs().is_empty());
 }

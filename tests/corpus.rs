@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use banmian::findings::Finding;
 use banmian::inspect::inspect;
 use banmian::layouts::Layout;
-use banmian::render::{Prepared, compile, prepare};
+use banmian::pipeline::{Prepared, compile, prepare};
 use banmian::rules::{check, table};
 use banmian::typeset::Composition;
 

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use banmian::inspect::{Inspection, inspect};
 use banmian::layouts::Layout;
-use banmian::render::{Prepared, compile, prepare};
+use banmian::pipeline::{Prepared, compile, prepare};
 
 const MM: f64 = 72.0 / 25.4;
 /// The page: 390 × 545 mm.

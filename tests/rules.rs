@@ -8,7 +8,7 @@ mod common;
 
 use banmian::inspect::inspect;
 use banmian::layouts::Layout;
-use banmian::render::{compile, prepare};
+use banmian::pipeline::{compile, prepare};
 use banmian::rules::{RuleCount, check};
 
 /// Lays out a report and counts the breaches of every rule.

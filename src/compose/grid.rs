@@ -65,6 +65,17 @@ pub fn inline_image_pt(n: usize) -> f64 {
     lines_pt(n) - EM_PT
 }
 
+/// The newspaper column (1–8) at `x` pt on a page `width` pt wide, the
+/// columns centred; `None` for another layout.
+pub fn column_at(layout: crate::layouts::Layout, width: f64, x: f64) -> Option<usize> {
+    if layout != crate::layouts::Layout::Newspaper {
+        return None;
+    }
+    let pitch = span_pt(1) + GUTTER * EM_PT;
+    let left = (width - span_pt(COLUMNS)) / 2.0;
+    Some((((x - left) / pitch).floor().max(0.0) as usize + 1).min(COLUMNS))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use typst_layout::PagedDocument;
 
 use crate::compose::{self, COLUMN, GUTTER, PITCH, Shape};
 use crate::inspect::{Inspection, Line, markers};
-use crate::render::Prepared;
+use crate::pipeline::Prepared;
 
 /// The body size in pt; lengths in the composed data are in em of it.
 const EM: f64 = 9.0;

@@ -11,7 +11,7 @@ use super::{ASCENT, EM, GRID_TOLERANCE, Tally, areas, grid_top, is_han};
 use crate::compose::grid::{self, COLUMN, COLUMNS, GUTTER, PITCH};
 use crate::compose::module::{LEG_MAX, LEG_MIN, MAX_CROP, PPI};
 use crate::inspect::{Inspection, markers};
-use crate::render::Prepared;
+use crate::pipeline::Prepared;
 use crate::report::PhotoShape;
 
 /// The photos' share of the area, as a range.

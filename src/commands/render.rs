@@ -1,0 +1,85 @@
+//! `banmian render`: the pipeline, then the export of each layout, written
+//! atomically and only when every layout succeeded.
+
+use std::path::PathBuf;
+
+use crate::exit::{Exit, Failure};
+use crate::export::{self, Output};
+use crate::findings::{self, Finding};
+use crate::layouts::Layout;
+use crate::pipeline::{self, Request};
+
+/// A validated render request.
+#[derive(Debug, Clone)]
+pub struct RenderConfig {
+    /// The report file.
+    pub data: PathBuf,
+    /// The layouts to make.
+    pub layouts: Vec<Layout>,
+    /// What to make of them, and where.
+    pub output: Output,
+    /// Folders with extra fonts.
+    pub font_paths: Vec<PathBuf>,
+}
+
+/// Renders, prints the warnings and the files written (or the errors),
+/// and says how it ended.
+pub fn run(config: &RenderConfig) -> Exit {
+    match render(config) {
+        Ok((written, warnings)) => {
+            findings::print(&warnings);
+            for path in written {
+                println!("{}", path.display());
+            }
+            Exit::Success
+        }
+        Err(failure) => {
+            let found = failure.findings();
+            findings::print(found);
+            let errors = found.iter().filter(|f| f.is_error()).count();
+            eprintln!(
+                "error: {errors} error(s) in {}; nothing was written",
+                config.data.display()
+            );
+            failure.exit()
+        }
+    }
+}
+
+/// Runs the whole render: every check of `banmian check`, then, when none
+/// found an error, the export of each layout. Nothing is written unless
+/// every file could be made; each is written to a temporary file and
+/// renamed. Returns the files written and the warnings and notes.
+pub fn render(config: &RenderConfig) -> Result<(Vec<PathBuf>, Vec<Finding>), Failure> {
+    let outcome = pipeline::run(&Request {
+        data: config.data.clone(),
+        layouts: config.layouts.clone(),
+        font_paths: config.font_paths.clone(),
+    });
+    let prepared = match (&outcome.prepared, outcome.exit(false)) {
+        (Some(prepared), Exit::Success) => prepared,
+        (_, Exit::CannotRun) => return Err(Failure::CannotRun(outcome.findings)),
+        _ => return Err(Failure::Report(outcome.findings)),
+    };
+    let mut outputs = Vec::new();
+    for (layout, document) in &outcome.documents {
+        outputs.extend(export::export(
+            document,
+            *layout,
+            &config.data,
+            &config.output,
+            prepared.date,
+        )?);
+    }
+    let mut written = Vec::new();
+    for (path, bytes) in outputs {
+        export::write_atomically(&path, &bytes).map_err(|err| {
+            Failure::CannotRun(vec![Finding::error(
+                "output-failed",
+                format!("cannot write {}: {err}", path.display()),
+            )])
+        })?;
+        written.push(path);
+    }
+    Ok((written, outcome.findings))
+}

@@ -1,0 +1,125 @@
+//! Laying out one layout with Typst, and the findings that come back:
+//! Typst's own diagnostics and those the templates publish on purpose.
+
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst_layout::PagedDocument;
+
+use super::Prepared;
+use crate::compose::grid;
+use crate::findings::{Finding, PageLocation};
+use crate::layouts::Layout;
+use crate::report;
+use crate::world::ReportWorld;
+
+/// Lays out one layout; errors if Typst fails or the template reports an
+/// error (text that does not fit). Warnings come back with the document.
+pub fn compile(
+    prepared: &Prepared,
+    layout: Layout,
+) -> Result<(PagedDocument, Vec<Finding>), Vec<Finding>> {
+    let files = prepared
+        .photos
+        .iter()
+        .map(|p| (p.vpath.clone(), p.bytes.clone()))
+        .collect();
+    let world = ReportWorld::new(
+        layout,
+        &prepared.fonts,
+        prepared.json.clone(),
+        files,
+        prepared.date,
+    );
+    // No page was composed: the composer's errors say why.
+    if layout == Layout::Newspaper && !prepared.data.has_newspaper() {
+        return Err(prepared
+            .fit
+            .iter()
+            .filter(|f| f.is_error())
+            .cloned()
+            .collect());
+    }
+    let result = typst::compile::<PagedDocument>(&world);
+    let mut warnings: Vec<Finding> = result
+        .warnings
+        .iter()
+        .map(|d| from_typst(layout, d))
+        .collect();
+    let document = result.output.map_err(|errors| {
+        errors
+            .iter()
+            .map(|d| from_typst(layout, d))
+            .collect::<Vec<_>>()
+    })?;
+    let (mut errors, template_warnings): (Vec<_>, Vec<_>) =
+        template_findings(prepared, layout, &document)
+            .into_iter()
+            .partition(Finding::is_error);
+    if layout == Layout::Newspaper {
+        errors.extend(prepared.fit.iter().filter(|f| f.is_error()).cloned());
+    }
+    warnings.extend(template_warnings);
+    if !errors.is_empty() {
+        // The warnings go along: a check lists everything.
+        errors.extend(warnings);
+        return Err(errors);
+    }
+    Ok((document, warnings))
+}
+
+/// A Typst diagnostic as a finding. Report text never becomes Typst
+/// source, so these are problems of the layout itself.
+pub fn from_typst(layout: Layout, diagnostic: &SourceDiagnostic) -> Finding {
+    let message = format!("{} layout: {}", layout.name(), diagnostic.message);
+    let mut finding = match diagnostic.severity {
+        TypstSeverity::Error => Finding::error("layout-failed", message),
+        TypstSeverity::Warning => Finding::warning("layout-warning", message),
+    };
+    for hint in &diagnostic.hints {
+        finding = finding.hint(hint.v.to_string());
+    }
+    finding
+}
+
+/// Findings the templates publish on purpose, as
+/// `metadata((severity:, code:, message:, path:, page:)) <banmian-finding>`.
+fn template_findings(
+    prepared: &Prepared,
+    layout: Layout,
+    document: &PagedDocument,
+) -> Vec<Finding> {
+    crate::inspect::markers(document, "banmian-finding")
+        .into_iter()
+        .map(|marker| {
+            let value = &marker.value;
+            let text = |key: &str| {
+                value
+                    .get(key)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let code: &'static str = match text("code").as_str() {
+                "headline-too-long" => "headline-too-long",
+                "layout-overflow" => "layout-overflow",
+                _ => "layout-finding",
+            };
+            let mut finding = if text("severity") == "warning" {
+                Finding::warning(code, text("message"))
+            } else {
+                Finding::error(code, text("message"))
+            };
+            let path = report::json_pointer(&text("path"));
+            finding = finding
+                .at(prepared.loaded.source.locate(&path))
+                .on_page(PageLocation {
+                    layout: layout.name().into(),
+                    page: marker.page,
+                    column: grid::column_at(layout, marker.page_width, marker.x),
+                });
+            if let Some(hint) = value.get("hint").and_then(|v| v.as_str()) {
+                finding = finding.hint(hint);
+            }
+            finding
+        })
+        .collect()
+}

@@ -1,0 +1,208 @@
+//! The pipeline every command runs: load the report → lint its copy →
+//! prepare it (photos, fonts, the composed newspaper page) → lay out each
+//! layout with Typst → check what came out. `render` exports the documents,
+//! `check` prints the findings, `rules` and `plan` read the prepared report
+//! and its newspaper page. Nothing here imports a command.
+
+mod compile;
+mod fit;
+
+use std::path::{Path, PathBuf};
+
+use typst::foundations::Datetime;
+use typst_layout::PagedDocument;
+
+use crate::checks;
+use crate::exit::{Exit, Failure};
+use crate::findings::{Finding, Severity};
+use crate::fonts::Fonts;
+use crate::layouts::Layout;
+use crate::photos::{self, LoadedPhoto};
+use crate::report::{self, LoadedReport};
+use crate::typeset;
+
+pub use compile::{compile, from_typst};
+
+/// What to run the pipeline on.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The report file.
+    pub data: PathBuf,
+    /// The layouts to lay out.
+    pub layouts: Vec<Layout>,
+    /// Folders with extra fonts.
+    pub font_paths: Vec<PathBuf>,
+}
+
+/// Everything a run found, and what it laid out.
+pub struct Outcome {
+    /// Findings, data problems first, then layout ones.
+    pub findings: Vec<Finding>,
+    /// The report could not be read at all: the command could not run
+    /// (rather than the report having errors).
+    pub unreadable: bool,
+    /// The report ready for export, when it could be prepared.
+    pub prepared: Option<Prepared>,
+    /// Each layout that laid out without error.
+    pub documents: Vec<(Layout, PagedDocument)>,
+}
+
+impl Outcome {
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(Finding::is_error)
+    }
+
+    /// How the command ends: with `strict`, a warning fails it too.
+    pub fn exit(&self, strict: bool) -> Exit {
+        let warned = || {
+            self.findings
+                .iter()
+                .any(|f| f.severity == Severity::Warning)
+        };
+        if self.unreadable {
+            Exit::CannotRun
+        } else if self.has_errors() || (strict && warned()) {
+            Exit::Refused
+        } else {
+            Exit::Success
+        }
+    }
+
+    fn stopped(findings: Vec<Finding>, unreadable: bool) -> Self {
+        Self {
+            findings,
+            unreadable,
+            prepared: None,
+            documents: Vec::new(),
+        }
+    }
+}
+
+/// Runs the pipeline: every check, every layout asked for.
+pub fn run(request: &Request) -> Outcome {
+    let loaded = match report::load(&request.data) {
+        Ok(loaded) => loaded,
+        Err(failure) => {
+            let unreadable = matches!(failure, Failure::CannotRun(_));
+            return Outcome::stopped(failure.into(), unreadable);
+        }
+    };
+    let mut findings = checks::lint::lint(&loaded);
+    let prepared = match prepare_loaded(loaded, &request.font_paths) {
+        Ok(prepared) => prepared,
+        Err(found) => {
+            findings.extend(found);
+            return Outcome::stopped(findings, false);
+        }
+    };
+    findings.extend(checks::glyphs::fallbacks(&prepared));
+    let mut documents = Vec::new();
+    for &layout in &request.layouts {
+        match compile(&prepared, layout) {
+            Ok((document, found)) => {
+                findings.extend(found);
+                findings.extend(checks::resolution::check(&prepared, layout, &document));
+                documents.push((layout, document));
+            }
+            Err(found) => findings.extend(found),
+        }
+    }
+    // Copyfit notes are the newspaper's.
+    if request.layouts.contains(&Layout::Newspaper) {
+        findings.extend(prepared.fit.iter().filter(|f| !f.is_error()).cloned());
+    }
+    findings.extend(checks::consistency::check(&prepared, &documents));
+    Outcome {
+        findings,
+        unreadable: false,
+        prepared: Some(prepared),
+        documents,
+    }
+}
+
+/// A report ready for layout: checked data, fonts, photos, template data.
+pub struct Prepared {
+    /// The report as loaded.
+    pub loaded: LoadedReport,
+    /// Bundled and extra fonts.
+    pub fonts: Fonts,
+    /// The photos, read and checked.
+    pub photos: Vec<LoadedPhoto>,
+    /// The template data (the composed newspaper page included).
+    pub data: typeset::PageData,
+    /// How the newspaper page was composed (the plan, or why none).
+    pub composition: typeset::Composition,
+    /// `/report.json` for the templates.
+    pub json: Vec<u8>,
+    /// The fixed "today" of the world: the publication date.
+    pub date: Datetime,
+    /// How the stories fit their columns: what copyfit adjusted (notes)
+    /// and the stories it could not balance (errors, reported by `compile`).
+    pub fit: Vec<Finding>,
+}
+
+/// Loads the report, the fonts and the photos, and checks that every
+/// character has a glyph. Returns every error found, not only the first.
+pub fn prepare(data: &Path, font_paths: &[PathBuf]) -> Result<Prepared, Vec<Finding>> {
+    prepare_loaded(report::load(data)?, font_paths)
+}
+
+/// [`prepare`] for a report already loaded.
+pub fn prepare_loaded(
+    loaded: LoadedReport,
+    font_paths: &[PathBuf],
+) -> Result<Prepared, Vec<Finding>> {
+    // The photos are read first; Typst's decoder is memoised, so they are
+    // decoded at once on other threads while this one loads the fonts and
+    // composes the stories, and layout later finds them decoded.
+    let photos = photos::load(&loaded);
+    let decoded: &[photos::LoadedPhoto] = photos.as_deref().unwrap_or(&[]);
+    let (fonts, decoding, data) = std::thread::scope(|scope| {
+        let decoding = scope.spawn(|| photos::decode(&loaded, decoded));
+        let fonts = Fonts::load(font_paths);
+        let data = fit::compose_page(&loaded.report, &fonts, photos.as_deref().ok());
+        (
+            fonts,
+            decoding.join().expect("decoding does not panic"),
+            data,
+        )
+    });
+    let mut errors = checks::glyphs::missing(&loaded, &fonts);
+    let photos = match photos {
+        Ok(photos) => photos,
+        Err(found) => {
+            errors.extend(found);
+            Vec::new()
+        }
+    };
+    errors.extend(decoding);
+    let data = match data {
+        Some(Ok(data)) if errors.is_empty() => data,
+        Some(Err(found)) => {
+            errors.extend(found);
+            return Err(errors);
+        }
+        _ => return Err(errors),
+    };
+    let typeset::Typeset {
+        data,
+        composition,
+        order,
+    } = data;
+    let fit = fit::findings(&loaded, &data, &composition, &order, &fonts, &photos);
+    let json = serde_json::to_vec(&data).expect("template data serialises");
+    let (year, month, day) =
+        report::parse_date(&loaded.report.publication.date).unwrap_or((1970, 1, 1));
+    let date = Datetime::from_ymd(year, month, day).expect("validated date");
+    Ok(Prepared {
+        loaded,
+        fonts,
+        photos,
+        data,
+        composition,
+        json,
+        date,
+        fit,
+    })
+}
