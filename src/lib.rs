@@ -14,7 +14,6 @@ pub mod findings;
 pub mod fonts;
 pub mod inspect;
 pub mod layouts;
-pub mod locate;
 pub mod photos;
 pub mod pipeline;
 pub mod report;

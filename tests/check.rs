@@ -554,12 +554,12 @@ fn the_newspaper_and_the_brochure_carry_the_same_text() {
         )
     })
     .collect();
-    assert!(banmian::checks::consistency::check(&prepared, &documents).is_empty());
+    assert!(banmian::checks::consistency::check(&prepared.loaded, &documents).is_empty());
     // A paragraph the layouts never saw is missing from both.
     prepared.loaded.report.sections[2]
         .paragraphs
         .push("一段两种版式都没有排入的文字。".into());
-    let missing = banmian::checks::consistency::check(&prepared, &documents);
+    let missing = banmian::checks::consistency::check(&prepared.loaded, &documents);
     assert_eq!(
         missing.len(),
         2,

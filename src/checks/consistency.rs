@@ -5,19 +5,17 @@ use typst_layout::PagedDocument;
 use crate::findings::{FieldPath, Finding};
 use crate::inspect::inspect;
 use crate::layouts::Layout;
-use crate::pipeline::Prepared;
 use crate::report::LoadedReport;
 
 /// Every paragraph, headline and caption is in every layout laid out:
 /// nothing dropped from the page or the brochure.
-pub fn check(prepared: &Prepared, documents: &[(Layout, PagedDocument)]) -> Vec<Finding> {
+pub fn check(loaded: &LoadedReport, documents: &[(Layout, PagedDocument)]) -> Vec<Finding> {
     let squeeze = |s: &str| {
         s.chars()
             .filter(|c| !c.is_whitespace() && *c != '\u{2060}')
             .collect::<String>()
     };
     let mut found = Vec::new();
-    let loaded: &LoadedReport = &prepared.loaded;
     for (layout, document) in documents {
         let inspection = inspect(document);
         // Body lines alone, for paragraphs: a caption floated to a page

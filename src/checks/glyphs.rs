@@ -3,7 +3,6 @@
 
 use crate::findings::{FieldPath, Finding};
 use crate::fonts::{self, Fonts};
-use crate::pipeline::Prepared;
 use crate::report::{self, LoadedReport};
 
 /// One error per character no font has (at its first use), naming it, its
@@ -58,29 +57,27 @@ fn face_for(path: &FieldPath) -> (&'static str, u16) {
 }
 
 /// Characters the face a text asks for lacks, which another face will set.
-pub fn fallbacks(prepared: &Prepared) -> Vec<Finding> {
-    let book = prepared.fonts.book();
+pub fn fallbacks(loaded: &LoadedReport, fonts: &Fonts) -> Vec<Finding> {
+    let book = fonts.book();
     let mut seen = std::collections::HashSet::new();
     let mut found = Vec::new();
-    for (path, text) in report::texts(&prepared.loaded.report) {
+    for (path, text) in report::texts(&loaded.report) {
         let (family, weight) = face_for(&path);
         let Some(face) = book.select(&family.to_lowercase(), variant(weight)) else {
             continue;
         };
         for (i, c) in text.chars().enumerate() {
-            if !crate::fonts::needs_glyph(c)
-                || prepared.fonts.face_covers(face, c)
-                || "“”‘’".contains(c)
+            if !crate::fonts::needs_glyph(c) || fonts.face_covers(face, c) || "“”‘’".contains(c)
             {
                 continue;
             }
-            if prepared.fonts.covers(c) && seen.insert((c, family)) {
+            if fonts.covers(c) && seen.insert((c, family)) {
                 found.push(
                     Finding::warning(
                         "glyph-fallback",
                         format!("{family} has no {c} (U+{:04X}); it will be set in another face and may not match", c as u32),
                     )
-                    .at(prepared.loaded.source.locate_nth(&path, text, i))
+                    .at(loaded.source.locate_nth(&path, text, i))
                     .hint("check the character, or give a font for it with --font-path"),
                 );
             }

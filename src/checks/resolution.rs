@@ -6,7 +6,8 @@ use crate::compose::grid;
 use crate::findings::{FieldPath, Finding, PageLocation};
 use crate::inspect::markers;
 use crate::layouts::Layout;
-use crate::pipeline::Prepared;
+use crate::photos::LoadedPhoto;
+use crate::report::LoadedReport;
 
 /// Effective resolution below which a photo is flagged, pixels per inch.
 pub const PPI_WARNING: f64 = 200.0;
@@ -16,7 +17,12 @@ pub const PPI_ERROR: f64 = 100.0;
 /// Photos printed at an effective resolution too low for print: each
 /// placement the layout reports, against the photo's pixels (a photo
 /// cropped to fill its frame is scaled by the larger of the two ratios).
-pub fn check(prepared: &Prepared, layout: Layout, document: &PagedDocument) -> Vec<Finding> {
+pub fn check(
+    loaded: &LoadedReport,
+    photos: &[LoadedPhoto],
+    layout: Layout,
+    document: &PagedDocument,
+) -> Vec<Finding> {
     let mut found = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for marker in markers(document, "banmian-photo") {
@@ -29,7 +35,7 @@ pub fn check(prepared: &Prepared, layout: Layout, document: &PagedDocument) -> V
             continue;
         };
         let index = index as usize;
-        let Some(photo) = prepared.photos.get(index) else {
+        let Some(photo) = photos.get(index) else {
             continue;
         };
         let ppi =
@@ -37,7 +43,7 @@ pub fn check(prepared: &Prepared, layout: Layout, document: &PagedDocument) -> V
         if ppi >= PPI_WARNING || !seen.insert(index) {
             continue;
         }
-        let file = &prepared.loaded.report.photos[index].file;
+        let file = &loaded.report.photos[index].file;
         let message = format!(
             "photo {file} prints at {ppi:.0} ppi on the {} ({:.0} × {:.0} mm from {} × {} px)",
             layout.name(),
@@ -53,8 +59,7 @@ pub fn check(prepared: &Prepared, layout: Layout, document: &PagedDocument) -> V
         };
         found.push(
             finding
-                .at(prepared
-                    .loaded
+                .at(loaded
                     .source
                     .locate(&FieldPath::root().key("photos").index(index).key("file")))
                 .hint(format!(

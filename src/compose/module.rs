@@ -12,10 +12,7 @@ use super::lines::{self as compose, Metrics};
 use super::text::{Copyfit, Inline, TextArea};
 use crate::report::{PhotoPlace, Place};
 
-/// The least lines a text leg may take, and the most (no strips, no towers).
-pub const LEG_MIN: usize = 5;
-/// The most lines of one text leg.
-pub const LEG_MAX: usize = 40;
+pub use super::text::{LEG_MAX, LEG_MIN};
 /// The most a photo is cropped from its aspect, as a share of one side.
 pub const MAX_CROP: f64 = 0.15;
 /// Print resolution the composer keeps photos at, where the original allows.
@@ -744,7 +741,7 @@ impl TextOptions {
             if !(LEG_MIN..=LEG_MAX).contains(&depth) {
                 continue;
             }
-            if let Some((cost, area)) = story.copy.at(k, depth, inside).filter(|(_, a)| legs_ok(a))
+            if let Some((cost, area)) = story.copy.at(k, depth, inside).filter(|(_, a)| a.legs_ok())
             {
                 let terms = Terms {
                     copyfit: weight::COPYFIT * cost as f64,
@@ -915,13 +912,6 @@ pub fn corner_inlines(story: &StoryCopy, k: usize, corner: &Corner) -> Vec<Inlin
             inline
         })
         .collect()
-}
-
-/// Whether every leg of an area is [`LEG_MIN`]–[`LEG_MAX`] lines deep.
-pub fn legs_ok(area: &TextArea) -> bool {
-    area.legs()
-        .iter()
-        .all(|&(_, depth)| (LEG_MIN..=LEG_MAX).contains(&depth))
 }
 
 /// The cost of legs `depth` deep.

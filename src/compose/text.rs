@@ -15,7 +15,6 @@ use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use crate::compose::module::legs_ok;
 use crate::compose::{self, COLUMN, ComposedLine, GUTTER, KnownBreaks, Metrics, PITCH, Shape};
 
 /// A photo set inside the text (runaround), as the data places it.
@@ -80,6 +79,13 @@ pub struct TextArea {
 }
 
 impl TextArea {
+    /// Whether every leg is [`LEG_MIN`]–[`LEG_MAX`] lines deep.
+    pub fn legs_ok(&self) -> bool {
+        self.legs()
+            .iter()
+            .all(|&(_, depth)| (LEG_MIN..=LEG_MAX).contains(&depth))
+    }
+
     /// Its legs: each run of lines in one column (photos inside the text
     /// part them), as (column, lines).
     pub fn legs(&self) -> Vec<(usize, usize)> {
@@ -103,6 +109,11 @@ impl TextArea {
         out
     }
 }
+
+/// The least lines a text leg may take, and the most (no strips, no towers).
+pub const LEG_MIN: usize = 5;
+/// The most lines of one text leg.
+pub const LEG_MAX: usize = 40;
 
 /// Lines of text.
 type Lines = Vec<ComposedLine>;
@@ -208,7 +219,7 @@ impl<'a> Copyfit<'a> {
                 sizes[0] = (natural + dh) as usize;
                 if let Some((cost, mut area)) = self
                     .sized(k, depth, inlines, &sizes)
-                    .filter(|(_, a)| legs_ok(a))
+                    .filter(|(_, a)| a.legs_ok())
                 {
                     if dh != 0 {
                         area.adjustments.insert(
@@ -452,7 +463,7 @@ impl<'a> Copyfit<'a> {
             };
             if balance == 0 {
                 let area = area(plain, adjustments);
-                if legs_ok(&area) {
+                if area.legs_ok() {
                     consider(&mut best, dh.abs(), area);
                 }
                 continue;
@@ -473,7 +484,7 @@ impl<'a> Copyfit<'a> {
                     adjustments.extend(describe(&delta));
                     let moved: i64 = delta.iter().map(|d| i64::from(d.abs())).sum();
                     let area = area(lines, adjustments);
-                    if legs_ok(&area) {
+                    if area.legs_ok() {
                         consider(&mut best, dh.abs() + 3 * moved, area);
                     }
                     break;

@@ -96,13 +96,18 @@ pub fn run(request: &Request) -> Outcome {
             return Outcome::stopped(findings, false);
         }
     };
-    findings.extend(checks::glyphs::fallbacks(&prepared));
+    findings.extend(checks::glyphs::fallbacks(&prepared.loaded, &prepared.fonts));
     let mut documents = Vec::new();
     for &layout in &request.layouts {
         match compile(&prepared, layout) {
             Ok((document, found)) => {
                 findings.extend(found);
-                findings.extend(checks::resolution::check(&prepared, layout, &document));
+                findings.extend(checks::resolution::check(
+                    &prepared.loaded,
+                    &prepared.photos,
+                    layout,
+                    &document,
+                ));
                 documents.push((layout, document));
             }
             Err(found) => findings.extend(found),
@@ -112,7 +117,7 @@ pub fn run(request: &Request) -> Outcome {
     if request.layouts.contains(&Layout::Newspaper) {
         findings.extend(prepared.fit.iter().filter(|f| !f.is_error()).cloned());
     }
-    findings.extend(checks::consistency::check(&prepared, &documents));
+    findings.extend(checks::consistency::check(&prepared.loaded, &documents));
     Outcome {
         findings,
         unreadable: false,

@@ -3,11 +3,30 @@
 //! font has, a story that overflows) still point at line:column.
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::findings::{DataLocation, FieldPath, Finding, Segment};
-use crate::report::Format;
+
+/// The two data formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// TOML, the format editors write by hand.
+    Toml,
+    /// JSON, for generated reports.
+    Json,
+}
+
+impl Format {
+    /// The format a file's extension says.
+    pub fn of(path: &Path) -> Option<Self> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "toml" => Some(Format::Toml),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
 
 /// The report's source text, its format, and a parsed syntax tree with spans.
 pub struct SourceMap {

@@ -1,0 +1,229 @@
+//! Reading a report file: its text, checked against the schema derived
+//! from the model (every unknown field, missing field and wrong type at
+//! once, in the editor's terms), then parsed, then validated.
+
+use std::path::Path;
+
+use super::source::{Format, SourceMap};
+use super::validate::validate;
+use super::{LoadedReport, Report};
+use crate::exit::Failure;
+use crate::findings::{DataLocation, FieldPath, Finding};
+
+/// Reads, parses and validates a report file. A file that cannot be read
+/// at all fails as [`Failure::CannotRun`]; every error in its data, as
+/// [`Failure::Report`].
+pub fn load(path: &Path) -> Result<LoadedReport, Failure> {
+    let shown = path.to_path_buf();
+    let text = std::fs::read(path).map_err(|err| {
+        Failure::CannotRun(vec![file_error(
+            &shown,
+            format!("cannot read the report: {err}"),
+        )])
+    })?;
+    read(path, text).map_err(Failure::Report)
+}
+
+/// Parses and validates the bytes of the report file at `path`.
+fn read(path: &Path, text: Vec<u8>) -> Result<LoadedReport, Vec<Finding>> {
+    let shown = path.to_path_buf();
+    let format = Format::of(path).ok_or_else(|| {
+        vec![file_error(
+            &shown,
+            "a report must be a .toml or .json file".to_string(),
+        )]
+    })?;
+    let text = String::from_utf8(text).map_err(|err| {
+        vec![file_error(
+            &shown,
+            format!(
+                "the report is not UTF-8 text (invalid byte at offset {})",
+                err.utf8_error().valid_up_to()
+            ),
+        )]
+    })?;
+    let source = SourceMap::new(shown.clone(), text, format);
+    // Every error in the data at once: the schema finds all unknown and
+    // missing fields and wrong types; serde then only parses.
+    let schema_errors = check_schema(&source)?;
+    if !schema_errors.is_empty() {
+        return Err(schema_errors);
+    }
+    let report = parse(&source)?;
+    let root = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let loaded = LoadedReport {
+        report,
+        path: shown,
+        root,
+        source,
+    };
+    let errors = validate(&loaded);
+    if errors.is_empty() {
+        Ok(loaded)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The JSON Schema of the report format, derived from the model.
+pub fn schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Report)).expect("the schema serialises")
+}
+
+/// The data as a JSON value; the error is a syntax error, located.
+fn as_json(source: &SourceMap) -> Result<serde_json::Value, Vec<Finding>> {
+    match source.format() {
+        Format::Toml => {
+            let value: toml::Value = toml::from_str(source.text()).map_err(|err| {
+                vec![source.error_at(err.span(), FieldPath::root(), err.message().to_string())]
+            })?;
+            Ok(serde_json::to_value(value).expect("TOML values are JSON values"))
+        }
+        Format::Json => serde_json::from_str(source.text()).map_err(|err| {
+            let offset = source.offset_of_line_col(err.line(), err.column());
+            vec![source.error_at(
+                offset.map(|o| o..o),
+                FieldPath::root(),
+                strip_json_position(&err.to_string()),
+            )]
+        }),
+    }
+}
+
+/// Every place the data breaks the schema, located, in the order they
+/// appear in the file.
+fn check_schema(source: &SourceMap) -> Result<Vec<Finding>, Vec<Finding>> {
+    use jsonschema::error::ValidationErrorKind as Kind;
+    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+    let validator = VALIDATOR
+        .get_or_init(|| jsonschema::validator_for(&schema()).expect("the derived schema is valid"));
+    let value = as_json(source)?;
+    let mut found: Vec<Finding> = Vec::new();
+    for error in validator.iter_errors(&value) {
+        let at = json_pointer(&error.instance_path().to_string());
+        match error.kind() {
+            Kind::AdditionalProperties { unexpected } => {
+                for key in unexpected {
+                    let path = at.key(key);
+                    let mut finding =
+                        Finding::error("data-unknown-field", format!("unknown field `{key}`"))
+                            .at(source.locate(&path));
+                    if let Some(near) = nearest_field(&at, key) {
+                        finding = finding.hint(format!("did you mean `{near}`?"));
+                    }
+                    found.push(finding);
+                }
+            }
+            Kind::Required { property } => {
+                let name = property.as_str().unwrap_or_default();
+                found.push(
+                    Finding::error("data-missing-field", format!("missing field `{name}`"))
+                        .at(source.locate(&at)),
+                );
+            }
+            _ => found.push(Finding::error("data-type", error.to_string()).at(source.locate(&at))),
+        }
+    }
+    found.sort_by_key(|f| {
+        f.data
+            .as_ref()
+            .and_then(|d| d.span.as_ref().map(|s| s.start))
+            .unwrap_or(0)
+    });
+    Ok(found)
+}
+
+/// Parses `/sections/2/paragraphs` into a field path.
+pub fn json_pointer(text: &str) -> FieldPath {
+    text.split('/')
+        .filter(|s| !s.is_empty())
+        .fold(FieldPath::root(), |path, segment| {
+            match segment.parse::<usize>() {
+                Ok(index) => path.index(index),
+                Err(_) => path.key(&segment.replace("~1", "/").replace("~0", "~")),
+            }
+        })
+}
+
+/// The field of the object at `at` whose name is closest to a mistyped
+/// `key`, if one is close.
+fn nearest_field(at: &FieldPath, key: &str) -> Option<String> {
+    let schema = schema();
+    let mut node = &schema;
+    let defs = schema.get("$defs");
+    for segment in at.segments() {
+        // Down the schema by properties and array items, through $refs.
+        node = match segment {
+            crate::findings::Segment::Key(k) => node.get("properties")?.get(k)?,
+            crate::findings::Segment::Index(_) => node.get("items")?,
+        };
+        if let Some(reference) = node.get("$ref").and_then(|r| r.as_str()) {
+            node = defs?.get(reference.rsplit('/').next()?)?;
+        }
+    }
+    let fields = node.get("properties")?.as_object()?;
+    fields
+        .keys()
+        .map(|name| (strsim::levenshtein(name, key), name))
+        .filter(|(d, name)| *d <= 2.max(name.len() / 3))
+        .min()
+        .map(|(_, name)| name.clone())
+}
+
+/// An error about the data file as a whole.
+fn file_error(file: &Path, message: String) -> Finding {
+    Finding::error("data-file", message).at(DataLocation {
+        file: file.to_path_buf(),
+        path: None,
+        span: None,
+        line_col: None,
+        text: None,
+    })
+}
+
+/// Parses the text into the model; the error names the field path.
+fn parse(source: &SourceMap) -> Result<Report, Vec<Finding>> {
+    match source.format() {
+        Format::Toml => {
+            let de = toml::Deserializer::new(source.text());
+            serde_path_to_error::deserialize(de).map_err(|err| {
+                let path = FieldPath::from_serde(err.path());
+                let inner = err.into_inner();
+                let message = inner.message().to_string();
+                vec![source.error_at(inner.span(), path, message)]
+            })
+        }
+        Format::Json => {
+            let mut de = serde_json::Deserializer::from_str(source.text());
+            let result: Result<Report, _> = serde_path_to_error::deserialize(&mut de);
+            let report = result.map_err(|err| {
+                let path = FieldPath::from_serde(err.path());
+                let inner = err.into_inner();
+                let offset = source.offset_of_line_col(inner.line(), inner.column());
+                let message = strip_json_position(&inner.to_string());
+                vec![source.error_at(offset.map(|o| o..o), path, message)]
+            })?;
+            de.end().map_err(|err| {
+                let offset = source.offset_of_line_col(err.line(), err.column());
+                vec![source.error_at(
+                    offset.map(|o| o..o),
+                    FieldPath::root(),
+                    strip_json_position(&err.to_string()),
+                )]
+            })?;
+            Ok(report)
+        }
+    }
+}
+
+/// serde_json appends " at line L column C"; we print the position ourselves.
+fn strip_json_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_string(),
+        None => message.to_string(),
+    }
+}

@@ -1,0 +1,194 @@
+//! What serde cannot check: values in range, references that resolve,
+//! headline lines that read well. Photo files and glyphs are checked
+//! later, against the disk and the fonts.
+
+use std::collections::HashSet;
+
+use super::{HAO, Lines, LoadedReport, PAGE_COLUMNS, PhotoPlace, hao, parse_date};
+use crate::findings::{FieldPath, Finding};
+
+/// Checks what serde cannot: values in range, references that resolve.
+/// Photo files and glyphs are checked later, against the disk and the fonts.
+pub(super) fn validate(loaded: &LoadedReport) -> Vec<Finding> {
+    let report = &loaded.report;
+    let source = &loaded.source;
+    let mut errors = Vec::new();
+    let mut fail = |code: &'static str, path: FieldPath, message: String| {
+        let mut finding = source.error_at_path(&path, message);
+        finding.code = code;
+        errors.push(finding);
+    };
+
+    if parse_date(&report.publication.date).is_none() {
+        fail(
+            "data-value",
+            FieldPath::root().key("publication").key("date"),
+            format!(
+                "`{}` is not a date; write it as YYYY-MM-DD",
+                report.publication.date
+            ),
+        );
+    }
+    if report
+        .title
+        .lines()
+        .iter()
+        .all(|line| line.trim().is_empty())
+    {
+        fail(
+            "data-value",
+            FieldPath::root().key("title"),
+            "the title is empty".into(),
+        );
+    }
+    if report.sections.is_empty() {
+        fail(
+            "data-value",
+            FieldPath::root().key("sections"),
+            "a report needs at least one section".into(),
+        );
+    }
+    if let Some(main) = report.newspaper.main
+        && !(2..=PAGE_COLUMNS - 2).contains(&main)
+    {
+        fail(
+            "data-value",
+            FieldPath::root().key("newspaper").key("main"),
+            format!(
+                "the wide part must take 2 to {} of the page's {PAGE_COLUMNS} columns, not {main}",
+                PAGE_COLUMNS - 2
+            ),
+        );
+    }
+
+    let mut ids = HashSet::new();
+    for (index, section) in report.sections.iter().enumerate() {
+        let at = FieldPath::root().key("sections").index(index);
+        if let Some(id) = &section.id
+            && !ids.insert(id.as_str())
+        {
+            fail(
+                "data-value",
+                at.key("id"),
+                format!("another section already has the id `{id}`"),
+            );
+        }
+        if section
+            .headline
+            .lines()
+            .iter()
+            .all(|line| line.trim().is_empty())
+        {
+            fail(
+                "data-value",
+                at.key("headline"),
+                "the headline is empty".into(),
+            );
+        }
+        if let Some(size) = &section.size
+            && hao(size).is_none()
+        {
+            let names: Vec<&str> = HAO.iter().map(|(n, _)| *n).collect();
+            fail(
+                "data-value",
+                at.key("size"),
+                format!("`{size}` is not a 号 size; use one of {}", names.join(" ")),
+            );
+        }
+        for (j, line) in section.headline.lines().iter().enumerate() {
+            let at = match &section.headline {
+                Lines::One(_) => at.key("headline"),
+                Lines::Many(_) => at.key("headline").index(j),
+            };
+            let line = line.trim();
+            if line.ends_with(['。', '，', '；', '、', ',', ';']) {
+                fail(
+                    "headline-punctuation",
+                    at.clone(),
+                    format!("a headline line does not end with punctuation: `{line}`"),
+                );
+            }
+            let characters = line.chars().filter(|c| c.is_alphanumeric()).count();
+            if characters == 1 {
+                fail(
+                    "headline-one-character",
+                    at,
+                    format!(
+                        "a headline line of one character reads as a stray: `{line}`; join it to the line before"
+                    ),
+                );
+            }
+        }
+        if section.paragraphs.is_empty() {
+            fail(
+                "data-value",
+                at.key("paragraphs"),
+                "a section needs at least one paragraph".into(),
+            );
+        }
+        for (p, paragraph) in section.paragraphs.iter().enumerate() {
+            if paragraph.trim().is_empty() {
+                fail(
+                    "data-value",
+                    at.key("paragraphs").index(p),
+                    "the paragraph is empty".into(),
+                );
+            }
+        }
+    }
+    for (index, photo) in report.photos.iter().enumerate() {
+        let at = FieldPath::root().key("photos").index(index);
+        if !ids.contains(photo.section.as_str()) {
+            let known: Vec<_> = report
+                .sections
+                .iter()
+                .filter_map(|s| s.id.as_deref())
+                .collect();
+            fail(
+                "data-value",
+                at.key("section"),
+                format!(
+                    "no section has the id `{}` (ids: {})",
+                    photo.section,
+                    known.join(", ")
+                ),
+            );
+        }
+        if let Some(columns) = photo.columns
+            && !(1..=PAGE_COLUMNS).contains(&columns)
+        {
+            fail(
+                "data-value",
+                at.key("columns"),
+                format!("a photo spans 1 to {PAGE_COLUMNS} columns, not {columns}"),
+            );
+        }
+        if photo.column == Some(0) {
+            fail(
+                "data-value",
+                at.key("column"),
+                "columns count from 1".into(),
+            );
+        }
+        if photo.line == Some(0) {
+            fail("data-value", at.key("line"), "lines count from 1".into());
+        }
+        if photo.place != Some(PhotoPlace::Inline) {
+            for (key, given) in [
+                ("column", photo.column.is_some()),
+                ("line", photo.line.is_some()),
+            ] {
+                if given {
+                    fail(
+                        "data-value",
+                        at.key(key),
+                        format!(
+                            "`{key}` places a photo inside the text: it needs `place = \"inline\"`"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    errors
+}
