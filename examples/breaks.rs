@@ -6,7 +6,7 @@ fn main() {
         .nth(2)
         .map_or(0, |d| d.parse().expect("a number"));
     let fonts = banmian::fonts::Fonts::load(&[]);
-    let body = fonts.metrics("Noto Serif CJK SC").expect("the body face");
+    let body = fonts.metrics(banmian::fonts::SERIF).expect("the body face");
     let text = banmian::typeset::prepare(&text);
     let column = banmian::compose::slots(1, 400, &[]);
     let Some((lines, _)) = banmian::compose::pour(&[text], &column, &[delta], &body) else {

@@ -13,8 +13,8 @@ fn main() {
     let loaded = banmian::report::load(data.as_ref()).unwrap_or_else(|_| panic!("a valid report"));
     let photos = banmian::photos::load(&loaded).unwrap_or_else(|_| panic!("readable photos"));
     let fonts = banmian::fonts::Fonts::load(&[]);
-    let body = fonts.metrics("Noto Serif CJK SC").expect("the body face");
-    let kai = fonts.metrics("Banmian Kai").expect("the Kai face");
+    let body = fonts.metrics(banmian::fonts::SERIF).expect("the body face");
+    let kai = fonts.metrics(banmian::fonts::KAI).expect("the Kai face");
     let kai = banmian::compose::Fallback {
         main: &kai,
         other: &body,

@@ -16,6 +16,25 @@ pub const SANS: &str = "Noto Sans CJK SC";
 /// The kai (楷) family: lede, captions, byline (LXGW WenKai, renamed).
 pub const KAI: &str = "Banmian Kai";
 
+/// The families, as the templates read them from `/report.json`
+/// (`faces`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Faces {
+    /// [`SERIF`].
+    pub serif: &'static str,
+    /// [`SANS`].
+    pub sans: &'static str,
+    /// [`KAI`].
+    pub kai: &'static str,
+}
+
+/// The families, for the templates.
+pub const FACES: Faces = Faces {
+    serif: SERIF,
+    sans: SANS,
+    kai: KAI,
+};
+
 /// A face bundled in the binary: file name and bytes.
 struct BundledFace {
     file: &'static str,
@@ -260,7 +279,7 @@ mod tests {
             .families()
             .map(|(name, _)| name.to_string())
             .collect();
-        for family in ["Noto Serif CJK SC", "Noto Sans CJK SC", "Banmian Kai"] {
+        for family in [SERIF, SANS, KAI] {
             assert!(
                 families.iter().any(|f| f.eq_ignore_ascii_case(family)),
                 "{family} missing from {families:?}"

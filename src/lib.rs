@@ -6,6 +6,7 @@
 //! parses the command line and dispatches.
 
 pub mod checks;
+pub mod cjk;
 pub mod commands;
 pub mod compose;
 pub mod exit;

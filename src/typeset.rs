@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::cjk::{WORD_JOINER, is_cjk};
 use crate::compose::band::{self, TitleBand};
 use crate::compose::module::{PhotoCopy, StoryCopy};
 use crate::compose::page::{Composer, Diagnosis, FiguresCopy};
@@ -28,6 +29,10 @@ pub struct PageData {
     /// The composed newspaper page, when a page was found.
     newspaper: Option<Drawing>,
     brochure: BrochureSettings,
+    /// The newspaper's grid, so that the template does not restate it.
+    grid: crate::compose::grid::Spec,
+    /// The families the layouts set.
+    faces: crate::fonts::Faces,
 }
 
 #[derive(Serialize)]
@@ -301,6 +306,8 @@ pub fn page_data(
         figures,
         brochure: report.brochure.clone(),
         newspaper,
+        grid: crate::compose::grid::SPEC,
+        faces: crate::fonts::FACES,
     };
     Typeset {
         data,
@@ -399,9 +406,6 @@ fn credit(text: &str) -> String {
     out
 }
 
-/// Word joiner: keeps the next character from starting a line.
-const WORD_JOINER: char = '\u{2060}';
-
 /// Prepares one string for setting:
 /// - trims it, and joins lines the editor broke by hand: a line break (with
 ///   the spaces around it) between two CJK characters disappears, elsewhere
@@ -437,14 +441,6 @@ pub fn prepare(text: &str) -> String {
         previous = Some(c);
     }
     out
-}
-
-/// Han characters and CJK punctuation: no space between these when joining.
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
-        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
 }
 
 #[cfg(test)]

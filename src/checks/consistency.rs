@@ -3,6 +3,7 @@
 use typst_layout::PagedDocument;
 
 use crate::findings::{FieldPath, Finding};
+use crate::fonts;
 use crate::inspect::inspect;
 use crate::layouts::Layout;
 use crate::report::LoadedReport;
@@ -26,7 +27,7 @@ pub fn check(loaded: &LoadedReport, documents: &[(Layout, PagedDocument)]) -> Ve
             .filter(|l| {
                 l.runs
                     .iter()
-                    .all(|r| r.family == "Noto Serif CJK SC" && r.weight < 700)
+                    .all(|r| r.family == fonts::SERIF && r.weight < 700)
             })
             .map(|l| squeeze(&l.text()))
             .collect();

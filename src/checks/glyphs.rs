@@ -45,14 +45,14 @@ fn face_for(path: &FieldPath) -> (&'static str, u16) {
         })
         .collect();
     match keys.as_slice() {
-        ["title"] => ("Noto Serif CJK SC", 900),
-        ["sections", "headline"] => ("Noto Serif CJK SC", 700),
-        ["sections", "paragraphs"] => ("Noto Serif CJK SC", 400),
-        ["figures", "items", "value"] => ("Noto Serif CJK SC", 900),
+        ["title"] => (fonts::SERIF, 900),
+        ["sections", "headline"] => (fonts::SERIF, 700),
+        ["sections", "paragraphs"] => (fonts::SERIF, 400),
+        ["figures", "items", "value"] => (fonts::SERIF, 900),
         ["lede"] | ["byline", ..] | ["photos", ..] | ["figures", "items", "label"] => {
-            ("Banmian Kai", 400)
+            (fonts::KAI, 400)
         }
-        _ => ("Noto Sans CJK SC", 700),
+        _ => (fonts::SANS, 700),
     }
 }
 

@@ -2,13 +2,9 @@
 //! (GB/T 15834 punctuation, GB/T 15835 numbers), no grammar. Each finding
 //! points at the character in the data file.
 
+use crate::cjk::is_han;
 use crate::findings::{FieldPath, Finding};
 use crate::report::{self, LoadedReport};
-
-/// Han characters (CJK unified ideographs and extensions).
-fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
-}
 
 /// The full-width marks to use instead of ASCII ones in Chinese text.
 fn full_width(c: char) -> Option<char> {

@@ -3,10 +3,19 @@
 //! and the area under the strip and the title band that the modules tile.
 //! Lengths are in em of the body size (9 pt) unless a name says pt or mm.
 
-pub use super::lines::{COLUMN, GUTTER, PITCH};
+use serde::Serialize;
 
 /// The body size, in pt: 小五.
 pub const EM_PT: f64 = 9.0;
+/// Column width in em: 13 characters.
+pub const COLUMN: f64 = 13.0;
+/// Gutter in em: one character.
+pub const GUTTER: f64 = 1.0;
+/// Line pitch in em (13.5 pt at 9 pt).
+pub const PITCH: f64 = 1.5;
+/// The top of a line box above its baseline, in em: the text's top edge,
+/// so that every line box is exactly one em tall (a baseline grid).
+pub const TOP_EDGE: f64 = 0.88;
 /// Columns of the page.
 pub const COLUMNS: usize = 8;
 /// The page, in mm.
@@ -22,6 +31,49 @@ pub const STRIP_LINES: usize = 4;
 
 /// pt per mm.
 const PT_PER_MM: f64 = 72.0 / 25.4;
+
+/// The grid as the templates read it from `/report.json` (`grid`), so that
+/// they never restate it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Spec {
+    /// The body size, pt.
+    pub size: f64,
+    /// Columns of the page.
+    pub columns: usize,
+    /// Column width, em.
+    pub column: f64,
+    /// Gutter, em.
+    pub gutter: f64,
+    /// Line pitch, em.
+    pub pitch: f64,
+    /// A line box's top edge above its baseline, em.
+    pub top_edge: f64,
+    /// The page, mm.
+    pub page_w: f64,
+    /// The page, mm.
+    pub page_h: f64,
+    /// The top margin, mm.
+    pub margin_top: f64,
+    /// The bottom margin, mm.
+    pub margin_bottom: f64,
+    /// Lines of the publication strip.
+    pub strip_lines: usize,
+}
+
+/// The grid, for the templates.
+pub const SPEC: Spec = Spec {
+    size: EM_PT,
+    columns: COLUMNS,
+    column: COLUMN,
+    gutter: GUTTER,
+    pitch: PITCH,
+    top_edge: TOP_EDGE,
+    page_w: PAGE_W_MM,
+    page_h: PAGE_H_MM,
+    margin_top: MARGIN_TOP_MM,
+    margin_bottom: MARGIN_BOTTOM_MM,
+    strip_lines: STRIP_LINES,
+};
 
 /// Lines of the type area, strip and title band included.
 pub fn area_lines() -> usize {

@@ -13,31 +13,20 @@
 //! All lengths here are in em of the body size (小五, 9 pt).
 
 use serde::Serialize;
+
+use crate::cjk::{
+    LEFT_ALIGNED, NO_END, NO_START, WORD_JOINER as WJ, is_cj, is_latin, is_punct as is_cjk_punct,
+};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-/// Column width in em: 13 characters.
-pub const COLUMN: f64 = 13.0;
-/// Gutter in em: one character.
-pub const GUTTER: f64 = 1.0;
-/// Line pitch in em (13.5 pt at 9 pt).
-pub const PITCH: f64 = 1.5;
+pub use super::grid::{COLUMN, GUTTER, PITCH};
 /// Clearance between text and an obstacle, in em.
 pub const CLEARANCE: f64 = 1.0;
 /// The narrowest band text may run in, in characters.
 pub const MIN_BAND: f64 = 4.0;
 /// First-line indent, in em.
 pub const INDENT: f64 = 2.0;
-
-/// Characters that may not start a line (clreq §3.1.4, GB/T 15834 §5.1).
-const NO_START: &str = "、，。．：；？！）］｝》〉」』】〗〕”’·—～…‰%℃+";
-/// Characters that may not end a line.
-const NO_END: &str = "“‘（［｛《〈「『【〖〔";
-/// Punctuation whose glyph sits on the left of its em box (GB style):
-/// Typst halves it at a line end.
-const LEFT_ALIGNED: &str = "，。．、：；？！”’";
-/// Word joiner: glues its neighbours.
-const WJ: char = '\u{2060}';
 
 /// Advance widths of the body face, in em.
 pub trait Metrics {
@@ -66,26 +55,9 @@ impl Metrics for Fallback<'_> {
     }
 }
 
-/// Whether Typst treats `c` as Chinese/Japanese script for ¼ em spacing.
-fn is_cj(c: char) -> bool {
-    matches!(c as u32, 0x2E80..=0x2FDF | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
-}
-
-/// Whether Typst treats `c` as a Latin letter or number for ¼ em spacing.
-fn is_latin(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || matches!(c, '#' | '$' | '%' | '&')
-        || ('\u{00C0}'..='\u{024F}').contains(&c)
-}
-
 /// Characters that break nowhere inside a run of them (words, numbers).
 fn is_word(c: char) -> bool {
     !c.is_whitespace() && !is_cj(c) && !is_cjk_punct(c) && c != WJ
-}
-
-fn is_cjk_punct(c: char) -> bool {
-    matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF | 0xFE30..=0xFE4F)
-        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
 }
 
 /// Whether a line may break between `a` and `b`.

@@ -4,7 +4,7 @@
 
 use crate::compose;
 use crate::findings::{FieldPath, Finding};
-use crate::fonts::Fonts;
+use crate::fonts::{self, Fonts};
 use crate::photos::LoadedPhoto;
 use crate::report::{self, LoadedReport};
 use crate::typeset;
@@ -62,10 +62,7 @@ pub(super) fn compose_page(
     photos: Option<&[LoadedPhoto]>,
 ) -> Option<Result<typeset::Typeset, Vec<Finding>>> {
     let photos = photos?;
-    let (Some(body), Some(kai)) = (
-        fonts.metrics("Noto Serif CJK SC"),
-        fonts.metrics("Banmian Kai"),
-    ) else {
+    let (Some(body), Some(kai)) = (fonts.metrics(fonts::SERIF), fonts.metrics(fonts::KAI)) else {
         return Some(Err(vec![Finding::error(
             "font-missing",
             "the bundled body and Kai faces are missing from the font book",

@@ -9,14 +9,17 @@ mod page;
 
 use typst_layout::PagedDocument;
 
-use crate::compose::{self, COLUMN, GUTTER, PITCH, Shape};
+use crate::cjk::{self, NO_END, NO_START, is_han};
+use crate::compose::grid::{self, COLUMN, GUTTER, PITCH};
+use crate::compose::{self, Shape};
+use crate::fonts;
 use crate::inspect::{Inspection, Line, markers};
 use crate::pipeline::Prepared;
 
 /// The body size in pt; lengths in the composed data are in em of it.
-const EM: f64 = 9.0;
-/// Baseline offset of a 9 pt line in its line box (top edge 0.88 em).
-const ASCENT: f64 = 0.88 * EM;
+const EM: f64 = grid::EM_PT;
+/// Baseline offset of a body line in its line box.
+const ASCENT: f64 = grid::TOP_EDGE * EM;
 /// How far a baseline may stray from the grid, pt.
 const GRID_TOLERANCE: f64 = 0.1;
 
@@ -84,9 +87,6 @@ fn justification(glyphs: &[(char, f64)]) -> f64 {
         .fold(0.0, f64::max)
         * 2.0
 }
-
-const NO_START: &str = "、，。．：；？！）］｝》〉」』】〗〕”’·～%℃‰+";
-const NO_END: &str = "“‘（［｛《〈「『【〖〔";
 
 /// Every rule, by name, with what it asks.
 pub const RULES: &[(&str, &str)] = &[
@@ -170,10 +170,7 @@ pub fn check(
     let body: Vec<&Line> = inspection
         .lines
         .iter()
-        .filter(|l| {
-            (l.size() - EM).abs() < 0.01
-                && matches!(l.family(), "Noto Serif CJK SC" | "Banmian Kai")
-        })
+        .filter(|l| (l.size() - EM).abs() < 0.01 && matches!(l.family(), fonts::SERIF | fonts::KAI))
         .collect();
 
     // Baseline grid: every 9 pt line below the top of the column groups on
@@ -213,7 +210,7 @@ pub fn check(
         let lines: Vec<&&Line> = body
             .iter()
             .filter(inside)
-            .filter(|l| l.family() == "Noto Serif CJK SC")
+            .filter(|l| l.family() == fonts::SERIF)
             .collect();
         // Where text may go: the composer's slots around the obstacles.
         let shapes: &[Shape] = &area.text.shapes;
@@ -349,7 +346,10 @@ pub fn check(
         let (Some(first), Some(last)) = (text.chars().next(), text.chars().last()) else {
             continue;
         };
-        if NO_START.contains(first) || (first == '—' && !text.starts_with("——")) {
+        // A dash or an ellipsis is two characters that stay together: the
+        // pair may start a line, one alone may not.
+        let pair = text.starts_with("——") || text.starts_with("……");
+        if NO_START.contains(first) && !pair {
             tally.hit("line-start", || text.to_string());
         }
         if NO_END.contains(last) {
@@ -390,8 +390,7 @@ pub fn check(
                 }
             }
         }
-        if line.size() >= 16.0 && line.family() == "Noto Serif CJK SC" && line.runs[0].weight >= 700
-        {
+        if line.size() >= 16.0 && line.family() == fonts::SERIF && line.runs[0].weight >= 700 {
             if text.ends_with(['。', '，', '；', '、']) {
                 tally.hit("headline-punctuation", || text.to_string());
             }
@@ -404,13 +403,9 @@ pub fn check(
     tally.0
 }
 
-pub(crate) fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
-}
-
+/// Punctuation, or the word joiner banmian puts between characters.
 fn is_punct(c: char) -> bool {
-    matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
-        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·' | '\u{2060}')
+    cjk::is_punct(c) || c == cjk::WORD_JOINER
 }
 
 /// Whether a line box [l0, l1] × [t0, t1] (em) comes closer to a shape

@@ -7,15 +7,17 @@
 
 use typst_layout::PagedDocument;
 
-use super::{ASCENT, EM, GRID_TOLERANCE, Tally, areas, grid_top, is_han};
+use super::{ASCENT, EM, GRID_TOLERANCE, Tally, areas, grid_top};
+use crate::cjk::is_han;
 use crate::compose::grid::{self, COLUMN, COLUMNS, GUTTER, PITCH};
 use crate::compose::module::{LEG_MAX, LEG_MIN, MAX_CROP, PPI};
+use crate::fonts;
 use crate::inspect::{Inspection, markers};
 use crate::pipeline::Prepared;
 use crate::report::PhotoShape;
 
-/// The photos' share of the area, as a range.
-const SHARE: (f64, f64) = (0.20, 0.55);
+/// The photos' share of the area, as a range: the composer's.
+const SHARE: (f64, f64) = crate::compose::module::PHOTO_SHARE;
 /// The widest gap between two Han characters, in em.
 const LOOSE: f64 = 1.0 / 3.0;
 
@@ -178,7 +180,7 @@ pub(super) fn check(
                 .filter(|l| {
                     l.page == area.page
                         && (l.size() - EM).abs() < 0.01
-                        && l.family() == "Noto Serif CJK SC"
+                        && l.family() == fonts::SERIF
                         && l.left() >= x0 - 0.5
                         && l.left() < x0 + COLUMN * EM
                         && l.baseline() > area.y

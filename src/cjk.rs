@@ -1,0 +1,136 @@
+//! Chinese text, classified once and as Typst classifies it (through the
+//! `unicode-script` crate Typst's own layout uses): which characters are
+//! Han, which are CJK punctuation, which take ¼ em beside Han, and which
+//! may not start or end a line. The composer, the page rules, the lint and
+//! the template data all ask here.
+
+use unicode_script::{Script, UnicodeScript};
+
+/// Characters that may not start a line (GB/T 15834 and clreq §3.1.7):
+/// closing marks, pause and stop marks, and what reads as part of the
+/// number before it (%, ℃, ‰, +). The dash and the ellipsis go with what
+/// precedes them too.
+pub const NO_START: &str = "、，。．：；？！）］｝》〉」』】〗〕”’·—～…‰%℃+";
+
+/// Characters that may not end a line: opening marks.
+pub const NO_END: &str = "“‘（［｛《〈「『【〖〔";
+
+/// Marks set in the left half of their em (clreq's left-aligned
+/// punctuation, GB style): at a line's end their right half is dropped.
+pub const LEFT_ALIGNED: &str = "，。．、：；？！”’";
+
+/// The word joiner banmian puts where a line must not break.
+pub const WORD_JOINER: char = '\u{2060}';
+
+/// Chinese or Japanese script, as Typst's `is_of_cj_script`: Han (々 and 〇
+/// included), kana, and the prolonged sound mark.
+pub fn is_cj(c: char) -> bool {
+    match c as u32 {
+        // The common cases first: the script table is a search.
+        0x4E00..=0x9FFF => true,
+        0..=0x2E7F | 0xFF00..=0xFF65 => false,
+        0x3000..=0x303F => is_han(c),
+        _ => {
+            matches!(
+                c.script(),
+                Script::Han | Script::Hiragana | Script::Katakana
+            ) || c == '\u{30FC}'
+        }
+    }
+}
+
+/// A Han character (CJK ideographs, their extensions, 々 and 〇).
+pub fn is_han(c: char) -> bool {
+    match c as u32 {
+        0x4E00..=0x9FFF => true,
+        0..=0x2E7F | 0xFF00..=0xFFEF => false,
+        // 々, 〇, the Hangzhou numerals and a few more of this block.
+        0x3000..=0x303F => matches!(c as u32, 0x3005 | 0x3007 | 0x3021..=0x3029 | 0x3038..=0x303B),
+        _ => c.script() == Script::Han,
+    }
+}
+
+/// A Western letter or number, as Typst's `is_letter_or_number`: these
+/// take ¼ em of space beside Han.
+pub fn is_latin(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphanumeric() || matches!(c, '#' | '$' | '%' | '&'),
+        // General punctuation, CJK marks, kana and Han: none is a letter.
+        0x2000..=0x206F | 0x3000..=0x9FFF => false,
+        // Full-width Latin letters are Latin.
+        0xFF00..=0xFFEF => matches!(c as u32, 0xFF21..=0xFF3A | 0xFF41..=0xFF5A),
+        _ => matches!(c.script(), Script::Latin | Script::Greek | Script::Cyrillic),
+    }
+}
+
+/// CJK punctuation: the marks of the CJK Symbols and Punctuation block
+/// (not 々 and 〇, which are Han), the full-width forms that are not
+/// letters or digits, the vertical forms, and the marks Chinese shares with
+/// Western text (“”‘’—…·).
+pub fn is_punct(c: char) -> bool {
+    let code = c as u32;
+    ((0x3000..=0x303F).contains(&code) && !is_han(c))
+        || (0xFF00..=0xFFEF).contains(&code) && !c.is_alphanumeric()
+        || (0xFE30..=0xFE4F).contains(&code)
+        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+}
+
+/// Han, kana or CJK punctuation: the characters between which a line
+/// joins without a space.
+pub fn is_cjk(c: char) -> bool {
+    is_cj(c) || is_punct(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_iteration_mark_and_the_ideographic_zero_are_han_as_typst_counts_them() {
+        for c in ['々', '〇', '中', '𠀀'] {
+            assert!(is_han(c) && is_cj(c), "{c}");
+            assert!(!is_punct(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn marks_letters_and_digits_are_told_apart() {
+        for c in ['，', '。', '“', '》', '—', '…', '·', '％', '（'] {
+            assert!(is_punct(c) && !is_han(c), "{c}");
+        }
+        for c in ['A', 'z', '7', 'é', '%'] {
+            assert!(is_latin(c) && !is_cjk(c), "{c}");
+        }
+        // Full-width letters and digits are letters, not punctuation.
+        for c in ['Ａ', '１'] {
+            assert!(!is_punct(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn the_quick_paths_agree_with_the_script_table() {
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            let script = c.script();
+            assert_eq!(is_han(c), script == Script::Han, "{c:?}");
+            assert_eq!(
+                is_cj(c),
+                matches!(script, Script::Han | Script::Hiragana | Script::Katakana)
+                    || c == '\u{30FC}',
+                "{c:?}"
+            );
+            assert_eq!(
+                is_latin(c),
+                matches!(script, Script::Latin | Script::Greek | Script::Cyrillic)
+                    || matches!(c, '#' | '$' | '%' | '&')
+                    || c.is_ascii_digit(),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_mark_both_may_not_start_and_may_not_end_a_line() {
+        assert!(NO_START.chars().all(|c| !NO_END.contains(c)));
+        assert!(LEFT_ALIGNED.chars().all(|c| NO_START.contains(c)));
+    }
+}
