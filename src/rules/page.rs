@@ -7,7 +7,7 @@
 
 use typst_layout::PagedDocument;
 
-use super::{ASCENT, EM, GRID_TOLERANCE, Tally, areas, grid_top};
+use super::{ASCENT, EM, GRID_TOLERANCE, Rule, Tally, areas, grid_top};
 use crate::cjk::is_han;
 use crate::compose::grid::{self, COLUMN, COLUMNS, GUTTER, PITCH};
 use crate::compose::module::{LEG_MAX, LEG_MIN, MAX_CROP, PPI};
@@ -99,26 +99,61 @@ pub(super) fn check(
     inspection: &Inspection,
     tally: &mut Tally,
 ) {
-    let Some(top) = grid_top(document) else {
+    let Some(area) = ModuleArea::of(document) else {
         return;
     };
-    let Some(grid) = markers(document, "banmian-grid").into_iter().next() else {
-        return;
-    };
-    let lines = grid
-        .value
-        .get("lines")
-        .and_then(|v| v.as_u64())
-        .unwrap_or(0) as usize;
-    let page = grid.page;
-    let left = (grid.page_width - grid::span_pt(COLUMNS)) / 2.0;
-    let area_bottom = top + lines as f64 * PITCH * EM;
-    let in_area = |l: &crate::inspect::Line| {
-        l.page == page && l.baseline() > top && l.baseline() < area_bottom
-    };
+    holes(&area, prepared, document, inspection, tally);
+    legs(prepared, document, inspection, tally);
+    bumping_heads(document, tally);
+    photos(&area, prepared, document, inspection, tally);
+    loose_lines(&area, inspection, tally);
+    lead_first(document, tally);
+}
 
-    // Holes: every cell holds something the page drew.
-    let mut cells = Cells::new(left, top, lines);
+/// The module area as the template drew it: its page, its top and left in
+/// pt, its lines.
+struct ModuleArea {
+    page: usize,
+    top: f64,
+    left: f64,
+    lines: usize,
+}
+
+impl ModuleArea {
+    fn of(document: &PagedDocument) -> Option<Self> {
+        let top = grid_top(document)?;
+        let grid = markers(document, "banmian-grid").into_iter().next()?;
+        let lines = grid
+            .value
+            .get("lines")
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0) as usize;
+        Some(Self {
+            page: grid.page,
+            top,
+            left: (grid.page_width - grid::span_pt(COLUMNS)) / 2.0,
+            lines,
+        })
+    }
+
+    /// Whether a line of text sits inside it.
+    fn holds(&self, l: &crate::inspect::Line) -> bool {
+        l.page == self.page
+            && l.baseline() > self.top
+            && l.baseline() < self.top + self.lines as f64 * PITCH * EM
+    }
+}
+
+/// Holes: every cell of the grid holds something the page drew.
+fn holes(
+    area: &ModuleArea,
+    prepared: &Prepared,
+    document: &PagedDocument,
+    inspection: &Inspection,
+    tally: &mut Tally,
+) {
+    let page = area.page;
+    let mut cells = Cells::new(area.left, area.top, area.lines);
     for label in [
         "banmian-headline",
         "banmian-block",
@@ -130,7 +165,7 @@ pub(super) fn check(
             cells.fill_box(m.x, m.y, count("columns"), count("lines"));
         }
     }
-    for line in inspection.lines.iter().filter(|l| in_area(l)) {
+    for line in inspection.lines.iter().filter(|l| area.holds(l)) {
         if let (Some(l), true) = (
             cells.line(line.baseline() - ASCENT + 1.0),
             line.size() <= EM + 0.01,
@@ -165,12 +200,15 @@ pub(super) fn check(
         }
     }
     for (c, l) in cells.holes() {
-        tally.hit("holes", || {
+        tally.hit(Rule::Holes, || {
             format!("column {}, line {} of the module area", c + 1, l + 1)
         });
     }
+}
 
-    // Legs: runs of text lines in each column of each text area.
+/// Legs: runs of text lines in each column of each text area, 5 to 40
+/// lines deep.
+fn legs(prepared: &Prepared, document: &PagedDocument, inspection: &Inspection, tally: &mut Tally) {
     for area in areas(prepared, document) {
         for column in 0..area.text.columns {
             let x0 = area.x + column as f64 * (COLUMN + GUTTER) * EM;
@@ -195,7 +233,7 @@ pub(super) fn check(
                 if i == rows.len() || rows[i] != rows[i - 1] + 1 {
                     let depth = i - start;
                     if depth > 0 && !(LEG_MIN..=LEG_MAX).contains(&depth) {
-                        tally.hit("leg-depth", || {
+                        tally.hit(Rule::LegDepth, || {
                             format!(
                                 "section {} column {}: a leg of {depth} lines",
                                 area.section + 1,
@@ -208,8 +246,10 @@ pub(super) fn check(
             }
         }
     }
+}
 
-    // Bumping headlines: side by side, overlapping in height.
+/// Bumping headlines: side by side, overlapping in height.
+fn bumping_heads(document: &PagedDocument, tally: &mut Tally) {
     let heads = markers(document, "banmian-headline");
     let head_box = |m: &crate::inspect::Marker| {
         let columns = m
@@ -236,7 +276,7 @@ pub(super) fn check(
                 && ay0 < by1 - GRID_TOLERANCE
                 && by0 < ay1 - GRID_TOLERANCE
             {
-                tally.hit("bumping-heads", || {
+                tally.hit(Rule::BumpingHeads, || {
                     format!(
                         "sections {} and {}",
                         ma.value
@@ -254,9 +294,18 @@ pub(super) fn check(
             }
         }
     }
+}
 
-    // Photos: share, size, crop, resolution.
-    let area_pt = grid::span_pt(COLUMNS) * lines as f64 * PITCH * EM;
+/// Photos: their share of the area, each one's size, crop and resolution.
+fn photos(
+    area: &ModuleArea,
+    prepared: &Prepared,
+    document: &PagedDocument,
+    inspection: &Inspection,
+    tally: &mut Tally,
+) {
+    let page = area.page;
+    let area_pt = grid::span_pt(COLUMNS) * area.lines as f64 * PITCH * EM;
     let (page_w, page_h) = inspection
         .pages
         .get(page - 1)
@@ -285,7 +334,7 @@ pub(super) fn check(
             w * h
         };
         if w * h > page_w * page_h / 4.0 {
-            tally.hit("photo-size", || {
+            tally.hit(Rule::PhotoSize, || {
                 format!(
                     "photo {} takes {:.0} % of the page",
                     index + 1,
@@ -301,7 +350,7 @@ pub(super) fn check(
         let aspect = (h / w) / (ph / pw.max(1.0));
         let crop = 1.0 - aspect.min(1.0 / aspect);
         if !round && crop > MAX_CROP + 0.005 {
-            tally.hit("photo-crop", || {
+            tally.hit(Rule::PhotoCrop, || {
                 format!("photo {} cropped {:.0} %", index + 1, 100.0 * crop)
             });
         }
@@ -310,7 +359,7 @@ pub(super) fn check(
         let ppi = 72.0 / scale;
         let smallest = grid::span_pt(2) / 72.0 * PPI;
         if ppi < PPI - 0.5 && pw >= smallest {
-            tally.hit("photo-ppi", || {
+            tally.hit(Rule::PhotoPpi, || {
                 format!("photo {} at {ppi:.0} ppi", index + 1)
             });
         }
@@ -318,17 +367,19 @@ pub(super) fn check(
     if !prepared.loaded.report.photos.is_empty() {
         let share = photo_area / area_pt;
         if share < SHARE.0 || share > SHARE.1 {
-            tally.hit("photo-share", || {
+            tally.hit(Rule::PhotoShare, || {
                 format!("photos take {:.0} % of the module area", 100.0 * share)
             });
         }
     }
+}
 
-    // Loose lines: two Han characters more than ⅓ em apart.
+/// Loose lines: two Han characters more than ⅓ em apart.
+fn loose_lines(area: &ModuleArea, inspection: &Inspection, tally: &mut Tally) {
     for line in inspection
         .lines
         .iter()
-        .filter(|l| in_area(l) && (l.size() - EM).abs() < 0.01)
+        .filter(|l| area.holds(l) && (l.size() - EM).abs() < 0.01)
     {
         let glyphs = line.glyphs();
         // Typst puts the ¼ em between Han and Latin into the Han glyph's
@@ -347,11 +398,14 @@ pub(super) fn check(
                 && glyphs[i].1 - EM - spacing > LOOSE * EM + 0.05
         });
         if loose {
-            tally.hit("loose-line", || line.text());
+            tally.hit(Rule::LooseLine, || line.text());
         }
     }
+}
 
-    // The lead: first, on top, widest, largest headline.
+/// The lead: first, on top, widest, largest headline.
+fn lead_first(document: &PagedDocument, tally: &mut Tally) {
+    let heads = markers(document, "banmian-headline");
     let modules = markers(document, "banmian-module");
     let rank = |m: &crate::inspect::Marker| m.value.get("rank").and_then(|v| v.as_u64());
     let is_story =
@@ -384,7 +438,7 @@ pub(super) fn check(
             (largest, "has a smaller headline than another story"),
         ] {
             if !ok {
-                tally.hit("lead-first", || {
+                tally.hit(Rule::LeadFirst, || {
                     format!(
                         "the lead story (section {}) {what}",
                         section.unwrap_or(0) + 1
