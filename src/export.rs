@@ -94,7 +94,7 @@ pub fn export(
                 ..Default::default()
             };
             let pdf = typst_pdf::pdf(document, &options).map_err(|errors| {
-                Failure::Report(errors.iter().map(|d| from_typst(layout, d)).collect())
+                Failure::Report(errors.iter().map(|d| from_typst(layout, d, None)).collect())
             })?;
             Ok(vec![(target(None), pdf)])
         }

@@ -209,6 +209,35 @@ fn every_data_error_at_once() {
 }
 
 #[test]
+fn wrong_types_are_said_in_the_editors_words() {
+    // A TOML float where a whole number belongs, and a bare TOML date
+    // where text belongs: no `null`, no internal names.
+    let f = Fixture::new(|t| {
+        t.replace("page = 5", "page = nan")
+            .replace("date = \"2020-12-28\"", "date = 2020-12-28")
+    });
+    let (code, json) = f.check(&[]);
+    assert_eq!(code, 1);
+    let messages: Vec<&str> = findings(&json)
+        .iter()
+        .filter(|f| f["code"] == "data-type")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "`date` must be text in quotes, not `2020-12-28`",
+            "`page` must be a whole number, not `nan`"
+        ]
+    );
+    let date = findings(&json)
+        .iter()
+        .find(|f| f["path"] == "/publication/date")
+        .unwrap();
+    assert_eq!(date["hints"][0], "write it in quotes: \"2020-12-28\"");
+}
+
+#[test]
 fn a_character_no_font_has() {
     let f = Fixture::new(|t| t.replacen("新冠肺炎疫情", "新冠肺炎\u{2EBF0}疫情", 1));
     let (code, json) = f.check(&[]);

@@ -2,6 +2,7 @@
 //! Typst's own diagnostics and those the templates publish on purpose.
 
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
 
 use super::Prepared;
@@ -42,12 +43,12 @@ pub fn compile(
     let mut warnings: Vec<Finding> = result
         .warnings
         .iter()
-        .map(|d| from_typst(layout, d))
+        .map(|d| from_typst(layout, d, Some(&world)))
         .collect();
     let document = result.output.map_err(|errors| {
         errors
             .iter()
-            .map(|d| from_typst(layout, d))
+            .map(|d| from_typst(layout, d, Some(&world)))
             .collect::<Vec<_>>()
     })?;
     let (mut errors, template_warnings): (Vec<_>, Vec<_>) =
@@ -67,9 +68,17 @@ pub fn compile(
 }
 
 /// A Typst diagnostic as a finding. Report text never becomes Typst
-/// source, so these are problems of the layout itself.
-pub fn from_typst(layout: Layout, diagnostic: &SourceDiagnostic) -> Finding {
-    let message = format!("{} layout: {}", layout.name(), diagnostic.message);
+/// source, so these are problems of the layout itself; where the world
+/// can say so, the message names the template's file, line and column.
+pub fn from_typst(
+    layout: Layout,
+    diagnostic: &SourceDiagnostic,
+    world: Option<&dyn World>,
+) -> Finding {
+    let place = world
+        .and_then(|world| template_position(world, diagnostic))
+        .map_or(String::new(), |place| format!(" ({place})"));
+    let message = format!("{} layout{place}: {}", layout.name(), diagnostic.message);
     let mut finding = match diagnostic.severity {
         TypstSeverity::Error => Finding::error("layout-failed", message),
         TypstSeverity::Warning => Finding::warning("layout-warning", message),
@@ -78,6 +87,16 @@ pub fn from_typst(layout: Layout, diagnostic: &SourceDiagnostic) -> Finding {
         finding = finding.hint(hint.v.to_string());
     }
     finding
+}
+
+/// `layouts/newspaper.typ:63:5`: where in a template a diagnostic points.
+fn template_position(world: &dyn World, diagnostic: &SourceDiagnostic) -> Option<String> {
+    let id = diagnostic.span.id()?;
+    let range = world.range(diagnostic.span)?;
+    let source = world.source(id).ok()?;
+    let (line, column) = source.lines().byte_to_line_column(range.start)?;
+    let file = id.get().vpath().get_without_slash().to_string();
+    Some(format!("{file}:{}:{}", line + 1, column + 1))
 }
 
 /// Findings the templates publish on purpose, as
@@ -122,4 +141,31 @@ fn template_findings(
             finding
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::Fonts;
+    use typst::foundations::Datetime;
+
+    #[test]
+    fn an_error_inside_a_template_names_its_file_line_and_column() {
+        // Data without the grid and faces the templates read: the layout
+        // fails inside common.typ, and the finding says where.
+        let fonts = Fonts::load(&[]);
+        let date = Datetime::from_ymd(2020, 12, 28).unwrap();
+        let world = ReportWorld::new(Layout::Newspaper, &fonts, b"{}".to_vec(), Vec::new(), date);
+        let errors = typst::compile::<PagedDocument>(&world)
+            .output
+            .expect_err("the template cannot read its data");
+        let finding = from_typst(Layout::Newspaper, &errors[0], Some(&world));
+        assert!(
+            finding
+                .message
+                .starts_with("newspaper layout (layouts/common.typ:"),
+            "{}",
+            finding.message
+        );
+    }
 }

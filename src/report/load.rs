@@ -8,7 +8,10 @@ use super::source::{Format, SourceMap};
 use super::validate::validate;
 use super::{LoadedReport, Report};
 use crate::exit::Failure;
-use crate::findings::{DataLocation, FieldPath, Finding};
+use jsonschema::JsonType;
+use jsonschema::error::TypeKind;
+
+use crate::findings::{DataLocation, FieldPath, Finding, Segment};
 
 /// Reads, parses and validates a report file. A file that cannot be read
 /// at all fails as [`Failure::CannotRun`]; every error in its data, as
@@ -125,6 +128,33 @@ fn check_schema(source: &SourceMap) -> Result<Vec<Finding>, Vec<Finding>> {
                         .at(source.locate(&at)),
                 );
             }
+            Kind::Type { kind } => {
+                let expected: Vec<&str> = match kind {
+                    TypeKind::Single(one) => vec![in_words(*one)],
+                    TypeKind::Multiple(set) => set
+                        .iter()
+                        .filter(|t| *t != JsonType::Null)
+                        .map(in_words)
+                        .collect(),
+                };
+                let field = match at.segments().last() {
+                    Some(Segment::Key(key)) => format!("`{key}` "),
+                    _ => String::new(),
+                };
+                let message = format!(
+                    "{field}must be {}, not {}",
+                    expected.join(" or "),
+                    source.written(&at)
+                );
+                let mut finding = Finding::error("data-type", message).at(source.locate(&at));
+                let written = source.written(&at);
+                if matches!(kind, TypeKind::Single(JsonType::String)) && !written.starts_with("`\"")
+                {
+                    let bare = written.trim_matches('`');
+                    finding = finding.hint(format!("write it in quotes: \"{bare}\""));
+                }
+                found.push(finding);
+            }
             _ => found.push(Finding::error("data-type", error.to_string()).at(source.locate(&at))),
         }
     }
@@ -135,6 +165,19 @@ fn check_schema(source: &SourceMap) -> Result<Vec<Finding>, Vec<Finding>> {
             .unwrap_or(0)
     });
     Ok(found)
+}
+
+/// A JSON Schema type in the editor's words.
+fn in_words(kind: JsonType) -> &'static str {
+    match kind {
+        JsonType::Integer => "a whole number",
+        JsonType::Number => "a number",
+        JsonType::String => "text in quotes",
+        JsonType::Array => "a list in [ ]",
+        JsonType::Object => "a table",
+        JsonType::Boolean => "true or false",
+        JsonType::Null => "left out",
+    }
 }
 
 /// Parses `/sections/2/paragraphs` into a field path.
@@ -158,8 +201,8 @@ fn nearest_field(at: &FieldPath, key: &str) -> Option<String> {
     for segment in at.segments() {
         // Down the schema by properties and array items, through $refs.
         node = match segment {
-            crate::findings::Segment::Key(k) => node.get("properties")?.get(k)?,
-            crate::findings::Segment::Index(_) => node.get("items")?,
+            Segment::Key(k) => node.get("properties")?.get(k)?,
+            Segment::Index(_) => node.get("items")?,
         };
         if let Some(reference) = node.get("$ref").and_then(|r| r.as_str()) {
             node = defs?.get(reference.rsplit('/').next()?)?;

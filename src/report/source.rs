@@ -95,6 +95,21 @@ impl SourceMap {
         self.location(self.span_of(path), Some(path.clone()))
     }
 
+    /// The value at `path` as the editor wrote it, in backticks (shortened
+    /// past 40 characters), for messages.
+    pub fn written(&self, path: &FieldPath) -> String {
+        let Some(span) = self.span_of(path) else {
+            return "what is written there".to_string();
+        };
+        let text = self.text[span].trim();
+        let short: String = text.chars().take(40).collect();
+        if short.len() < text.len() {
+            format!("`{short}…`")
+        } else {
+            format!("`{short}`")
+        }
+    }
+
     /// The location of one character inside a string field: the first
     /// occurrence of `ch` in the value as written (escapes aside, a TOML or
     /// JSON string is written as it reads).

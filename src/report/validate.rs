@@ -4,7 +4,9 @@
 
 use std::collections::HashSet;
 
-use super::{HAO, Lines, LoadedReport, PAGE_COLUMNS, PhotoPlace, hao, parse_date};
+use super::{
+    HAO, Lines, LoadedReport, PAGE_COLUMNS, Photo, PhotoPlace, Report, Section, hao, parse_date,
+};
 use crate::findings::{FieldPath, Finding};
 
 /// Checks what serde cannot: values in range, references that resolve.
@@ -18,7 +20,32 @@ pub(super) fn validate(loaded: &LoadedReport) -> Vec<Finding> {
         finding.code = code;
         errors.push(finding);
     };
+    whole(report, &mut fail);
+    let mut ids = HashSet::new();
+    for (index, section) in report.sections.iter().enumerate() {
+        let at = FieldPath::root().key("sections").index(index);
+        if let Some(id) = &section.id
+            && !ids.insert(id.as_str())
+        {
+            fail(
+                "data-value",
+                at.key("id"),
+                format!("another section already has the id `{id}`"),
+            );
+        }
+        self::section(section, &at, &mut fail);
+    }
+    for (index, photo) in report.photos.iter().enumerate() {
+        self::photo(report, &ids, index, photo, &mut fail);
+    }
+    errors
+}
 
+/// Reports a data error: its code, where, and what.
+type Fail<'a> = dyn FnMut(&'static str, FieldPath, String) + 'a;
+
+/// The report as a whole: its date, title, sections, the newspaper's pins.
+fn whole(report: &Report, fail: &mut Fail) {
     if parse_date(&report.publication.date).is_none() {
         fail(
             "data-value",
@@ -60,135 +87,131 @@ pub(super) fn validate(loaded: &LoadedReport) -> Vec<Finding> {
             ),
         );
     }
+}
 
-    let mut ids = HashSet::new();
-    for (index, section) in report.sections.iter().enumerate() {
-        let at = FieldPath::root().key("sections").index(index);
-        if let Some(id) = &section.id
-            && !ids.insert(id.as_str())
-        {
+/// One section: its headline, size and paragraphs.
+fn section(section: &Section, at: &FieldPath, fail: &mut Fail) {
+    if section
+        .headline
+        .lines()
+        .iter()
+        .all(|line| line.trim().is_empty())
+    {
+        fail(
+            "data-value",
+            at.key("headline"),
+            "the headline is empty".into(),
+        );
+    }
+    if let Some(size) = &section.size
+        && hao(size).is_none()
+    {
+        let names: Vec<&str> = HAO.iter().map(|(n, _)| *n).collect();
+        fail(
+            "data-value",
+            at.key("size"),
+            format!("`{size}` is not a 号 size; use one of {}", names.join(" ")),
+        );
+    }
+    headline_lines(section, at, fail);
+    if section.paragraphs.is_empty() {
+        fail(
+            "data-value",
+            at.key("paragraphs"),
+            "a section needs at least one paragraph".into(),
+        );
+    }
+    for (p, paragraph) in section.paragraphs.iter().enumerate() {
+        if paragraph.trim().is_empty() {
             fail(
                 "data-value",
-                at.key("id"),
-                format!("another section already has the id `{id}`"),
+                at.key("paragraphs").index(p),
+                "the paragraph is empty".into(),
             );
         }
-        if section
-            .headline
-            .lines()
+    }
+}
+
+/// A headline's lines: no stop at a line's end, no line of one character.
+fn headline_lines(section: &Section, at: &FieldPath, fail: &mut Fail) {
+    for (j, line) in section.headline.lines().iter().enumerate() {
+        let at = match &section.headline {
+            Lines::One(_) => at.key("headline"),
+            Lines::Many(_) => at.key("headline").index(j),
+        };
+        let line = line.trim();
+        if line.ends_with(['。', '，', '；', '、', ',', ';']) {
+            fail(
+                "headline-punctuation",
+                at.clone(),
+                format!("a headline line does not end with punctuation: `{line}`"),
+            );
+        }
+        let characters = line.chars().filter(|c| c.is_alphanumeric()).count();
+        if characters == 1 {
+            fail(
+                "headline-one-character",
+                at,
+                format!(
+                    "a headline line of one character reads as a stray: `{line}`; join it to the line before"
+                ),
+            );
+        }
+    }
+}
+
+/// One photo: its section, its columns and its pins inside the text.
+fn photo(report: &Report, ids: &HashSet<&str>, index: usize, photo: &Photo, fail: &mut Fail) {
+    let at = FieldPath::root().key("photos").index(index);
+    if !ids.contains(photo.section.as_str()) {
+        let known: Vec<_> = report
+            .sections
             .iter()
-            .all(|line| line.trim().is_empty())
-        {
-            fail(
-                "data-value",
-                at.key("headline"),
-                "the headline is empty".into(),
-            );
-        }
-        if let Some(size) = &section.size
-            && hao(size).is_none()
-        {
-            let names: Vec<&str> = HAO.iter().map(|(n, _)| *n).collect();
-            fail(
-                "data-value",
-                at.key("size"),
-                format!("`{size}` is not a 号 size; use one of {}", names.join(" ")),
-            );
-        }
-        for (j, line) in section.headline.lines().iter().enumerate() {
-            let at = match &section.headline {
-                Lines::One(_) => at.key("headline"),
-                Lines::Many(_) => at.key("headline").index(j),
-            };
-            let line = line.trim();
-            if line.ends_with(['。', '，', '；', '、', ',', ';']) {
+            .filter_map(|s| s.id.as_deref())
+            .collect();
+        fail(
+            "data-value",
+            at.key("section"),
+            format!(
+                "no section has the id `{}` (ids: {})",
+                photo.section,
+                known.join(", ")
+            ),
+        );
+    }
+    if let Some(columns) = photo.columns
+        && !(1..=PAGE_COLUMNS).contains(&columns)
+    {
+        fail(
+            "data-value",
+            at.key("columns"),
+            format!("a photo spans 1 to {PAGE_COLUMNS} columns, not {columns}"),
+        );
+    }
+    if photo.column == Some(0) {
+        fail(
+            "data-value",
+            at.key("column"),
+            "columns count from 1".into(),
+        );
+    }
+    if photo.line == Some(0) {
+        fail("data-value", at.key("line"), "lines count from 1".into());
+    }
+    if photo.place != Some(PhotoPlace::Inline) {
+        for (key, given) in [
+            ("column", photo.column.is_some()),
+            ("line", photo.line.is_some()),
+        ] {
+            if given {
                 fail(
-                    "headline-punctuation",
-                    at.clone(),
-                    format!("a headline line does not end with punctuation: `{line}`"),
-                );
-            }
-            let characters = line.chars().filter(|c| c.is_alphanumeric()).count();
-            if characters == 1 {
-                fail(
-                    "headline-one-character",
-                    at,
+                    "data-value",
+                    at.key(key),
                     format!(
-                        "a headline line of one character reads as a stray: `{line}`; join it to the line before"
+                        "`{key}` places a photo inside the text: it needs `place = \"inline\"`"
                     ),
                 );
             }
         }
-        if section.paragraphs.is_empty() {
-            fail(
-                "data-value",
-                at.key("paragraphs"),
-                "a section needs at least one paragraph".into(),
-            );
-        }
-        for (p, paragraph) in section.paragraphs.iter().enumerate() {
-            if paragraph.trim().is_empty() {
-                fail(
-                    "data-value",
-                    at.key("paragraphs").index(p),
-                    "the paragraph is empty".into(),
-                );
-            }
-        }
     }
-    for (index, photo) in report.photos.iter().enumerate() {
-        let at = FieldPath::root().key("photos").index(index);
-        if !ids.contains(photo.section.as_str()) {
-            let known: Vec<_> = report
-                .sections
-                .iter()
-                .filter_map(|s| s.id.as_deref())
-                .collect();
-            fail(
-                "data-value",
-                at.key("section"),
-                format!(
-                    "no section has the id `{}` (ids: {})",
-                    photo.section,
-                    known.join(", ")
-                ),
-            );
-        }
-        if let Some(columns) = photo.columns
-            && !(1..=PAGE_COLUMNS).contains(&columns)
-        {
-            fail(
-                "data-value",
-                at.key("columns"),
-                format!("a photo spans 1 to {PAGE_COLUMNS} columns, not {columns}"),
-            );
-        }
-        if photo.column == Some(0) {
-            fail(
-                "data-value",
-                at.key("column"),
-                "columns count from 1".into(),
-            );
-        }
-        if photo.line == Some(0) {
-            fail("data-value", at.key("line"), "lines count from 1".into());
-        }
-        if photo.place != Some(PhotoPlace::Inline) {
-            for (key, given) in [
-                ("column", photo.column.is_some()),
-                ("line", photo.line.is_some()),
-            ] {
-                if given {
-                    fail(
-                        "data-value",
-                        at.key(key),
-                        format!(
-                            "`{key}` places a photo inside the text: it needs `place = \"inline\"`"
-                        ),
-                    );
-                }
-            }
-        }
-    }
-    errors
 }
