@@ -27,7 +27,7 @@ pub enum Severity {
 pub struct FieldPath(Vec<Segment>);
 
 /// One step of a [`FieldPath`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Segment {
     /// A table key or object member.
     Key(String),

@@ -2,6 +2,7 @@
 //! wrote it, so that errors found after parsing (a photo missing, a glyph no
 //! font has, a story that overflows) still point at line:column.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -34,6 +35,9 @@ pub struct SourceMap {
     text: Arc<str>,
     format: Format,
     toml: Option<toml_edit::ImDocument<String>>,
+    /// For JSON, each value's span by its path (`/sections/2`), from one
+    /// parse.
+    json: HashMap<Vec<Segment>, Range<usize>>,
 }
 
 impl SourceMap {
@@ -43,11 +47,16 @@ impl SourceMap {
             Format::Toml => toml_edit::ImDocument::parse(text.clone()).ok(),
             Format::Json => None,
         };
+        let json = match format {
+            Format::Json => json_spans(&text),
+            Format::Toml => HashMap::new(),
+        };
         Self {
             file,
             text: Arc::from(text),
             format,
             toml,
+            json,
         }
     }
 
@@ -148,7 +157,10 @@ impl SourceMap {
                 .toml
                 .as_ref()
                 .and_then(|doc| toml_span(doc, path.segments())),
-            Format::Json => json_span(&self.text, path.segments()),
+            // The deepest value of the path that the file has.
+            Format::Json => (0..=path.segments().len())
+                .rev()
+                .find_map(|n| self.json.get(&path.segments()[..n]).cloned()),
         }
     }
 
@@ -224,33 +236,43 @@ fn toml_span(doc: &toml_edit::ImDocument<String>, path: &[Segment]) -> Option<Ra
     span
 }
 
-/// Walks a JSON text down a path; stops at the deepest value found.
-fn json_span(text: &str, path: &[Segment]) -> Option<Range<usize>> {
+/// Every value of a JSON text with its span, by its path.
+fn json_spans(text: &str) -> HashMap<Vec<Segment>, Range<usize>> {
     use jsonc_parser::ast::Value;
     use jsonc_parser::common::Ranged;
+    fn walk(value: &Value, path: &mut Vec<Segment>, out: &mut HashMap<Vec<Segment>, Range<usize>>) {
+        let range = value.range();
+        out.insert(path.clone(), range.start..range.end);
+        match value {
+            Value::Object(object) => {
+                for property in &object.properties {
+                    path.push(Segment::Key(property.name.as_str().to_string()));
+                    walk(&property.value, path, out);
+                    path.pop();
+                }
+            }
+            Value::Array(array) => {
+                for (i, element) in array.elements.iter().enumerate() {
+                    path.push(Segment::Index(i));
+                    walk(element, path, out);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = HashMap::new();
     let parsed = jsonc_parser::parse_to_ast(
         text,
         &jsonc_parser::CollectOptions::default(),
         &jsonc_parser::ParseOptions::default(),
-    )
-    .ok()?;
-    let mut value = parsed.value.as_ref()?;
-    let mut span = value.range();
-    for segment in path {
-        let next = match (segment, value) {
-            (Segment::Key(key), Value::Object(object)) => object.get(key).map(|prop| &prop.value),
-            (Segment::Index(i), Value::Array(array)) => array.elements.get(*i),
-            _ => None,
-        };
-        match next {
-            Some(found) => {
-                value = found;
-                span = value.range();
-            }
-            None => break,
-        }
+    );
+    if let Ok(parsed) = parsed
+        && let Some(value) = &parsed.value
+    {
+        walk(value, &mut Vec::new(), &mut out);
     }
-    Some(span.start..span.end)
+    out
 }
 
 #[cfg(test)]
