@@ -137,54 +137,14 @@ pub fn page_data(
 ) -> Typeset {
     let (year, month, day) = parse_date(&report.publication.date).unwrap_or((1970, 1, 1));
     let publication = &report.publication;
-    let sections: Vec<SectionData> = report
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(index, section)| SectionData {
-            index,
-            kicker: section.kicker.as_deref().map(prepare),
-            headline: section.headline.lines().into_iter().map(prepare).collect(),
-            headline_size: section.size.as_deref().and_then(crate::report::hao),
-            subhead: section
-                .subhead
-                .as_deref()
-                .map(|s| prepare(s.trim_start_matches(['—', '-', '－']))),
-            paragraphs: section.paragraphs.iter().map(|p| prepare(p)).collect(),
-            photos: report
-                .photos
-                .iter()
-                .zip(photos)
-                .enumerate()
-                .filter(|(_, (photo, _))| section.id.as_deref() == Some(photo.section.as_str()))
-                .map(|(index, (photo, file))| PhotoData {
-                    index,
-                    src: file.vpath.clone(),
-                    width: file.width,
-                    height: file.height,
-                    caption: prepare(&photo.caption),
-                    credit: photo.credit.as_deref().map(credit),
-                    shape: photo.shape,
-                })
-                .collect(),
-        })
-        .collect();
+    let sections = sections(report, photos);
     let title: Vec<String> = report.title.lines().into_iter().map(prepare).collect();
     let lede: Vec<String> = report.lede.iter().map(|p| prepare(p)).collect();
     let byline = BylineData {
         text: prepare(&report.byline.text),
         photos: report.byline.photos.as_deref().map(prepare),
     };
-    let figures = report.figures.clone().map(|mut figures| {
-        figures.title = figures.title.as_deref().map(prepare);
-        for item in &mut figures.items {
-            item.value = prepare(&item.value);
-            item.unit = item.unit.as_deref().map(prepare);
-            item.label = prepare(&item.label);
-        }
-        figures
-    });
-
+    let figures = figures(report);
     // The newspaper page: the band's depth, then the modules under it.
     let kicker = report.kicker.as_deref().map(prepare);
     let subtitle = report.subtitle.as_deref().map(prepare);
@@ -202,87 +162,25 @@ pub fn page_data(
         },
         kai,
     );
-    let height = grid::area_lines().saturating_sub(grid::STRIP_LINES + band + 1);
-    // Reading order: the lead first, then the rest as the data lists them.
-    // The lead is the story of the highest priority; among equals (and
-    // when the data gives none), the strongest: the most copy, a photo
-    // counting as 400 characters. Never a story pinned to the side column.
-    let weight = |i: usize| {
-        let photos = sections[i].photos.len();
-        sections[i]
-            .paragraphs
+    let newspaper = Newspaper {
+        report,
+        sections: &sections,
+        // What copyfit learns of a story's text holds whichever story
+        // leads.
+        copies: sections
             .iter()
-            .map(|p| p.chars().count())
-            .sum::<usize>()
-            + 400 * photos
+            .map(|s| Copyfit::new(&s.paragraphs, body, kai))
+            .collect(),
+        figures: figures.as_ref().map(|f| FiguresCopy {
+            title: f.title.is_some(),
+            labels: f.items.iter().map(|i| i.label.clone()).collect(),
+        }),
+        height: grid::area_lines().saturating_sub(grid::STRIP_LINES + band + 1),
+        body,
+        kai,
     };
-    let mut candidates: Vec<usize> = (0..sections.len())
-        .filter(|&i| report.sections[i].place != Some(crate::report::Place::Side))
-        .collect();
-    candidates.sort_by_key(|&i| {
-        (
-            std::cmp::Reverse((report.sections[i].priority, weight(i))),
-            i,
-        )
-    });
-    // The editor's lead (a priority above the rest) is the lead; among
-    // equals the composer tries the three strongest, in turn, until one
-    // can be the widest story of the page.
-    let top = candidates.first().map(|&i| report.sections[i].priority);
-    let tries: Vec<usize> = candidates
-        .iter()
-        .copied()
-        .filter(|&i| Some(report.sections[i].priority) == top)
-        .take(3)
-        .collect();
-    let figures_copy = figures.as_ref().map(|f| FiguresCopy {
-        title: f.title.is_some(),
-        labels: f.items.iter().map(|i| i.label.clone()).collect(),
-    });
-    // A lead that is the widest story and opens with its headline ends
-    // the tries; otherwise the cheapest page of those tried, the widest
-    // lead first.
-    // What copyfit learns of a story's text holds whichever story leads.
-    let copies: Vec<Copyfit> = sections
-        .iter()
-        .map(|s| Copyfit::new(&s.paragraphs, body, kai))
-        .collect();
-    let mut best: Option<(Composition, Vec<usize>)> = None;
-    let rank = |c: &Composition| match c {
-        Composition::Page(page) => (page.terms.lead_width > 0.0, page.terms.total()),
-        Composition::None(_) => (true, f64::INFINITY),
-    };
-    for &lead in tries
-        .iter()
-        .chain(candidates.first().filter(|_| tries.is_empty()))
-    {
-        let order: Vec<usize> = std::iter::once(lead)
-            .chain((0..sections.len()).filter(|&i| i != lead))
-            .collect();
-        let composition = compose_in_order(
-            report,
-            &sections,
-            &copies,
-            &order,
-            figures_copy.as_ref(),
-            height,
-            body,
-            kai,
-        );
-        let done = matches!(&composition, Composition::Page(page)
-            if page.terms.lead_width == 0.0 && !matches!(page.modules[0].placed, Placed::Story { photo_top: true, .. }));
-        let better = best.as_ref().is_none_or(|(b, _)| {
-            let (x, y) = (rank(&composition), rank(b));
-            (!x.0 && y.0) || (x.0 == y.0 && x.1 < y.1)
-        });
-        if better {
-            best = Some((composition, order));
-        }
-        if done {
-            break;
-        }
-    }
-    let (composition, order) = best.expect("a lead to try");
+    let (composition, order) = newspaper.compose();
+    drop(newspaper);
     let newspaper = match &composition {
         Composition::Page(page) => Some(page.drawing(band + page.band_air)),
         Composition::None(_) => None,
@@ -316,79 +214,209 @@ pub fn page_data(
     }
 }
 
-/// The newspaper page composed with the stories in `order` (the lead
-/// first).
-#[allow(clippy::too_many_arguments)]
-fn compose_in_order(
-    report: &Report,
-    sections: &[SectionData],
-    copies: &[Copyfit],
-    order: &[usize],
-    figures: Option<&FiguresCopy>,
-    height: usize,
-    body: &dyn Metrics,
-    kai: &dyn Metrics,
-) -> Composition {
-    let mut stories: Vec<StoryCopy> = order
+/// Each section's text prepared for setting, with its photos.
+fn sections(report: &Report, photos: &[LoadedPhoto]) -> Vec<SectionData> {
+    report
+        .sections
         .iter()
         .enumerate()
-        .map(|(rank, &index)| {
-            let section = &report.sections[index];
-            let data = &sections[index];
-            let mut story_photos: Vec<PhotoCopy> = data
+        .map(|(index, section)| SectionData {
+            index,
+            kicker: section.kicker.as_deref().map(prepare),
+            headline: section.headline.lines().into_iter().map(prepare).collect(),
+            headline_size: section.size.as_deref().and_then(crate::report::hao),
+            subhead: section
+                .subhead
+                .as_deref()
+                .map(|s| prepare(s.trim_start_matches(['—', '-', '－']))),
+            paragraphs: section.paragraphs.iter().map(|p| prepare(p)).collect(),
+            photos: report
                 .photos
                 .iter()
+                .zip(photos)
                 .enumerate()
-                .map(|(local, p)| {
-                    let pins = &report.photos[p.index];
-                    PhotoCopy {
-                        index: p.index,
-                        local,
-                        width: p.width,
-                        height: p.height,
-                        caption: match &p.credit {
-                            Some(credit) => format!("{}　{credit}", p.caption),
-                            None => p.caption.clone(),
-                        },
-                        columns: pins.columns.map(usize::from),
-                        place: pins.place,
-                        column: pins.column.map(|c| usize::from(c).saturating_sub(1)),
-                        line: pins.line.map(|l| usize::from(l).saturating_sub(1)),
-                        circle: p.shape == PhotoShape::Circle,
-                        target: 2.0,
-                    }
+                .filter(|(_, (photo, _))| section.id.as_deref() == Some(photo.section.as_str()))
+                .map(|(index, (photo, file))| PhotoData {
+                    index,
+                    src: file.vpath.clone(),
+                    width: file.width,
+                    height: file.height,
+                    caption: prepare(&photo.caption),
+                    credit: photo.credit.as_deref().map(credit),
+                    shape: photo.shape,
                 })
-                .collect();
-            // The lead photo first: the most important, the first on ties.
-            story_photos.sort_by_key(|p| std::cmp::Reverse(report.photos[p.index].importance));
-            StoryCopy {
-                section: index,
-                kicker: data.kicker.clone(),
-                headline: data.headline.clone(),
-                subhead: data.subhead.clone(),
-                size: data.headline_size,
-                copy: &copies[index],
-                photos: story_photos,
-                place: section.place,
-                rank,
-            }
+                .collect(),
         })
-        .collect();
-    // Headlines take about five lines across three columns each; the key
-    // figures about twenty lines across three.
-    let fixed = stories.len() * 5 * 3 + if figures.is_some() { 60 } else { 0 };
-    crate::compose::module::photo_targets(&mut stories, height, fixed);
-    let mut composer = Composer::new(
-        &stories,
-        figures,
-        height,
-        report.newspaper.main.map(usize::from),
-        body,
-        kai,
-    );
-    match composer.compose() {
-        Some(page) => Composition::Page(page),
-        None => Composition::None(composer.diagnose()),
+        .collect()
+}
+
+/// The key figures, their text prepared.
+fn figures(report: &Report) -> Option<Figures> {
+    report.figures.clone().map(|mut figures| {
+        figures.title = figures.title.as_deref().map(prepare);
+        for item in &mut figures.items {
+            item.value = prepare(&item.value);
+            item.unit = item.unit.as_deref().map(prepare);
+            item.label = prepare(&item.label);
+        }
+        figures
+    })
+}
+
+/// What composing the newspaper page needs, whichever story leads.
+struct Newspaper<'a> {
+    report: &'a Report,
+    sections: &'a [SectionData],
+    copies: Vec<Copyfit<'a>>,
+    figures: Option<FiguresCopy>,
+    /// Lines of the area under the title band.
+    height: usize,
+    body: &'a dyn Metrics,
+    kai: &'a dyn Metrics,
+}
+
+impl Newspaper<'_> {
+    /// The page, with the composer's order of the sections (the lead
+    /// first). A lead that is the widest story and opens with its headline
+    /// ends the tries; otherwise the cheapest page of those tried, the
+    /// widest lead first.
+    fn compose(&self) -> (Composition, Vec<usize>) {
+        let rank = |c: &Composition| match c {
+            Composition::Page(page) => (page.terms.lead_width > 0.0, page.terms.total()),
+            Composition::None(_) => (true, f64::INFINITY),
+        };
+        let mut best: Option<(Composition, Vec<usize>)> = None;
+        for lead in self.leads() {
+            let order: Vec<usize> = std::iter::once(lead)
+                .chain((0..self.sections.len()).filter(|&i| i != lead))
+                .collect();
+            let composition = self.in_order(&order);
+            let done = matches!(&composition, Composition::Page(page)
+                if page.terms.lead_width == 0.0 && !matches!(page.modules[0].placed, Placed::Story { photo_top: true, .. }));
+            let better = best.as_ref().is_none_or(|(b, _)| {
+                let (x, y) = (rank(&composition), rank(b));
+                (!x.0 && y.0) || (x.0 == y.0 && x.1 < y.1)
+            });
+            if better {
+                best = Some((composition, order));
+            }
+            if done {
+                break;
+            }
+        }
+        best.expect("a lead to try")
+    }
+
+    /// The leads to try, in turn. The lead is the story of the highest
+    /// priority; among equals (and when the data gives none), the
+    /// strongest: the most copy, a photo counting as 400 characters; the
+    /// three strongest are tried until one can be the widest story of the
+    /// page. Never a story pinned to the side column, unless every story is.
+    fn leads(&self) -> Vec<usize> {
+        let (report, sections) = (self.report, self.sections);
+        let weight = |i: usize| {
+            let photos = sections[i].photos.len();
+            sections[i]
+                .paragraphs
+                .iter()
+                .map(|p| p.chars().count())
+                .sum::<usize>()
+                + 400 * photos
+        };
+        let mut candidates: Vec<usize> = (0..sections.len())
+            .filter(|&i| report.sections[i].place != Some(crate::report::Place::Side))
+            .collect();
+        if candidates.is_empty() {
+            candidates = (0..sections.len()).collect();
+        }
+        candidates.sort_by_key(|&i| {
+            (
+                std::cmp::Reverse((report.sections[i].priority, weight(i))),
+                i,
+            )
+        });
+        let top = candidates.first().map(|&i| report.sections[i].priority);
+        candidates
+            .iter()
+            .copied()
+            .filter(|&i| Some(report.sections[i].priority) == top)
+            .take(3)
+            .collect()
+    }
+
+    /// The newspaper page composed with the stories in `order` (the lead
+    /// first).
+    fn in_order(&self, order: &[usize]) -> Composition {
+        let (report, sections, copies, figures, height, body, kai) = (
+            self.report,
+            self.sections,
+            &self.copies,
+            self.figures.as_ref(),
+            self.height,
+            self.body,
+            self.kai,
+        );
+        let mut stories: Vec<StoryCopy> = order
+            .iter()
+            .enumerate()
+            .map(|(rank, &index)| {
+                let section = &report.sections[index];
+                let data = &sections[index];
+                let mut story_photos: Vec<PhotoCopy> = data
+                    .photos
+                    .iter()
+                    .enumerate()
+                    .map(|(local, p)| {
+                        let pins = &report.photos[p.index];
+                        PhotoCopy {
+                            index: p.index,
+                            local,
+                            width: p.width,
+                            height: p.height,
+                            caption: match &p.credit {
+                                Some(credit) => format!("{}　{credit}", p.caption),
+                                None => p.caption.clone(),
+                            },
+                            columns: pins.columns.map(usize::from),
+                            place: pins.place,
+                            column: pins.column.map(|c| usize::from(c).saturating_sub(1)),
+                            line: pins.line.map(|l| usize::from(l).saturating_sub(1)),
+                            circle: p.shape == PhotoShape::Circle,
+                            target: 2.0,
+                        }
+                    })
+                    .collect();
+                // The lead photo first: the most important, the first on ties.
+                story_photos.sort_by_key(|p| std::cmp::Reverse(report.photos[p.index].importance));
+                StoryCopy {
+                    section: index,
+                    kicker: data.kicker.clone(),
+                    headline: data.headline.clone(),
+                    subhead: data.subhead.clone(),
+                    size: data.headline_size,
+                    copy: &copies[index],
+                    photos: story_photos,
+                    place: section.place,
+                    rank,
+                }
+            })
+            .collect();
+        // Headlines take about five lines across three columns each; the key
+        // figures about twenty lines across three.
+        let fixed = stories.len() * 5 * 3 + if figures.is_some() { 60 } else { 0 };
+        crate::compose::module::photo_targets(&mut stories, height, fixed);
+        let mut composer = Composer::new(
+            &stories,
+            figures,
+            height,
+            report.newspaper.main.map(usize::from),
+            body,
+            kai,
+        );
+        match composer.compose() {
+            Some(page) => Composition::Page(page),
+            None => Composition::None(composer.diagnose()),
+        }
     }
 }
 

@@ -484,6 +484,35 @@ fn priority_chooses_the_lead() {
 }
 
 #[test]
+fn every_story_pinned_to_the_side_column_names_the_pins() {
+    // No story is left to lead the wide part: the composer still tries
+    // one (it used to panic) and says which pins are in the way.
+    let (_dir, data) = example_with(|t| {
+        t.lines()
+            .filter(|l| !l.starts_with("place = \"main\"") && !l.starts_with("place = \"side\""))
+            .map(|l| {
+                if l == "[[sections]]" {
+                    "[[sections]]\nplace = \"side\"".to_string()
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    let prepared = prepare(&data, &[]).unwrap();
+    assert!(matches!(prepared.composition, Composition::None(_)));
+    assert!(
+        prepared
+            .fit
+            .iter()
+            .any(|f| f.code == "fit-pin" && f.message.contains("/sections/0/place")),
+        "{:#?}",
+        headlines(&prepared.fit)
+    );
+}
+
+#[test]
 fn a_pin_that_makes_the_page_impossible_is_named() {
     // The longest story pinned into a two-column side column: its legs
     // would run past 40 lines.
