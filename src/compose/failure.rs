@@ -4,7 +4,7 @@
 
 use super::grid::{COLUMN, COLUMNS};
 use super::module::{LEG_MAX, LEG_MIN, PHOTO_SHARE};
-use super::page::Diagnosis;
+use super::page::{Diagnosis, StoryFit};
 use super::plan::Arrangement;
 use crate::findings::{FieldPath, Finding};
 use crate::report::{LoadedReport, Report};
@@ -20,91 +20,148 @@ pub fn findings(
     d: &Diagnosis,
     order: &[usize],
 ) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let tried = format!(
-        "the composer tried {} arrangements (no side column or one of 2–3 columns, spans 2–8, photos from 15 % cropped to their largest, headline air, copyfit)",
-        d.tried
-    );
-    let headline = |s: usize| data.section_headline(order[s]);
-    let paragraphs = |s: usize| {
-        FieldPath::root()
-            .key("sections")
-            .index(order[s])
-            .key("paragraphs")
+    let telling = Telling {
+        loaded,
+        data,
+        order,
+        tried: format!(
+            "the composer tried {} arrangements (no side column or one of \
+            2–3 columns, spans 2–8, photos from 15 % cropped to their \
+            largest, headline air, copyfit)",
+            d.tried
+        ),
     };
     // Stories that cannot be set at any width: too short for two legs,
     // too long for eight, or in between (their headline or photos).
-    for fit in d.stories.iter().filter(|f| f.least.is_none()) {
+    let unsettable: Vec<Finding> = d
+        .stories
+        .iter()
+        .filter(|f| f.least.is_none())
+        .map(|fit| telling.unsettable(fit))
+        .collect();
+    if !unsettable.is_empty() {
+        return unsettable;
+    }
+    // Too long with every photo at its smallest, or too short with every
+    // photo at its largest: each story is told its share, by its lines.
+    if d.least > d.area {
+        telling.by_story(d, "fit-overflow", d.least - d.area)
+    } else if d.most < d.area {
+        telling.by_story(d, "fit-underflow", d.area - d.most)
+    } else {
+        vec![telling.no_arrangement(d)]
+    }
+}
+
+/// What the findings say of each story, and where they point.
+struct Telling<'a> {
+    loaded: &'a LoadedReport,
+    data: &'a PageData,
+    /// The composer's order of the sections.
+    order: &'a [usize],
+    /// What the composer tried, in words.
+    tried: String,
+}
+
+impl Telling<'_> {
+    fn headline(&self, story: usize) -> String {
+        self.data.section_headline(self.order[story])
+    }
+
+    fn paragraphs(&self, story: usize) -> FieldPath {
+        FieldPath::root()
+            .key("sections")
+            .index(self.order[story])
+            .key("paragraphs")
+    }
+
+    /// A story no module can hold: its headline too wide for the page, its
+    /// copy too short for two legs or too long for the widest module, or
+    /// no balance of its legs with its headline and photos.
+    fn unsettable(&self, fit: &StoryFit) -> Finding {
         let most = fit.widest * LEG_MAX;
         if let Some((size, needs, widest)) = fit.headline_pt {
             let at = FieldPath::root()
                 .key("sections")
-                .index(order[fit.story])
+                .index(self.order[fit.story])
                 .key("size");
-            out.push(
-                Finding::error(
-                    "headline-too-long",
-                    format!(
-                        "「{}」: at {size} pt the headline's longest line needs {needs:.0} pt; the page is {widest:.0} pt wide",
-                        headline(fit.story)
-                    ),
-                )
-                .at(loaded.source.locate(&at))
-                .hint("choose a smaller size, or break the line in two"),
-            );
-            continue;
+            return Finding::error(
+                "headline-too-long",
+                format!(
+                    "「{}」: at {size} pt the headline's longest line needs \
+                    {needs:.0} pt; the page is {widest:.0} pt wide",
+                    self.headline(fit.story)
+                ),
+            )
+            .at(self.loaded.source.locate(&at))
+            .hint("choose a smaller size, or break the line in two");
         }
         let finding = if fit.lines < 2 * LEG_MIN {
             let need = 2 * LEG_MIN - fit.lines;
             Finding::error(
                 "fit-underflow",
                 format!(
-                    "「{}」: {} characters ({} lines of {PER_LINE}) cannot fill two legs of {LEG_MIN} lines, the least a story's module takes",
-                    headline(fit.story),
+                    "「{}」: {} characters ({} lines of {PER_LINE}) cannot fill two \
+                legs of {LEG_MIN} lines, the least a story's module takes",
+                    self.headline(fit.story),
                     fit.characters,
                     fit.lines
                 ),
             )
-            .hint(format!("add about {} characters ({need} lines), or merge it into another story", need * PER_LINE))
+            .hint(format!(
+                "add about {} characters ({need} lines), or merge it into another story",
+                need * PER_LINE
+            ))
         } else if fit.lines > most {
             let cut = fit.lines - most;
             Finding::error(
                 "fit-overflow",
                 format!(
-                    "「{}」: {} characters ({} lines of {PER_LINE}) run past legs of {LEG_MAX} lines even across {} columns, the most {}",
-                    headline(fit.story),
+                    "「{}」: {} characters ({} lines of {PER_LINE}) run past legs \
+                of {LEG_MAX} lines even across {} columns, the most {}",
+                    self.headline(fit.story),
                     fit.characters,
                     fit.lines,
                     fit.widest,
-                    if fit.widest < COLUMNS { "its pins leave it" } else { "the page has" }
+                    if fit.widest < COLUMNS {
+                        "its pins leave it"
+                    } else {
+                        "the page has"
+                    }
                 ),
             )
             .hint(format!(
                 "cut about {} characters ({cut} lines), or split it into two stories{}",
                 cut * PER_LINE,
-                if fit.widest < COLUMNS { ", or take out the pin that keeps it narrow (`place`, `[newspaper] main`)" } else { "" }
+                if fit.widest < COLUMNS {
+                    ", or take out the pin that keeps it narrow (`place`, `[newspaper] main`)"
+                } else {
+                    ""
+                }
             ))
         } else {
             Finding::error(
                 "fit-unbalanced",
                 format!(
-                    "「{}」: {} characters ({} lines of {PER_LINE}) cannot be set in balanced legs of {LEG_MIN}–{LEG_MAX} lines at any width from 2 to {COLUMNS} columns with its headline and photos",
-                    headline(fit.story),
+                    "「{}」: {} characters ({} lines of {PER_LINE}) cannot be set \
+                in balanced legs of {LEG_MIN}–{LEG_MAX} lines at any width \
+                from 2 to {COLUMNS} columns with its headline and photos",
+                    self.headline(fit.story),
                     fit.characters,
                     fit.lines
                 ),
             )
-            .hint("add or cut a few lines (about 13 characters each), shorten its headline's lines, or unpin its photos and headline size")
+            .hint(
+                "add or cut a few lines (about 13 characters each), shorten \
+            its headline's lines, or unpin its photos and headline size",
+            )
         };
-        out.push(finding.at(loaded.source.locate(&paragraphs(fit.story))));
+        finding.at(self.loaded.source.locate(&self.paragraphs(fit.story)))
     }
-    if !out.is_empty() {
-        return out;
-    }
-    // Too long with every photo at its smallest, or too short with every
-    // photo at its largest: each story is told its share, by its lines.
-    let total_lines: usize = d.stories.iter().map(|f| f.lines).sum::<usize>().max(1);
-    let by_story = |code: &'static str, amount: usize| {
+
+    /// Every story's share of what the page is too long or too short by.
+    fn by_story(&self, d: &Diagnosis, code: &'static str, amount: usize) -> Vec<Finding> {
+        let total_lines: usize = d.stories.iter().map(|f| f.lines).sum::<usize>().max(1);
         let (size, need, more, verb, what) = if code == "fit-overflow" {
             (
                 "smallest",
@@ -129,23 +186,30 @@ pub fn findings(
                 Finding::error(
                     code,
                     format!(
-                        "「{}」: {} characters ({} lines of {PER_LINE}); with every photo at its {size} the stories {need} about {amount} lines of a column {more} than the page's {}: this story's share is about {share} lines",
-                        headline(fit.story),
+                        "「{}」: {} characters ({} lines of {PER_LINE}); with every \
+                    photo at its {size} the stories {need} about {amount} lines \
+                    of a column {more} than the page's {}: this story's share is \
+                    about {share} lines",
+                        self.headline(fit.story),
                         fit.characters,
                         fit.lines,
                         d.area
                     ),
                 )
-                .at(loaded.source.locate(&paragraphs(fit.story)))
-                .hint(format!("{verb} about {} characters ({share} lines) {what}; {tried}", share * PER_LINE))
+                .at(self.loaded.source.locate(&self.paragraphs(fit.story)))
+                .hint(format!(
+                    "{verb} about {} characters ({share} lines) {what}; {}",
+                    share * PER_LINE,
+                    self.tried
+                ))
             })
             .collect::<Vec<_>>()
-    };
-    if d.least > d.area {
-        out.extend(by_story("fit-overflow", d.least - d.area));
-    } else if d.most < d.area {
-        out.extend(by_story("fit-underflow", d.area - d.most));
-    } else {
+    }
+
+    /// No exact tiling of a page the copy could fill: where the copy alone
+    /// says what is wrong, the amount; and what the composer tried.
+    fn no_arrangement(&self, d: &Diagnosis) -> Finding {
+        let total_lines: usize = d.stories.iter().map(|f| f.lines).sum::<usize>().max(1);
         let at = FieldPath::root().key("sections");
         // Where the copy alone says what is wrong: too little of it for
         // photos to fill the rest within their share, or too much for
@@ -154,19 +218,23 @@ pub fn findings(
         let (lo, hi) = PHOTO_SHARE;
         let fewest = ((1.0 - hi) * d.area as f64).ceil() as usize;
         let most = ((1.0 - lo) * d.area as f64).floor() as usize;
-        let share = if loaded.report.photos.is_empty() {
+        let share = if self.loaded.report.photos.is_empty() {
             None
         } else if copy < fewest {
             let add = fewest - copy;
             Some(format!(
-                "the copy and headlines take about {copy} lines of a column, and photos may fill at most {:.0} % of the page: add about {} characters ({add} lines)",
+                "the copy and headlines take about {copy} lines of a column, \
+                and photos may fill at most {:.0} % of the page: add about \
+                {} characters ({add} lines)",
                 hi * 100.0,
                 add * PER_LINE
             ))
         } else if copy > most {
             let cut = copy - most;
             Some(format!(
-                "the copy and headlines take about {copy} lines of a column, leaving the photos less than {:.0} % of the page: cut about {} characters ({cut} lines), or add a photo",
+                "the copy and headlines take about {copy} lines of a column, \
+                leaving the photos less than {:.0} % of the page: cut about \
+                {} characters ({cut} lines), or add a photo",
                 lo * 100.0,
                 cut * PER_LINE
             ))
@@ -176,23 +244,25 @@ pub fn findings(
         let finding = Finding::error(
             "fit-no-arrangement",
             format!(
-                "no arrangement of the {} stories tiles the page exactly ({} lines of a column; the stories take {}–{})",
+                "no arrangement of the {} stories tiles the page exactly ({} \
+            lines of a column; the stories take {}–{})",
                 d.stories.len(),
                 d.area,
                 d.least,
                 d.most
             ),
         )
-        .at(loaded.source.locate(&at));
+        .at(self.loaded.source.locate(&at));
         let finding = match share {
             Some(share) => finding.hint(share),
             None => finding,
         };
-        out.push(finding.hint(format!(
-            "lengthen or shorten a story by a few lines, add or take out a photo, or pin a story with `place`; {tried}"
-        )));
+        finding.hint(format!(
+            "lengthen or shorten a story by a few lines, add or take out \
+        a photo, or pin a story with `place`; {}",
+            self.tried
+        ))
     }
-    out
 }
 
 /// Lines of a column a story's headline takes, about (five lines across
@@ -216,7 +286,8 @@ pub fn photo_share(loaded: &LoadedReport, page: &Arrangement) -> Option<Finding>
         (
             "less",
             format!(
-                "add a photo, or cut about {} characters ({n} lines) so that the photos can print larger, or take out `columns` pins",
+                "add a photo, or cut about {} characters ({n} lines) so that \
+                the photos can print larger, or take out `columns` pins",
                 n * PER_LINE
             ),
         )
@@ -234,7 +305,9 @@ pub fn photo_share(loaded: &LoadedReport, page: &Arrangement) -> Option<Finding>
         Finding::error(
             "fit-photo-share",
             format!(
-                "the photos take {:.0} % of the page's module area in the best arrangement found, {what} than the {:.0}–{:.0} % a page wants",
+                "the photos take {:.0} % of the page's module area in the \
+                best arrangement found, {what} than the {:.0}–{:.0} % a page \
+                wants",
                 100.0 * share,
                 100.0 * lo,
                 100.0 * hi
@@ -264,13 +337,18 @@ pub fn page_rules(loaded: &LoadedReport, data: &PageData, page: &Arrangement) ->
             Finding::error(
                 "fit-bumping",
                 format!(
-                    "the headlines of 「{}」 and 「{}」 sit side by side at one height in every arrangement found",
+                    "the headlines of 「{}」 and 「{}」 sit side by side at one \
+                    height in every arrangement found",
                     data.section_headline(x),
                     data.section_headline(y)
                 ),
             )
             .at(loaded.source.locate(&at(y)))
-            .hint("lengthen or shorten one of them by a few lines (about 13 characters a line), give one a photo, or pin one with `place`"),
+            .hint(
+                "lengthen or shorten one of them by a few lines (about 13 \
+                characters a line), give one a photo, or pin one with \
+                `place`",
+            ),
         );
     }
     if page.terms.lead_width > 0.0
@@ -285,7 +363,10 @@ pub fn page_rules(loaded: &LoadedReport, data: &PageData, page: &Arrangement) ->
                 ),
             )
             .at(loaded.source.locate(&at(lead)))
-            .hint("give another story a higher `priority`, or lengthen the lead by a few lines (about 13 characters a line)"),
+            .hint(
+                "give another story a higher `priority`, or lengthen the lead \
+                by a few lines (about 13 characters a line)",
+            ),
         );
     }
     out
@@ -368,14 +449,20 @@ pub fn pin_findings(loaded: &LoadedReport, which: Pins) -> Vec<Finding> {
         .map(|path| {
             Finding::error(
                 "fit-pin",
-                format!("no page can be composed with the pin at {path}; without {} one can", match which {
-                    Pins::Placement => "the report's placement pins (`main`, `place`)",
-                    Pins::Photos => "the report's photo pins",
-                    Pins::All => "the report's pins",
-                }),
+                format!(
+                    "no page can be composed with the pin at {path}; without {} one can",
+                    match which {
+                        Pins::Placement => "the report's placement pins (`main`, `place`)",
+                        Pins::Photos => "the report's photo pins",
+                        Pins::All => "the report's pins",
+                    }
+                ),
             )
             .at(loaded.source.locate(&path))
-            .hint("take out this pin (or the others) and let the composer place the story and its photos")
+            .hint(
+                "take out this pin (or the others) and let the composer place \
+                the story and its photos",
+            )
         })
         .collect()
 }
