@@ -135,8 +135,6 @@ pub fn page_data(
     body: &dyn Metrics,
     kai: &dyn Metrics,
 ) -> Typeset {
-    let (year, month, day) = parse_date(&report.publication.date).unwrap_or((1970, 1, 1));
-    let publication = &report.publication;
     let sections = sections(report, photos);
     let title: Vec<String> = report.title.lines().into_iter().map(prepare).collect();
     let lede: Vec<String> = report.lede.iter().map(|p| prepare(p)).collect();
@@ -148,17 +146,13 @@ pub fn page_data(
     // The newspaper page: the band's depth, then the modules under it.
     let kicker = report.kicker.as_deref().map(prepare);
     let subtitle = report.subtitle.as_deref().map(prepare);
-    let byline_text = match &byline.photos {
-        Some(photos) => format!("文/{}　图/{photos}", byline.text),
-        None => format!("文/{}", byline.text),
-    };
     let band = band::lines(
         &TitleBand {
             kicker: kicker.as_deref(),
             title: &title,
             subtitle: subtitle.as_deref(),
             lede: &lede,
-            byline: &byline_text,
+            byline: &byline.line(),
         },
         kai,
     );
@@ -186,15 +180,7 @@ pub fn page_data(
         Composition::None(_) => None,
     };
     let data = PageData {
-        publication: PublicationData {
-            name: prepare(&publication.name),
-            year,
-            month,
-            day,
-            page: publication.page,
-            label: publication.label.as_deref().map(prepare),
-            editors: publication.editors.iter().map(|e| prepare(e)).collect(),
-        },
+        publication: PublicationData::of(report),
         kicker,
         title,
         subtitle,
@@ -211,6 +197,32 @@ pub fn page_data(
         data,
         composition,
         order,
+    }
+}
+
+impl PublicationData {
+    fn of(report: &Report) -> Self {
+        let publication = &report.publication;
+        let (year, month, day) = parse_date(&publication.date).unwrap_or((1970, 1, 1));
+        Self {
+            name: prepare(&publication.name),
+            year,
+            month,
+            day,
+            page: publication.page,
+            label: publication.label.as_deref().map(prepare),
+            editors: publication.editors.iter().map(|e| prepare(e)).collect(),
+        }
+    }
+}
+
+impl BylineData {
+    /// The byline as the title band prints it: 文/… 　图/….
+    fn line(&self) -> String {
+        match &self.photos {
+            Some(photos) => format!("文/{}　图/{photos}", self.text),
+            None => format!("文/{}", self.text),
+        }
     }
 }
 

@@ -453,6 +453,61 @@ fn spans(k: usize, pins: &[Option<usize>], mins: &[usize]) -> Vec<Vec<usize>> {
     out
 }
 
+/// A row of `group` side by side at the columns of `split`: the image
+/// lines each photo's crop allows them all, what the spans cost, and the
+/// captions; `None` when no height fits them all or a photo would print
+/// wider than its pixels allow.
+fn row_shape(group: &[&PhotoCopy], split: Vec<usize>, kai: &dyn Metrics) -> Option<RowShape> {
+    let mut lo = 1;
+    let mut hi = usize::MAX;
+    let mut span_cost = weight::PHOTO_ROW;
+    let mut fine = true;
+    for (p, &c) in group.iter().zip(&split) {
+        let w = grid::span_pt(c);
+        let a = p.aspect();
+        // Image lines within the crop limit.
+        let lines_for = |h: f64| (h + (PITCH - 1.0) * EM_PT) / (PITCH * EM_PT);
+        let l0 = lines_for(w * a * (1.0 - MAX_CROP)).ceil() as usize;
+        let l1 = lines_for(w * a / (1.0 - MAX_CROP)).floor() as usize;
+        lo = lo.max(l0);
+        hi = hi.min(l1);
+        if c > p.widest() && p.columns.is_none() && c > 2 {
+            fine = false;
+        }
+        span_cost += weight::PHOTO_SPAN * (c as f64 - p.target).abs();
+    }
+    // No photo over a quarter of the page.
+    if group
+        .iter()
+        .zip(&split)
+        .any(|(_, &c)| grid::span_pt(c) * grid::image_pt(hi.min(200)) > grid::page_area_pt() / 4.0)
+    {
+        hi = (lo..=hi.min(200))
+            .rev()
+            .find(|&l| {
+                split
+                    .iter()
+                    .all(|&c| grid::span_pt(c) * grid::image_pt(l) <= grid::page_area_pt() / 4.0)
+            })
+            .unwrap_or(0);
+    }
+    if !fine || lo > hi {
+        return None;
+    }
+    let caption = group
+        .iter()
+        .zip(&split)
+        .map(|(p, &c)| compose::break_text(&p.caption, grid::span(c), kai))
+        .collect();
+    Some(RowShape {
+        spans: split,
+        lo,
+        hi,
+        caption,
+        span_cost,
+    })
+}
+
 /// The cheapest way to set photos i.. in some lines: (cost, terms, photos
 /// in the first row, its shape, its image lines).
 type RowStep = Option<(f64, Terms, usize, usize, usize)>;
@@ -488,55 +543,10 @@ impl RowTable {
                 let pins: Vec<Option<usize>> =
                     group.iter().map(|p| p.columns.map(|c| c.min(k))).collect();
                 let mins: Vec<usize> = group.iter().map(|p| p.narrowest()).collect();
-                for split in spans(k, &pins, &mins) {
-                    let mut lo = 1;
-                    let mut hi = usize::MAX;
-                    let mut span_cost = weight::PHOTO_ROW;
-                    let mut fine = true;
-                    for (p, &c) in group.iter().zip(&split) {
-                        let w = grid::span_pt(c);
-                        let a = p.aspect();
-                        // Image lines within the crop limit.
-                        let lines_for = |h: f64| (h + (PITCH - 1.0) * EM_PT) / (PITCH * EM_PT);
-                        let l0 = lines_for(w * a * (1.0 - MAX_CROP)).ceil() as usize;
-                        let l1 = lines_for(w * a / (1.0 - MAX_CROP)).floor() as usize;
-                        lo = lo.max(l0);
-                        hi = hi.min(l1);
-                        if c > p.widest() && p.columns.is_none() && c > 2 {
-                            fine = false;
-                        }
-                        span_cost += weight::PHOTO_SPAN * (c as f64 - p.target).abs();
-                    }
-                    // No photo over a quarter of the page.
-                    if group.iter().zip(&split).any(|(_, &c)| {
-                        grid::span_pt(c) * grid::image_pt(hi.min(200)) > grid::page_area_pt() / 4.0
-                    }) {
-                        hi = (lo..=hi.min(200))
-                            .rev()
-                            .find(|&l| {
-                                split.iter().all(|&c| {
-                                    grid::span_pt(c) * grid::image_pt(l)
-                                        <= grid::page_area_pt() / 4.0
-                                })
-                            })
-                            .unwrap_or(0);
-                    }
-                    if !fine || lo > hi {
-                        continue;
-                    }
-                    let caption = group
-                        .iter()
-                        .zip(&split)
-                        .map(|(p, &c)| compose::break_text(&p.caption, grid::span(c), kai))
-                        .collect();
-                    shapes[i * 5 + j].push(RowShape {
-                        spans: split,
-                        lo,
-                        hi,
-                        caption,
-                        span_cost,
-                    });
-                }
+                shapes[i * 5 + j] = spans(k, &pins, &mins)
+                    .into_iter()
+                    .filter_map(|split| row_shape(&group, split, kai))
+                    .collect();
             }
         }
         // best[i][r]: photos i.. in exactly r lines.

@@ -208,11 +208,64 @@ impl<'a> Composer<'a> {
     /// The cheapest page of every family, at the area's current height.
     fn search(&mut self) -> Option<Arrangement> {
         let n = self.stories.len();
+        let pinned = self.main_pin.is_some() || self.stories.iter().any(|s| s.place.is_some());
+        let families = self.families();
+        // The data's own order comes first; the other orders are searched
+        // only when it gives no page that keeps every page rule.
+        let first_orders = if pinned {
+            families.len()
+        } else if self.figures.is_some() && n > 1 {
+            2
+        } else {
+            1
+        };
+        let mut best: Option<Arrangement> = None;
+        for (f, (items, side)) in families.iter().enumerate() {
+            if f == first_orders
+                && best.as_ref().is_some_and(|b| {
+                    b.terms.bumping == 0.0
+                        && b.terms.lead_width == 0.0
+                        && b.terms.photo_share == 0.0
+                })
+            {
+                break;
+            }
+            // First without a fixed span for the lead (a wide lead costs
+            // less); then, if another story came out wider, with the lead
+            // at each span and no story wider.
+            let mut page = self.family(items, side.as_ref(), None);
+            if page.as_ref().is_some_and(|p| p.terms.lead_width > 0.0) {
+                for lead in (MIN_SPAN..=COLUMNS).rev() {
+                    let pinned = self.family(items, side.as_ref(), Some(lead));
+                    if pinned.as_ref().is_some_and(|p| {
+                        page.as_ref()
+                            .is_none_or(|b| p.terms.total() < b.terms.total() - 1e-9)
+                    }) {
+                        page = pinned;
+                    }
+                }
+            }
+            if let Some(page) = page
+                && best
+                    .as_ref()
+                    .is_none_or(|b| page.terms.total() < b.terms.total() - 1e-9)
+            {
+                best = Some(page);
+            }
+        }
+        best.map(|page| Arrangement {
+            tried: self.tried,
+            ..page
+        })
+    }
+
+    /// The families of pages to search: the item sequence (reading order,
+    /// the key figures after the lead or last) and, when the data pins a
+    /// side column, the split between the wide part and the side column.
+    fn families(&self) -> Vec<Family> {
+        let n = self.stories.len();
         let stories: Vec<Item> = (0..n).map(Item::Story).collect();
         let pinned = self.main_pin.is_some() || self.stories.iter().any(|s| s.place.is_some());
-        // Families: the item sequence (reading order, the key figures after
-        // the lead or last) and, when the data pins a side column, the
-        // split between the wide part and the side column.
         let mut families: Vec<Family> = Vec::new();
         if pinned {
             let side_stories: Vec<Item> = (0..n)
@@ -284,53 +337,7 @@ impl<'a> Composer<'a> {
                 }
             }
         }
-        // The data's own order comes first; the other orders are searched
-        // only when it gives no page that keeps every page rule.
-        let first_orders = if pinned {
-            families.len()
-        } else if self.figures.is_some() && n > 1 {
-            2
-        } else {
-            1
-        };
-        let mut best: Option<Arrangement> = None;
-        for (f, (items, side)) in families.iter().enumerate() {
-            if f == first_orders
-                && best.as_ref().is_some_and(|b| {
-                    b.terms.bumping == 0.0
-                        && b.terms.lead_width == 0.0
-                        && b.terms.photo_share == 0.0
-                })
-            {
-                break;
-            }
-            // First without a fixed span for the lead (a wide lead costs
-            // less); then, if another story came out wider, with the lead
-            // at each span and no story wider.
-            let mut page = self.family(items, side.as_ref(), None);
-            if page.as_ref().is_some_and(|p| p.terms.lead_width > 0.0) {
-                for lead in (MIN_SPAN..=COLUMNS).rev() {
-                    let pinned = self.family(items, side.as_ref(), Some(lead));
-                    if pinned.as_ref().is_some_and(|p| {
-                        page.as_ref()
-                            .is_none_or(|b| p.terms.total() < b.terms.total() - 1e-9)
-                    }) {
-                        page = pinned;
-                    }
-                }
-            }
-            if let Some(page) = page
-                && best
-                    .as_ref()
-                    .is_none_or(|b| page.terms.total() < b.terms.total() - 1e-9)
-            {
-                best = Some(page);
-            }
-        }
-        best.map(|page| Arrangement {
-            tried: self.tried,
-            ..page
-        })
+        families
     }
 
     /// The cheapest page of one family: `items` across the page, or beside
