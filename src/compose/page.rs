@@ -866,6 +866,7 @@ fn at_span(
         return None;
     }
     let rows = RowTable::new(story, &in_rows, k, height, kai);
+    // Rows without the photos a corner takes, by how many it takes.
     let rows_corner: Vec<RowTable> = (1..=texts.corner_photos.len())
         .map(|r| {
             let taken = &texts.corner_photos[texts.corner_photos.len() - r..];
@@ -877,11 +878,33 @@ fn at_span(
             RowTable::new(story, &rest, k, height, kai)
         })
         .collect();
+    let by_depth = by_depth(story, k, height, &heads, &texts, &rows, &rows_corner);
+    Some(AtSpan {
+        heads,
+        texts,
+        rows,
+        rows_corner,
+        by_depth,
+    })
+}
+
+/// The cheapest way for a story at span `k` to be each depth: every text
+/// option with every headline size and air, over the photo rows that make
+/// up the rest.
+fn by_depth(
+    story: &StoryCopy,
+    k: usize,
+    height: usize,
+    heads: &[Head],
+    texts: &TextOptions,
+    rows: &RowTable,
+    rows_corner: &[RowTable],
+) -> Vec<[Option<Option_>; 2]> {
     let mut by_depth: Vec<[Option<Option_>; 2]> = vec![[None, None]; height + 1];
     for (t, option) in texts.options.iter().enumerate() {
         let table = match &option.corner {
             Some(corner) => &rows_corner[corner.photos.len() - 1],
-            None => &rows,
+            None => rows,
         };
         for (size, head) in heads.iter().enumerate() {
             for air in 0..=module::MAX_HEAD_AIR {
@@ -899,16 +922,7 @@ fn at_span(
                             None => continue,
                         }
                     };
-                    // Photos stacked beyond two rows, and modules far deeper
-                    // than wide.
-                    let rows_taken = table.rows_count(r);
-                    let shape = weight::STACKED_ROW * rows_taken.saturating_sub(2) as f64
-                        + weight::TOWER * depth.saturating_sub(16 * k) as f64
-                        + if k == COLUMNS && story.rank > 0 {
-                            weight::STRIP
-                        } else {
-                            0.0
-                        };
+                    let shape = shape_cost(story, k, depth, table.rows_count(r));
                     let terms = row_terms
                         + option.terms
                         + Terms {
@@ -917,46 +931,54 @@ fn at_span(
                             shape,
                             ..Terms::default()
                         };
-                    let cost = row_cost + option.cost + terms.head_air + shape;
-                    for top in [false, true] {
-                        if top && table.is_empty() {
-                            continue;
-                        }
-                        let mut terms = terms;
-                        let mut cost = cost;
-                        if top {
-                            terms.photo_rows += weight::PHOTO_TOP;
-                            cost += weight::PHOTO_TOP;
-                        }
-                        let cell = &mut slot[usize::from(top)];
-                        if cell.is_none_or(|c| cost < c.cost - 1e-9) {
-                            let above = if top {
-                                table.rows(r).first().map_or(0, |row| row.lines())
-                            } else {
-                                0
-                            };
-                            let head = (above, head.lines + air);
-                            *cell = Some(Option_ {
-                                cost,
-                                terms,
-                                text: t,
-                                air,
-                                head,
-                                size,
-                            });
-                        }
-                    }
+                    let way = Option_ {
+                        cost: row_cost + option.cost + terms.head_air + shape,
+                        terms,
+                        text: t,
+                        air,
+                        head: (0, head.lines + air),
+                        size,
+                    };
+                    offer(slot, table, r, way);
                 }
             }
         }
     }
-    Some(AtSpan {
-        heads,
-        texts,
-        rows,
-        rows_corner,
-        by_depth,
-    })
+    by_depth
+}
+
+/// What a module's shape costs: photos stacked beyond two rows, a module
+/// far deeper than wide, a story other than the lead across the page.
+fn shape_cost(story: &StoryCopy, k: usize, depth: usize, rows: usize) -> f64 {
+    let strip = if k == COLUMNS && story.rank > 0 {
+        weight::STRIP
+    } else {
+        0.0
+    };
+    weight::STACKED_ROW * rows.saturating_sub(2) as f64
+        + weight::TOWER * depth.saturating_sub(16 * k) as f64
+        + strip
+}
+
+/// Offers `way` (its photo rows `r` lines deep, from `table`) for a depth:
+/// with the headline on top and, when the story has rows, with its first
+/// row above the headline; each kept where it is cheaper.
+fn offer(slot: &mut [Option<Option_>; 2], table: &RowTable, r: usize, way: Option_) {
+    for top in [false, true] {
+        if top && table.is_empty() {
+            continue;
+        }
+        let mut way = way;
+        if top {
+            way.terms.photo_rows += weight::PHOTO_TOP;
+            way.cost += weight::PHOTO_TOP;
+            way.head.0 = table.rows(r).first().map_or(0, |row| row.lines());
+        }
+        let cell = &mut slot[usize::from(top)];
+        if cell.is_none_or(|c| way.cost < c.cost - 1e-9) {
+            *cell = Some(way);
+        }
+    }
 }
 
 /// Which top corners of a rectangle start with a headline: bit 2 the
