@@ -455,96 +455,11 @@ impl<'a> Composer<'a> {
                 for w in MIN_SPAN..=COLUMNS {
                     let mut cells: Vec<Cell> = vec![[None, None, None, None]; h + 1];
                     if len == 1 {
-                        let item = first;
-                        let fits = match (item, lead) {
-                            (Item::Story(0), Some(lead)) => w == lead,
-                            (Item::Story(_), Some(lead)) => w <= lead,
-                            _ => true,
-                        };
-                        if fits {
-                            for (depth, cell) in cells.iter_mut().enumerate().skip(1) {
-                                for top in [false, true] {
-                                    self.tried += 1;
-                                    let Some(o) = self.option(item, w, depth, top) else {
-                                        continue;
-                                    };
-                                    // The lead opens with its headline, as wide as
-                                    // it can.
-                                    let cost = o.cost
-                                        + if item == Item::Story(0) {
-                                            weight::LEAD_SPAN * (COLUMNS - w) as f64
-                                                + if top { weight::LEAD_PHOTO_TOP } else { 0.0 }
-                                        } else {
-                                            0.0
-                                        };
-                                    let head = matches!(item, Item::Story(_)) && !top;
-                                    let flags = if head { 3 } else { 0 };
-                                    put(&mut cell[flags], cost, How::Leaf { item, top });
-                                }
-                            }
-                        }
+                        self.leaf(&mut cells, first, w, lead);
                     } else {
                         for m in i + 1..j {
-                            // Stacked: the first run above, the rest below,
-                            // a rule in the one or two lines between.
-                            let (upper, lower) = (tiling.get(i, m, w), tiling.get(m, j, w));
-                            let below: Vec<Option<(f64, u8)>> =
-                                lower.iter().map(cheapest).collect();
-                            for (h1, up) in upper.iter().enumerate() {
-                                for (flags, region) in up.iter().enumerate() {
-                                    let Some(region) = region else { continue };
-                                    for gap in 1..=2 {
-                                        let air = weight::RULE_AIR * (gap - 1) as f64;
-                                        for (h2, down) in below.iter().enumerate().skip(1) {
-                                            let total = h1 + gap + h2;
-                                            if total > h {
-                                                break;
-                                            }
-                                            let Some((cost, fb)) = down else { continue };
-                                            self.tried += 1;
-                                            put(
-                                                &mut cells[total][flags],
-                                                region.0 + cost + air,
-                                                How::Stacked {
-                                                    m,
-                                                    h1,
-                                                    gap,
-                                                    ft: flags as u8,
-                                                    fb: *fb,
-                                                },
-                                            );
-                                        }
-                                    }
-                                }
-                            }
-                            // Side by side: the first run on the left.
-                            for w1 in MIN_SPAN..=w.saturating_sub(MIN_SPAN) {
-                                let (left, right) =
-                                    (tiling.get(i, m, w1), tiling.get(m, j, w - w1));
-                                for depth in 1..=h {
-                                    for fl in 0..4u8 {
-                                        let Some(l) = &left[depth][fl as usize] else {
-                                            continue;
-                                        };
-                                        for fr in 0..4u8 {
-                                            // Headlines meeting across the gutter at the top.
-                                            if fl & 1 == 1 && fr & 2 == 2 {
-                                                continue;
-                                            }
-                                            let Some(r) = &right[depth][fr as usize] else {
-                                                continue;
-                                            };
-                                            self.tried += 1;
-                                            let flags = (fl & 2) | (fr & 1);
-                                            put(
-                                                &mut cells[depth][flags as usize],
-                                                l.0 + r.0,
-                                                How::Beside { m, w1, fl, fr },
-                                            );
-                                        }
-                                    }
-                                }
-                            }
+                            self.stacked(&mut cells, &tiling, (i, m, j), w);
+                            self.beside(&mut cells, &tiling, (i, m, j), w);
                         }
                     }
                     tiling.set(i, j, w, cells);
@@ -553,6 +468,114 @@ impl<'a> Composer<'a> {
         }
         tiling.items = items.to_vec();
         tiling
+    }
+
+    /// One item alone, `w` columns wide, at every depth.
+    fn leaf(&mut self, cells: &mut [Cell], item: Item, w: usize, lead: Option<usize>) {
+        let fits = match (item, lead) {
+            (Item::Story(0), Some(lead)) => w == lead,
+            (Item::Story(_), Some(lead)) => w <= lead,
+            _ => true,
+        };
+        if fits {
+            for (depth, cell) in cells.iter_mut().enumerate().skip(1) {
+                for top in [false, true] {
+                    self.tried += 1;
+                    let Some(o) = self.option(item, w, depth, top) else {
+                        continue;
+                    };
+                    // The lead opens with its headline, as wide as
+                    // it can.
+                    let cost = o.cost
+                        + if item == Item::Story(0) {
+                            weight::LEAD_SPAN * (COLUMNS - w) as f64
+                                + if top { weight::LEAD_PHOTO_TOP } else { 0.0 }
+                        } else {
+                            0.0
+                        };
+                    let head = matches!(item, Item::Story(_)) && !top;
+                    let flags = if head { 3 } else { 0 };
+                    put(&mut cell[flags], cost, How::Leaf { item, top });
+                }
+            }
+        }
+    }
+
+    /// Items `i..m` above `m..j`, a rule in the one or two lines between.
+    fn stacked(
+        &mut self,
+        cells: &mut [Cell],
+        tiling: &Tiling,
+        (i, m, j): (usize, usize, usize),
+        w: usize,
+    ) {
+        let h = self.height;
+        let (upper, lower) = (tiling.get(i, m, w), tiling.get(m, j, w));
+        let below: Vec<Option<(f64, u8)>> = lower.iter().map(cheapest).collect();
+        for (h1, up) in upper.iter().enumerate() {
+            for (flags, region) in up.iter().enumerate() {
+                let Some(region) = region else { continue };
+                for gap in 1..=2 {
+                    let air = weight::RULE_AIR * (gap - 1) as f64;
+                    for (h2, down) in below.iter().enumerate().skip(1) {
+                        let total = h1 + gap + h2;
+                        if total > h {
+                            break;
+                        }
+                        let Some((cost, fb)) = down else { continue };
+                        self.tried += 1;
+                        put(
+                            &mut cells[total][flags],
+                            region.0 + cost + air,
+                            How::Stacked {
+                                m,
+                                h1,
+                                gap,
+                                ft: flags as u8,
+                                fb: *fb,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Items `i..m` on the left of `m..j`, every split of the `w` columns.
+    fn beside(
+        &mut self,
+        cells: &mut [Cell],
+        tiling: &Tiling,
+        (i, m, j): (usize, usize, usize),
+        w: usize,
+    ) {
+        let h = self.height;
+        for w1 in MIN_SPAN..=w.saturating_sub(MIN_SPAN) {
+            let (left, right) = (tiling.get(i, m, w1), tiling.get(m, j, w - w1));
+            for depth in 1..=h {
+                for fl in 0..4u8 {
+                    let Some(l) = &left[depth][fl as usize] else {
+                        continue;
+                    };
+                    for fr in 0..4u8 {
+                        // Headlines meeting across the gutter at the top.
+                        if fl & 1 == 1 && fr & 2 == 2 {
+                            continue;
+                        }
+                        let Some(r) = &right[depth][fr as usize] else {
+                            continue;
+                        };
+                        self.tried += 1;
+                        let flags = (fl & 2) | (fr & 1);
+                        put(
+                            &mut cells[depth][flags as usize],
+                            l.0 + r.0,
+                            How::Beside { m, w1, fl, fr },
+                        );
+                    }
+                }
+            }
+        }
     }
 
     /// The page, with headlines that still meet across a gutter (away from
