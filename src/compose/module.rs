@@ -792,7 +792,6 @@ impl TextOptions {
 /// text's balance worked out by arithmetic (every slot left is a whole
 /// column).
 fn corners(story: &StoryCopy, k: usize, photos: &[usize], kai: &dyn Metrics) -> Vec<TextOption> {
-    let plain = story.copy.plain_lines() as i64;
     let mut best: Vec<Option<TextOption>> = (0..=LEG_MAX).map(|_| None).collect();
     let group: Vec<&PhotoCopy> = photos.iter().map(|&p| &story.photos[p]).collect();
     let pins: Vec<Option<usize>> = group.iter().map(|p| p.columns).collect();
@@ -806,98 +805,142 @@ fn corners(story: &StoryCopy, k: usize, photos: &[usize], kai: &dyn Metrics) -> 
             {
                 continue;
             }
-            let captions: Vec<usize> = group
-                .iter()
-                .zip(&split)
-                .map(|(p, &c)| compose::break_text(&p.caption, grid::span(c), kai).len())
-                .collect();
-            // Inside the text a photo's image leaves a character of air
-            // above its caption.
-            let lines_for = |h: f64| (h + EM_PT) / (PITCH * EM_PT);
-            let lo = group
-                .iter()
-                .zip(&split)
-                .map(|(p, &c)| {
-                    lines_for(grid::span_pt(c) * p.aspect() * (1.0 - MAX_CROP)).ceil() as usize
-                })
-                .max()
-                .unwrap_or(1)
-                .max(1);
-            let hi = group
-                .iter()
-                .zip(&split)
-                .map(|(p, &c)| {
-                    lines_for(grid::span_pt(c) * p.aspect() / (1.0 - MAX_CROP)).floor() as usize
-                })
-                .min()
-                .unwrap_or(0);
-            let span_cost: f64 = group
-                .iter()
-                .zip(&split)
-                .map(|(p, &c)| weight::PHOTO_SPAN * (c as f64 - p.target).abs())
-                .sum();
+            let corner = CornerShape::new(&group, split, kai);
             for (depth, slot) in best.iter_mut().enumerate().skip(LEG_MIN) {
-                for image in lo..=hi {
+                for image in corner.lo..=corner.hi {
                     if !group
                         .iter()
-                        .zip(&split)
+                        .zip(&corner.spans)
                         .all(|(p, &c)| p.sharp(c, grid::inline_image_pt(image)))
                     {
                         continue;
                     }
-                    let blocked: Vec<usize> = captions.iter().map(|cap| image + cap + 1).collect();
+                    let blocked: Vec<usize> =
+                        corner.captions.iter().map(|cap| image + cap + 1).collect();
                     if blocked.iter().any(|&b| b > depth) {
                         break;
                     }
-                    if blocked
-                        .iter()
-                        .any(|&b| depth - b != 0 && depth - b < LEG_MIN)
-                    {
-                        continue;
-                    }
-                    let taken: usize = blocked.iter().zip(&split).map(|(b, c)| b * c).sum();
-                    let balance = (k * depth - taken) as i64 - plain;
-                    let Some(fit) = story.copy.fit_cost(balance) else {
+                    let Some(option) = corner.at(story, k, photos, depth, image, &blocked) else {
                         continue;
                     };
-                    let under = blocked
-                        .iter()
-                        .map(|&b| depth - b)
-                        .filter(|&u| u > 0)
-                        .map(leg_cost)
-                        .sum::<f64>();
-                    let terms = Terms {
-                        crop: weight::CROP
-                            * group
-                                .iter()
-                                .zip(&split)
-                                .map(|(p, &c)| inline_crop(p.aspect(), grid::span_pt(c), image))
-                                .sum::<f64>(),
-                        photo_span: span_cost,
-                        photo_rows: weight::PHOTO_ROW,
-                        copyfit: weight::COPYFIT * fit as f64,
-                        legs: leg_cost(depth) + under,
-                        ..Terms::default()
-                    };
-                    let cost = terms.total();
-                    if slot.as_ref().is_none_or(|o| cost < o.cost - 1e-9) {
-                        *slot = Some(TextOption {
-                            depth,
-                            cost,
-                            terms,
-                            area: None,
-                            corner: Some(Corner {
-                                photos: photos.to_vec(),
-                                spans: split.clone(),
-                                image,
-                            }),
-                        });
+                    if slot.as_ref().is_none_or(|o| option.cost < o.cost - 1e-9) {
+                        *slot = Some(option);
                     }
                 }
             }
         }
     }
     best.into_iter().flatten().collect()
+}
+
+/// Photos side by side in the text's corner at one split of columns: the
+/// image heights their crops allow, their captions' lines, what the spans
+/// cost.
+struct CornerShape<'a> {
+    group: &'a [&'a PhotoCopy],
+    spans: Vec<usize>,
+    captions: Vec<usize>,
+    lo: usize,
+    hi: usize,
+    span_cost: f64,
+}
+
+impl<'a> CornerShape<'a> {
+    fn new(group: &'a [&'a PhotoCopy], spans: Vec<usize>, kai: &dyn Metrics) -> Self {
+        let captions: Vec<usize> = group
+            .iter()
+            .zip(&spans)
+            .map(|(p, &c)| compose::break_text(&p.caption, grid::span(c), kai).len())
+            .collect();
+        // Inside the text a photo's image leaves a character of air above
+        // its caption.
+        let lines_for = |h: f64| (h + EM_PT) / (PITCH * EM_PT);
+        let lo = group
+            .iter()
+            .zip(&spans)
+            .map(|(p, &c)| {
+                lines_for(grid::span_pt(c) * p.aspect() * (1.0 - MAX_CROP)).ceil() as usize
+            })
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let hi = group
+            .iter()
+            .zip(&spans)
+            .map(|(p, &c)| {
+                lines_for(grid::span_pt(c) * p.aspect() / (1.0 - MAX_CROP)).floor() as usize
+            })
+            .min()
+            .unwrap_or(0);
+        let span_cost: f64 = group
+            .iter()
+            .zip(&spans)
+            .map(|(p, &c)| weight::PHOTO_SPAN * (c as f64 - p.target).abs())
+            .sum();
+        Self {
+            group,
+            spans,
+            captions,
+            lo,
+            hi,
+            span_cost,
+        }
+    }
+
+    /// The text option with the corner's images `image` lines tall in a
+    /// text `depth` lines deep (`blocked`: the lines each photo takes from
+    /// its columns), when the legs under the photos are deep enough and
+    /// copyfit balances the columns.
+    fn at(
+        &self,
+        story: &StoryCopy,
+        k: usize,
+        photos: &[usize],
+        depth: usize,
+        image: usize,
+        blocked: &[usize],
+    ) -> Option<TextOption> {
+        if blocked
+            .iter()
+            .any(|&b| depth - b != 0 && depth - b < LEG_MIN)
+        {
+            return None;
+        }
+        let taken: usize = blocked.iter().zip(&self.spans).map(|(b, c)| b * c).sum();
+        let balance = (k * depth - taken) as i64 - story.copy.plain_lines() as i64;
+        let fit = story.copy.fit_cost(balance)?;
+        let under = blocked
+            .iter()
+            .map(|&b| depth - b)
+            .filter(|&u| u > 0)
+            .map(leg_cost)
+            .sum::<f64>();
+        let terms = Terms {
+            crop: weight::CROP
+                * self
+                    .group
+                    .iter()
+                    .zip(&self.spans)
+                    .map(|(p, &c)| inline_crop(p.aspect(), grid::span_pt(c), image))
+                    .sum::<f64>(),
+            photo_span: self.span_cost,
+            photo_rows: weight::PHOTO_ROW,
+            copyfit: weight::COPYFIT * fit as f64,
+            legs: leg_cost(depth) + under,
+            ..Terms::default()
+        };
+        Some(TextOption {
+            depth,
+            cost: terms.total(),
+            terms,
+            area: None,
+            corner: Some(Corner {
+                photos: photos.to_vec(),
+                spans: self.spans.clone(),
+                image,
+            }),
+        })
+    }
 }
 
 /// The corner's photos as the text setter takes them.
