@@ -399,100 +399,115 @@ impl<'a> Copyfit<'a> {
                 break;
             }
             let mut lines_of = natural.clone();
+            let mut adjustments = Vec::new();
             if let Some(i) = adjustable {
                 let h = lines_of[i] as i64 + dh;
                 if h < if inlines[i].circle { 8 } else { 4 } {
                     continue;
                 }
                 lines_of[i] = h as usize;
-            }
-            let placed = place(inlines, &lines_of, &|t, w| self.caption(t, w));
-            if placed.iter().any(|p| p.2 > depth) {
-                continue;
-            }
-            let shapes: Vec<Shape> = placed.iter().flat_map(|p| p.1.clone()).collect();
-            let slots = compose::slots(k, depth, &shapes);
-            let mut adjustments = Vec::new();
-            if let (Some(i), true) = (adjustable, dh != 0) {
-                let (what, unit) = match (inlines[i].circle, dh > 0) {
-                    (true, true) => ("round photo", "character(s) wider"),
-                    (true, false) => ("round photo", "character(s) narrower"),
-                    (false, true) => ("photo", "line(s) taller"),
-                    (false, false) => ("photo", "line(s) shorter"),
-                };
-                adjustments.push(format!(
-                    "{what} {} inside the text set {} {unit} to balance the columns",
-                    inlines[i].photo + 1,
-                    dh.abs()
-                ));
-            }
-            // Narrow bands hold less than a line each: the text takes
-            // between its plain lines and that plus one a narrow band.
-            let narrow = slots.iter().filter(|s| s.width < COLUMN).count() as i64;
-            let room = slots.len() as i64 - self.plain as i64;
-            if room < -MAX_FIT_LINES || room - narrow > MAX_FIT_LINES {
-                continue;
-            }
-            // The slots' width in whole lines tells the balance to within a
-            // line or two (narrow bands hold their share): no pour when it
-            // is out of copyfit's reach.
-            let capacity = slots.iter().map(|s| s.width).sum::<f64>() / COLUMN - self.plain as f64;
-            if capacity.abs() > MAX_FIT_LINES as f64 + 3.0 {
-                continue;
-            }
-            // How the plain text fits: lines left over, or lines too many.
-            let mut extended = slots.clone();
-            extended.extend((depth..depth + 40).map(|line| compose::Slot {
-                column: k.saturating_sub(1),
-                line,
-                x: 0.0,
-                width: COLUMN,
-            }));
-            let Some((plain, _)) = self.known.pour(self.paragraphs, &extended, &[], self.body)
-            else {
-                continue;
-            };
-            let balance = slots.len() as i64 - plain.len() as i64;
-            let area = |lines: Vec<ComposedLine>, adjustments: Vec<String>| TextArea {
-                columns: k,
-                depth,
-                lines,
-                inlines: placed.iter().map(|p| p.0.clone()).collect(),
-                shapes: shapes.clone(),
-                adjustments,
-            };
-            if balance == 0 {
-                let area = area(plain, adjustments);
-                if area.legs_ok() {
-                    consider(&mut best, dh.abs(), area);
+                if dh != 0 {
+                    adjustments.push(size_change(&inlines[i], dh));
                 }
-                continue;
             }
-            if balance.abs() > MAX_FIT_LINES {
-                continue;
-            }
-            let feasible = |p: usize, d: i32| self.feasible(p, d);
-            // The likeliest few: each try pours the whole story around the shapes.
-            for delta in distributions(self.paragraphs.len(), &feasible, balance as i32)
-                .into_iter()
-                .take(AROUND_TRIES)
+            if let Some((cost, area)) =
+                self.poured_around(k, depth, inlines, &lines_of, adjustments)
             {
-                if let Some((lines, 0)) =
-                    self.known.pour(self.paragraphs, &slots, &delta, self.body)
-                {
-                    let mut adjustments = adjustments.clone();
-                    adjustments.extend(describe(&delta));
-                    let moved: i64 = delta.iter().map(|d| i64::from(d.abs())).sum();
-                    let area = area(lines, adjustments);
-                    if area.legs_ok() {
-                        consider(&mut best, dh.abs() + 3 * moved, area);
-                    }
-                    break;
-                }
+                consider(&mut best, dh.abs() + cost, area);
             }
         }
         best
     }
+
+    /// The text poured around the photos at the sizes given, balanced by
+    /// copyfit; its cost (the lines moved) and area, when the legs keep
+    /// their limits.
+    fn poured_around(
+        &self,
+        k: usize,
+        depth: usize,
+        inlines: &[Inline],
+        lines_of: &[usize],
+        adjustments: Vec<String>,
+    ) -> Option<(i64, TextArea)> {
+        let placed = place(inlines, lines_of, &|t, w| self.caption(t, w));
+        if placed.iter().any(|p| p.2 > depth) {
+            return None;
+        }
+        let shapes: Vec<Shape> = placed.iter().flat_map(|p| p.1.clone()).collect();
+        let slots = compose::slots(k, depth, &shapes);
+        // Narrow bands hold less than a line each: the text takes
+        // between its plain lines and that plus one a narrow band.
+        let narrow = slots.iter().filter(|s| s.width < COLUMN).count() as i64;
+        let room = slots.len() as i64 - self.plain as i64;
+        if room < -MAX_FIT_LINES || room - narrow > MAX_FIT_LINES {
+            return None;
+        }
+        // The slots' width in whole lines tells the balance to within a
+        // line or two (narrow bands hold their share): no pour when it
+        // is out of copyfit's reach.
+        let capacity = slots.iter().map(|s| s.width).sum::<f64>() / COLUMN - self.plain as f64;
+        if capacity.abs() > MAX_FIT_LINES as f64 + 3.0 {
+            return None;
+        }
+        // How the plain text fits: lines left over, or lines too many.
+        let mut extended = slots.clone();
+        extended.extend((depth..depth + 40).map(|line| compose::Slot {
+            column: k.saturating_sub(1),
+            line,
+            x: 0.0,
+            width: COLUMN,
+        }));
+        let (plain, _) = self
+            .known
+            .pour(self.paragraphs, &extended, &[], self.body)?;
+        let balance = slots.len() as i64 - plain.len() as i64;
+        let area = |lines: Vec<ComposedLine>, adjustments: Vec<String>| TextArea {
+            columns: k,
+            depth,
+            lines,
+            inlines: placed.iter().map(|p| p.0.clone()).collect(),
+            shapes: shapes.clone(),
+            adjustments,
+        };
+        if balance == 0 {
+            let area = area(plain, adjustments);
+            return area.legs_ok().then_some((0, area));
+        }
+        if balance.abs() > MAX_FIT_LINES {
+            return None;
+        }
+        let feasible = |p: usize, d: i32| self.feasible(p, d);
+        // The likeliest few: each try pours the whole story around the shapes.
+        for delta in distributions(self.paragraphs.len(), &feasible, balance as i32)
+            .into_iter()
+            .take(AROUND_TRIES)
+        {
+            if let Some((lines, 0)) = self.known.pour(self.paragraphs, &slots, &delta, self.body) {
+                let mut adjustments = adjustments.clone();
+                adjustments.extend(describe(&delta));
+                let moved: i64 = delta.iter().map(|d| i64::from(d.abs())).sum();
+                let area = area(lines, adjustments);
+                return area.legs_ok().then_some((3 * moved, area));
+            }
+        }
+        None
+    }
+}
+
+/// A photo inside the text set larger or smaller, in words.
+fn size_change(photo: &Inline, dh: i64) -> String {
+    let (what, unit) = match (photo.circle, dh > 0) {
+        (true, true) => ("round photo", "character(s) wider"),
+        (true, false) => ("round photo", "character(s) narrower"),
+        (false, true) => ("photo", "line(s) taller"),
+        (false, false) => ("photo", "line(s) shorter"),
+    };
+    format!(
+        "{what} {} inside the text set {} {unit} to balance the columns",
+        photo.photo + 1,
+        dh.abs()
+    )
 }
 
 /// Copyfit by paragraph, in words.
