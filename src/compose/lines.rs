@@ -128,6 +128,24 @@ impl Run {
     fn len(&self) -> usize {
         self.chars.len()
     }
+
+    /// Where a line starting after `p` starts: past the spaces at `p`.
+    fn start_of(&self, p: usize) -> usize {
+        let mut s = p;
+        while s < self.chars.len() && self.chars[s] == ' ' {
+            s += 1;
+        }
+        s
+    }
+}
+
+/// The characters of a line that count for a 孤字: not marks, joiners or
+/// spaces.
+fn content(chars: &[char]) -> usize {
+    chars
+        .iter()
+        .filter(|&&c| !is_cjk_punct(c) && c != WJ && c != ' ')
+        .count()
 }
 
 /// A line measured as it grows a character at a time, so that the
@@ -576,19 +594,8 @@ fn optimal(
     // Extra lines push every break earlier; the corridor widens with them.
     let extra = lines.saturating_sub(greedy.len());
     let reach = 16 * (extra + 1);
-    let start_of = |p: usize| {
-        let mut s = p;
-        while s < n && chars[s] == ' ' {
-            s += 1;
-        }
-        s
-    };
-    let content = |from: usize, to: usize| {
-        chars[from..to]
-            .iter()
-            .filter(|&&c| !is_cjk_punct(c) && c != WJ && c != ' ')
-            .count()
-    };
+    let start_of = |p: usize| run.start_of(p);
+    let content = |from: usize, to: usize| content(&chars[from..to]);
     // best[j][p]: the least badness of j lines ending at char p, and the
     // end of line j - 1.
     let mut best: Vec<Vec<Option<(f64, usize)>>> = vec![vec![None; n + 1]; lines + 1];
@@ -627,13 +634,7 @@ fn optimal(
                         0.0
                     }
                 } else {
-                    let gap = line.stretch(width).min(10.0);
-                    gap * gap
-                        + if gap > LOOSE {
-                            100.0 + 1000.0 * (gap - LOOSE)
-                        } else {
-                            0.0
-                        }
+                    badness(line.stretch(width))
                 };
                 let total = base + badness;
                 if best[j][end].is_none_or(|(b, _)| total < b - 1e-12) {
@@ -652,6 +653,18 @@ fn optimal(
     }
     ends.reverse();
     Some(ends)
+}
+
+/// How bad a justified line is whose gaps widen by `gap` em: the square of
+/// the gap, and far worse past [`LOOSE`].
+fn badness(gap: f64) -> f64 {
+    let gap = gap.min(10.0);
+    gap * gap
+        + if gap > LOOSE {
+            100.0 + 1000.0 * (gap - LOOSE)
+        } else {
+            0.0
+        }
 }
 
 /// An obstacle in a story's text area, in em from the area's top-left.
