@@ -209,6 +209,98 @@ pub struct DrawnModule {
     pub top: usize,
 }
 
+impl DrawnModule {
+    /// A placed module as the template draws it.
+    fn of(m: &PlacedModule) -> Self {
+        let mut drawn = Self {
+            kind: "figures",
+            section: None,
+            rank: 0,
+            column: m.column,
+            line: m.line,
+            columns: m.columns,
+            lines: m.lines,
+            head: None,
+            photos: Vec::new(),
+            text_line: 0,
+            text: None,
+            labels: Vec::new(),
+            across: 0,
+            top: 0,
+        };
+        match &m.placed {
+            Placed::Figures {
+                across,
+                labels,
+                air,
+            } => {
+                drawn.labels = labels.clone();
+                drawn.across = *across;
+                drawn.top = 1 + air / 2;
+            }
+            Placed::Story {
+                section,
+                rank,
+                head,
+                photo_top,
+                rows,
+                text,
+                ..
+            } => {
+                drawn.kind = "story";
+                drawn.section = Some(*section);
+                drawn.rank = *rank;
+                drawn.story(m, head, *photo_top, rows, text);
+            }
+        }
+        drawn
+    }
+
+    /// A story's blocks from its top: a photo row above the headline when
+    /// the composer chose one, the headline, the other rows, the text.
+    fn story(
+        &mut self,
+        m: &PlacedModule,
+        head: &Head,
+        photo_top: bool,
+        rows: &[PhotoRow],
+        text: &TextArea,
+    ) {
+        let mut y = m.line;
+        let place_row = |row: &PhotoRow, y: &mut usize, out: &mut Vec<DrawnPhoto>| {
+            for p in &row.photos {
+                out.push(DrawnPhoto {
+                    photo: p.photo,
+                    column: m.column + p.column,
+                    line: *y,
+                    columns: p.columns,
+                    image: row.image,
+                    caption: p.caption.clone(),
+                });
+            }
+            *y += row.lines();
+        };
+        let mut rest = rows.iter();
+        if photo_top && let Some(first) = rest.next() {
+            place_row(first, &mut y, &mut self.photos);
+        }
+        self.head = Some(DrawnHead {
+            line: y,
+            lines: head.lines,
+            size: head.size,
+            kicker: head.kicker.clone(),
+            headline: head.headline.clone(),
+            subhead: head.subhead.clone(),
+        });
+        y += head.lines;
+        for row in rest {
+            place_row(row, &mut y, &mut self.photos);
+        }
+        self.text_line = y;
+        self.text = Some(text.clone());
+    }
+}
+
 /// A headline block, as drawn.
 #[derive(Debug, Clone, Serialize)]
 pub struct DrawnHead {
@@ -246,86 +338,10 @@ pub struct DrawnPhoto {
 impl Arrangement {
     /// The page as the template draws it.
     pub fn drawing(&self, band: usize) -> Drawing {
-        let mut modules = Vec::new();
-        for m in &self.modules {
-            let mut drawn = DrawnModule {
-                kind: "figures",
-                section: None,
-                rank: 0,
-                column: m.column,
-                line: m.line,
-                columns: m.columns,
-                lines: m.lines,
-                head: None,
-                photos: Vec::new(),
-                text_line: 0,
-                text: None,
-                labels: Vec::new(),
-                across: 0,
-                top: 0,
-            };
-            match &m.placed {
-                Placed::Figures {
-                    across,
-                    labels,
-                    air,
-                } => {
-                    drawn.labels = labels.clone();
-                    drawn.across = *across;
-                    drawn.top = 1 + air / 2;
-                }
-                Placed::Story {
-                    section,
-                    rank,
-                    head,
-                    photo_top,
-                    rows,
-                    text,
-                    ..
-                } => {
-                    drawn.kind = "story";
-                    drawn.section = Some(*section);
-                    drawn.rank = *rank;
-                    let mut y = m.line;
-                    let place_row = |row: &PhotoRow, y: &mut usize, out: &mut Vec<DrawnPhoto>| {
-                        for p in &row.photos {
-                            out.push(DrawnPhoto {
-                                photo: p.photo,
-                                column: m.column + p.column,
-                                line: *y,
-                                columns: p.columns,
-                                image: row.image,
-                                caption: p.caption.clone(),
-                            });
-                        }
-                        *y += row.lines();
-                    };
-                    let mut rest = rows.iter();
-                    if *photo_top && let Some(first) = rest.next() {
-                        place_row(first, &mut y, &mut drawn.photos);
-                    }
-                    drawn.head = Some(DrawnHead {
-                        line: y,
-                        lines: head.lines,
-                        size: head.size,
-                        kicker: head.kicker.clone(),
-                        headline: head.headline.clone(),
-                        subhead: head.subhead.clone(),
-                    });
-                    y += head.lines;
-                    for row in rest {
-                        place_row(row, &mut y, &mut drawn.photos);
-                    }
-                    drawn.text_line = y;
-                    drawn.text = Some((**text).clone());
-                }
-            }
-            modules.push(drawn);
-        }
         Drawing {
             band,
             lines: self.height,
-            modules,
+            modules: self.modules.iter().map(DrawnModule::of).collect(),
             rules: self.rules(),
         }
     }
