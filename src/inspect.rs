@@ -3,6 +3,7 @@
 //! and checks use it to verify layout rules exactly instead of by eye.
 
 use typst::layout::{Frame, FrameItem, Point, Transform};
+use typst::text::TextItem;
 use typst_layout::PagedDocument;
 
 /// A run of glyphs in one font and size (one Typst text item).
@@ -148,52 +149,7 @@ fn walk(frame: &Frame, ts: Transform, clip: Option<[f64; 4]>, page: usize, out: 
     for (pos, item) in frame.items() {
         match item {
             FrameItem::Text(text) => {
-                let origin = Point::new(pos.x, pos.y).transform(ts);
-                let info = text.font.font().info();
-                // A run's em box ends after its last glyph, less the
-                // justification stretch Typst put after a letter; its ink ends
-                // where the last glyph's outline ends (a squeezed mark's ink
-                // sits well inside its box).
-                let (trailing, ink_trailing) = text.glyphs.last().map_or((0.0, 0.0), |glyph| {
-                    let advance = glyph.x_advance.get();
-                    let last = text.text[glyph.range()].chars().next().unwrap_or(' ');
-                    let ink = text
-                        .font
-                        .ttf()
-                        .glyph_bounding_box(ttf_parser::GlyphId(glyph.id))
-                        .map_or(advance, |bbox| {
-                            f64::from(bbox.x_max) / text.font.units_per_em() + glyph.x_offset.get()
-                        });
-                    let box_end = if last.is_alphanumeric() {
-                        // Typst puts the ¼ em after Latin as an offset.
-                        text.font
-                            .x_advance(glyph.id)
-                            .map_or(advance, |em| (em.get() + glyph.x_offset.get()).min(advance))
-                    } else {
-                        advance
-                    };
-                    let ink_end = if last.is_alphanumeric() { box_end } else { ink };
-                    let size = text.size.to_pt();
-                    ((advance - box_end) * size, (advance - ink_end) * size)
-                });
-                let run = Run {
-                    text: text.text.to_string(),
-                    x: origin.x.to_pt(),
-                    y: origin.y.to_pt(),
-                    width: (text.width().to_pt() - trailing) * ts.sx.get(),
-                    ink_width: (text.width().to_pt() - ink_trailing) * ts.sx.get(),
-                    size: text.size.to_pt() * ts.sy.get(),
-                    family: info.family.clone(),
-                    weight: info.variant.weight.to_number(),
-                    glyphs: text
-                        .glyphs
-                        .iter()
-                        .map(|g| {
-                            let c = text.text[g.range()].chars().next().unwrap_or(' ');
-                            (c, g.x_advance.get() * text.size.to_pt())
-                        })
-                        .collect(),
-                };
+                let run = run(text, Point::new(pos.x, pos.y).transform(ts), ts);
                 if line
                     .last()
                     .is_some_and(|last| (last.y - run.y).abs() > 0.01)
@@ -232,6 +188,56 @@ fn walk(frame: &Frame, ts: Transform, clip: Option<[f64; 4]>, page: usize, out: 
         }
     }
     flush(&mut line, out);
+}
+
+/// One text item as a run: where it sits, how wide its box and its ink
+/// are, its face, and each glyph's advance.
+fn run(text: &TextItem, origin: Point, ts: Transform) -> Run {
+    let info = text.font.font().info();
+    // A run's em box ends after its last glyph, less the
+    // justification stretch Typst put after a letter; its ink ends
+    // where the last glyph's outline ends (a squeezed mark's ink
+    // sits well inside its box).
+    let (trailing, ink_trailing) = text.glyphs.last().map_or((0.0, 0.0), |glyph| {
+        let advance = glyph.x_advance.get();
+        let last = text.text[glyph.range()].chars().next().unwrap_or(' ');
+        let ink = text
+            .font
+            .ttf()
+            .glyph_bounding_box(ttf_parser::GlyphId(glyph.id))
+            .map_or(advance, |bbox| {
+                f64::from(bbox.x_max) / text.font.units_per_em() + glyph.x_offset.get()
+            });
+        let box_end = if last.is_alphanumeric() {
+            // Typst puts the ¼ em after Latin as an offset.
+            text.font
+                .x_advance(glyph.id)
+                .map_or(advance, |em| (em.get() + glyph.x_offset.get()).min(advance))
+        } else {
+            advance
+        };
+        let ink_end = if last.is_alphanumeric() { box_end } else { ink };
+        let size = text.size.to_pt();
+        ((advance - box_end) * size, (advance - ink_end) * size)
+    });
+    Run {
+        text: text.text.to_string(),
+        x: origin.x.to_pt(),
+        y: origin.y.to_pt(),
+        width: (text.width().to_pt() - trailing) * ts.sx.get(),
+        ink_width: (text.width().to_pt() - ink_trailing) * ts.sx.get(),
+        size: text.size.to_pt() * ts.sy.get(),
+        family: info.family.clone(),
+        weight: info.variant.weight.to_number(),
+        glyphs: text
+            .glyphs
+            .iter()
+            .map(|g| {
+                let c = text.text[g.range()].chars().next().unwrap_or(' ');
+                (c, g.x_advance.get() * text.size.to_pt())
+            })
+            .collect(),
+    }
 }
 
 fn bbox(ts: Transform, width: f64, height: f64) -> [f64; 4] {
