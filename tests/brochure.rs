@@ -1,7 +1,5 @@
 //! The brochure of the example report, through the inspector and the PDF.
 
-mod common;
-
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -262,7 +260,7 @@ fn pages_left_blank_carry_no_running_head_or_folio() {
 #[test]
 fn a5_is_selected_in_the_data() {
     let dir = tempfile::tempdir().unwrap();
-    let report = common::example_in(dir.path()) + "\n[brochure]\npaper = \"a5\"\n";
+    let report = crate::support::example_in(dir.path()) + "\n[brochure]\npaper = \"a5\"\n";
     std::fs::write(dir.path().join("a5.toml"), report).unwrap();
     let prepared = prepare(&dir.path().join("a5.toml"), &[]).unwrap_or_else(|e| {
         panic!(

@@ -2,14 +2,12 @@
 //! problem put in — asserting code, severity, line:column and field path;
 //! a report with many problems; the JSON output against its schema.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_banmian");
+use crate::support::BIN;
 
 /// The example report and its photos in a fresh folder, with `edit`
 /// applied to the report's text.
@@ -21,7 +19,7 @@ struct Fixture {
 impl Fixture {
     fn new(edit: impl FnOnce(String) -> String) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let original = common::example_in(dir.path());
+        let original = crate::support::example_in(dir.path());
         let text = edit(original.clone());
         assert_ne!(text, original, "the edit changed nothing");
         std::fs::write(dir.path().join("report.toml"), &text).unwrap();

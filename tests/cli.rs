@@ -1,152 +1,9 @@
 //! The real binary, in temporary folders: rendering, bad input, exit codes,
 //! atomic output, reproducible bytes.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-const BIN: &str = env!("CARGO_BIN_EXE_banmian");
-
-/// A temporary folder holding a report (and whatever else a test puts there).
-struct Workspace {
-    dir: tempfile::TempDir,
-}
-
-impl Workspace {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn write(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.path(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, content).unwrap();
-        path
-    }
-
-    /// A photo: a JPEG of 3000 × 2000 px (enough for a full-bleed A4 cover
-    /// at over 100 ppi).
-    fn photo(&self, name: &str) {
-        let image = image::RgbImage::from_fn(3000, 2000, |x, y| {
-            image::Rgb([(x / 7) as u8, (y / 5) as u8, 120])
-        });
-        let mut bytes = Vec::new();
-        image::DynamicImage::ImageRgb8(image)
-            .write_to(
-                &mut std::io::Cursor::new(&mut bytes),
-                image::ImageFormat::Jpeg,
-            )
-            .unwrap();
-        self.write(name, bytes);
-    }
-
-    /// Runs banmian in the workspace.
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .unwrap()
-    }
-
-    /// Every file under the workspace's out/ folder.
-    fn outputs(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(self.path("out"))
-            .map(|dir| {
-                dir.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        names.sort();
-        names
-    }
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// Copy enough for the stories to fill their columns.
-const FILL: [&str; 3] = [
-    "该区坚持以产业集群化、融合化、绿色化、高端化发展为目标，推动产业层次加快提升、产业体系高质量构建。持续培育壮大优势产业，持续实施工业转型升级行动计划和培优育强工程，龙头地位持续巩固，销售收入、外贸进出口实现逆势增长。",
-    "不断提升创新能力。该区院地合作成果丰硕，签约了工业催化创业产业园等3个项目，总投资125.2亿元。新增国家高新技术企业2家、国家科技型中小企业20家、“专精特新”企业3家；新培育省级工程技术研究中心3家。",
-    "强化金融服务。据统计，2020年全区新增贷款58.04亿元，占全市新增贷款的29.84%，居全市第一位；区应急转贷平台累计为辖区中小企业提供应急转贷资金147笔9.19亿元。",
-];
-
-/// `n` paragraphs of fill, starting at `from`.
-fn fill(n: usize, from: usize) -> String {
-    (0..n)
-        .map(|i| format!("{:?}", FILL[(i + from) % FILL.len()]))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A valid report of four stories and four photos, enough to fill the
-/// newspaper page; `body` is its first paragraph.
-fn small_report(body: &str) -> String {
-    format!(
-        r#"title = "测试版面"
-lede = ["这是导语。"]
-
-[publication]
-name = "测试日报"
-date = "2024-05-06"
-page = 1
-
-[byline]
-text = "本报记者某某"
-
-[[sections]]
-id = "a"
-headline = ["第一行标题", "第二行标题"]
-paragraphs = [{body:?}, {a}]
-
-[[sections]]
-id = "b"
-headline = ["侧栏标题"]
-paragraphs = [{b}]
-
-[[sections]]
-id = "c"
-headline = ["第三篇的标题"]
-paragraphs = [{c}]
-
-[[sections]]
-id = "d"
-headline = ["第四篇稿件", "的两行标题"]
-paragraphs = [{d}]
-
-[[photos]]
-file = "photos/a.jpg"
-caption = "图片说明。"
-section = "a"
-
-[[photos]]
-file = "photos/a.jpg"
-caption = "第二幅图片的说明。"
-section = "a"
-
-[[photos]]
-file = "photos/a.jpg"
-caption = "第三幅图片的说明。"
-section = "c"
-
-[[photos]]
-file = "photos/a.jpg"
-caption = "第四幅图片的说明。"
-section = "d"
-"#,
-        a = fill(9, 0),
-        b = fill(5, 1),
-        c = fill(7, 2),
-        d = fill(6, 0),
-    )
-}
+use crate::support::{BIN, Workspace, small_report, small_report_with, stderr};
 
 fn workspace_with(report: &str) -> Workspace {
     let ws = Workspace::new();
@@ -295,35 +152,116 @@ fn report_text_is_only_ever_text() {
     assert!(!text.contains("root:"), "a file was read");
 }
 
-#[test]
-fn malformed_toml_names_line_and_column() {
-    let ws =
-        workspace_with(&small_report("正文。").replace("page = 1", "page = 1\nlabel = \"特别报道"));
-    assert_fails(&ws, "data-syntax", "report.toml:8:");
+/// Bad input: one edit of a valid report, and what the error must say.
+struct BadInput {
+    /// What the edit does.
+    what: &'static str,
+    /// The text it replaces.
+    from: &'static str,
+    /// Its replacement.
+    to: &'static str,
+    /// The finding's code.
+    code: &'static str,
+    /// The text the error must point at (its line and column).
+    at: Option<&'static str>,
+    /// What the message must name.
+    names: &'static [&'static str],
 }
 
-#[test]
-fn a_wrong_type_names_the_field() {
-    let ws = workspace_with(&small_report("正文。").replace("page = 1", "page = \"五\""));
-    let err = assert_fails(&ws, "data-type", "report.toml:7:8");
-    assert!(err.contains("/publication/page"), "{err}");
-}
+const BAD_INPUT: &[BadInput] = &[
+    BadInput {
+        what: "malformed TOML",
+        from: "page = 1",
+        to: "page = 1\nlabel = \"特别报道",
+        code: "data-syntax",
+        at: Some("label"),
+        names: &[],
+    },
+    BadInput {
+        what: "a wrong type",
+        from: "page = 1",
+        to: "page = \"五\"",
+        code: "data-type",
+        at: Some("\"五\""),
+        names: &["/publication/page"],
+    },
+    BadInput {
+        what: "an unknown field",
+        from: "paragraphs = [",
+        to: "paragrahps = [",
+        code: "data-unknown-field",
+        at: Some("paragrahps"),
+        names: &["paragrahps", "/sections/0", "`paragraphs`"],
+    },
+    BadInput {
+        what: "a missing field",
+        from: "text = \"本报记者某某\"\n",
+        to: "",
+        code: "data-missing-field",
+        at: None,
+        names: &["`text`", "/byline"],
+    },
+    BadInput {
+        what: "a missing photo",
+        from: "photos/a.jpg",
+        to: "photos/none.jpg",
+        code: "photo-missing",
+        at: Some("\"photos/none.jpg\""),
+        names: &["photos/none.jpg", "/photos/0/file"],
+    },
+    BadInput {
+        what: "a photo above the report's folder",
+        from: "photos/a.jpg",
+        to: "../../etc/passwd",
+        code: "photo-outside",
+        at: Some("\"../../etc/passwd\""),
+        names: &["../../etc/passwd"],
+    },
+    BadInput {
+        what: "a photo at an absolute path",
+        from: "photos/a.jpg",
+        to: "/etc/passwd",
+        code: "photo-outside",
+        at: Some("\"/etc/passwd\""),
+        names: &["/etc/passwd"],
+    },
+    BadInput {
+        what: "a character no font has",
+        from: "正文。",
+        to: "正文有个\u{2EBF0}字。",
+        code: "glyph-missing",
+        at: Some("\u{2EBF0}"),
+        names: &["U+2EBF0", "/sections/0/paragraphs/0"],
+    },
+];
 
 #[test]
-fn an_unknown_field_names_the_typo() {
-    let ws = workspace_with(&small_report("正文。").replace("paragraphs = [", "paragrahps = ["));
-    let err = assert_fails(&ws, "data-unknown-field", "report.toml:");
-    assert!(
-        err.contains("paragrahps") && err.contains("/sections/0"),
-        "{err}"
-    );
-}
-
-#[test]
-fn a_missing_field_names_the_field() {
-    let ws = workspace_with(&small_report("正文。").replace("text = \"本报记者某某\"\n", ""));
-    let err = assert_fails(&ws, "data-missing-field", "report.toml:");
-    assert!(err.contains("`text`") && err.contains("/byline"), "{err}");
+fn bad_input_is_refused_with_its_code_its_place_and_its_field() {
+    for &BadInput {
+        what,
+        from,
+        to,
+        code,
+        at,
+        names,
+    } in BAD_INPUT
+    {
+        let report = small_report("正文。");
+        assert!(report.contains(from), "{what}: {from} not in the report");
+        let report = report.replacen(from, to, 1);
+        let ws = workspace_with(&report);
+        let position = match at {
+            Some(needle) => {
+                let (line, column) = crate::support::position_of(&report, needle);
+                format!("report.toml:{line}:{column}")
+            }
+            None => "report.toml:".to_string(),
+        };
+        let err = assert_fails(&ws, code, &position);
+        for name in names {
+            assert!(err.contains(name), "{what}: {name} not in {err}");
+        }
+    }
 }
 
 #[test]
@@ -342,30 +280,11 @@ fn json_reports_get_positions_too() {
 }
 
 #[test]
-fn a_missing_photo_is_named() {
-    let ws = workspace_with(&small_report("正文。").replace("photos/a.jpg", "photos/none.jpg"));
-    let err = assert_fails(&ws, "photo-missing", "report.toml:");
-    assert!(
-        err.contains("photos/none.jpg") && err.contains("/photos/0/file"),
-        "{err}"
-    );
-}
-
-#[test]
 fn a_photo_that_is_not_an_image_is_named() {
     let ws = workspace_with(&small_report("正文。").replace("photos/a.jpg", "photos/b.jpg"));
     ws.write("photos/b.jpg", "this is text, not a JPEG");
     let err = assert_fails(&ws, "photo-not-image", "photos/b.jpg");
     assert!(err.contains("/photos/0/file"), "{err}");
-}
-
-#[test]
-fn photos_outside_the_report_folder_are_refused() {
-    for file in ["../../etc/passwd", "/etc/passwd"] {
-        let ws = workspace_with(&small_report("正文。").replace("photos/a.jpg", file));
-        let err = assert_fails(&ws, "photo-outside", "report.toml:");
-        assert!(err.contains(file), "{err}");
-    }
 }
 
 #[cfg(unix)]
@@ -376,16 +295,6 @@ fn a_symlink_out_of_the_report_folder_is_refused() {
     let ws = workspace_with(&small_report("正文。").replace("photos/a.jpg", "photos/link.jpg"));
     std::os::unix::fs::symlink(outside.path("secret.jpg"), ws.path("photos/link.jpg")).unwrap();
     assert_fails(&ws, "photo-outside", "photos/link.jpg");
-}
-
-#[test]
-fn a_character_no_font_has_is_named_with_its_code_point() {
-    let ws = workspace_with(&small_report("正文有个\u{2EBF0}字。"));
-    let err = assert_fails(&ws, "glyph-missing", "report.toml:15:20");
-    assert!(
-        err.contains("U+2EBF0") && err.contains("/sections/0/paragraphs/0"),
-        "{err}"
-    );
 }
 
 #[test]
@@ -512,10 +421,9 @@ fn a_headline_size_that_breaks_the_editors_lines_is_refused() {
 #[test]
 fn a_story_too_short_for_a_module_says_how_much_to_add() {
     // One short sentence cannot fill two legs of five lines.
-    let report = small_report("正文。").replace(
-        &format!("paragraphs = [\"正文。\", {}]", fill(9, 0)),
-        "paragraphs = [\"正文只有一句。\"]",
-    );
+    let report = small_report_with("正文。", |data| {
+        data["sections"][0]["paragraphs"] = serde_json::json!(["正文只有一句。"]);
+    });
     let ws = workspace_with(&report);
     let err = assert_fails(&ws, "fit-underflow", "/sections/0/paragraphs");
     assert!(

@@ -12,13 +12,13 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use banmian::findings::Finding;
+
+use crate::support::headlines;
 use banmian::inspect::inspect;
 use banmian::layouts::Layout;
 use banmian::pipeline::{Prepared, compile, prepare};
 use banmian::rules::{check, table};
 use banmian::typeset::Composition;
-
-mod common;
 
 /// A small deterministic generator (xorshift64*), so the corpus is the
 /// same on every machine.
@@ -256,10 +256,6 @@ fn write(dir: &Path, case: &Case) -> PathBuf {
     write_into(dir)
 }
 
-fn headlines(found: &[Finding]) -> Vec<String> {
-    found.iter().map(Finding::headline).collect()
-}
-
 /// What became of one report.
 enum Outcome {
     /// Composed; the rules' table.
@@ -419,7 +415,7 @@ fn a_report_without_photos_is_not_a_stack_of_full_width_strips() {
 /// The example report, with an edit.
 fn example_with(edit: impl Fn(String) -> String) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let text = edit(common::example_in(dir.path()));
+    let text = edit(crate::support::example_in(dir.path()));
     let data = dir.path().join("report.toml");
     std::fs::write(&data, text).unwrap();
     (dir, data)

@@ -4,8 +4,6 @@
 
 use std::path::Path;
 
-mod common;
-
 use banmian::inspect::inspect;
 use banmian::layouts::Layout;
 use banmian::pipeline::{compile, prepare};
@@ -88,7 +86,7 @@ fn without_hints(text: &str) -> String {
 #[test]
 fn the_example_without_its_hints_composes_a_page_that_breaks_no_rule() {
     let dir = tempfile::tempdir().unwrap();
-    let text = without_hints(&common::example_in(dir.path()));
+    let text = without_hints(&crate::support::example_in(dir.path()));
     assert!(!text.contains("place =") && !text.contains("main ="));
     let data = dir.path().join("free.toml");
     std::fs::write(&data, text).unwrap();
