@@ -1,6 +1,6 @@
 //! Every rule, typographic and of the page, holds on the example page,
 //! with its placement hints and without them: `banmian rules` counts zero
-//! breaches of each. Generated reports are in `tests/corpus.rs`.
+//! breaches of each. Generated reports are in the `corpus` module.
 
 use std::path::Path;
 
