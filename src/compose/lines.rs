@@ -567,6 +567,12 @@ fn spread_of(slack: f64, gaps: usize) -> f64 {
     slack / gaps as f64
 }
 
+/// How many characters before its greedy end a line may end in the
+/// paragraph search, per line gained: a line a character or two shorter
+/// is what copyfit wants; sixteen keeps the search small with room for a
+/// long word.
+const REACH: usize = 16;
+
 /// The best breaks of a paragraph into exactly `lines` lines poured from
 /// `slots[next..]` (a whole-paragraph search, as Knuth and Plass's): no
 /// line over its band (punctuation squeezed by up to `squeeze` em), as few
@@ -593,7 +599,7 @@ fn optimal(
     }
     // Extra lines push every break earlier; the corridor widens with them.
     let extra = lines.saturating_sub(greedy.len());
-    let reach = 16 * (extra + 1);
+    let reach = REACH * (extra + 1);
     let start_of = |p: usize| run.start_of(p);
     let content = |from: usize, to: usize| content(&chars[from..to]);
     // best[j][p]: the least badness of j lines ending at char p, and the

@@ -191,6 +191,8 @@ impl<'a> Copyfit<'a> {
         let first = (self.plain + blocked)
             .div_ceil(k)
             .max(inlines.iter().map(|p| p.line + 1).max().unwrap_or(1));
+        // Resizing the photos (PHOTO_STEPS) moves the balance by a line or
+        // so a column: a few depths either side of the natural one.
         first.saturating_sub(4).max(1)..=first + 3
     }
 
@@ -206,7 +208,7 @@ impl<'a> Copyfit<'a> {
             // lever, the text is poured without breaking it again.
             let mut sizes: Vec<usize> = inlines.iter().map(natural_lines).collect();
             let natural = sizes[0] as i64;
-            let mut heights: Vec<i64> = (-6..=3).collect();
+            let mut heights: Vec<i64> = PHOTO_STEPS.collect();
             heights.sort_by_key(|dh| dh.abs());
             let mut best: Option<(i64, TextArea)> = None;
             for dh in heights {
@@ -388,8 +390,8 @@ impl<'a> Copyfit<'a> {
             .position(|p| !p.circle)
             .or_else(|| (!inlines.is_empty()).then_some(0));
         let mut heights: Vec<i64> = match adjustable {
-            Some(i) if !inlines[i].circle => (-6..=3).collect(),
-            Some(_) => (-8..=3).collect(),
+            Some(i) if !inlines[i].circle => PHOTO_STEPS.collect(),
+            Some(_) => CIRCLE_STEPS.collect(),
             None => vec![0],
         };
         heights.sort_by_key(|dh| dh.abs());
@@ -402,7 +404,12 @@ impl<'a> Copyfit<'a> {
             let mut adjustments = Vec::new();
             if let Some(i) = adjustable {
                 let h = lines_of[i] as i64 + dh;
-                if h < if inlines[i].circle { 8 } else { 4 } {
+                let least = if inlines[i].circle {
+                    LEAST_CIRCLE
+                } else {
+                    LEAST_PHOTO
+                };
+                if h < least {
                     continue;
                 }
                 lines_of[i] = h as usize;
@@ -447,12 +454,12 @@ impl<'a> Copyfit<'a> {
         // line or two (narrow bands hold their share): no pour when it
         // is out of copyfit's reach.
         let capacity = slots.iter().map(|s| s.width).sum::<f64>() / COLUMN - self.plain as f64;
-        if capacity.abs() > MAX_FIT_LINES as f64 + 3.0 {
+        if capacity.abs() > MAX_FIT_LINES as f64 + CAPACITY_MARGIN {
             return None;
         }
         // How the plain text fits: lines left over, or lines too many.
         let mut extended = slots.clone();
-        extended.extend((depth..depth + 40).map(|line| compose::Slot {
+        extended.extend((depth..depth + OVERFLOW_LINES).map(|line| compose::Slot {
             column: k.saturating_sub(1),
             line,
             x: 0.0,
@@ -536,6 +543,26 @@ fn describe(delta: &[i32]) -> Vec<String> {
 /// How many ways of spreading copyfit over the paragraphs the search
 /// around round photos tries at each size and depth.
 const AROUND_TRIES: usize = 6;
+
+/// How a rectangular photo inside the text may change to balance the
+/// columns, in lines of image: shorter by up to 6 (a crop the eye does not
+/// miss on a photo of 15 lines or more) or taller by up to 3 (taller
+/// photos push text into the next column fast).
+const PHOTO_STEPS: std::ops::RangeInclusive<i64> = -6..=3;
+/// A round photo's diameter may change by −8 to +3 characters: a circle
+/// has no crop, only its size to give.
+const CIRCLE_STEPS: std::ops::RangeInclusive<i64> = -8..=3;
+/// The smallest photo inside the text, in lines of image: under 4 it reads
+/// as a stamp.
+const LEAST_PHOTO: i64 = 4;
+/// The smallest round photo's diameter, in characters.
+const LEAST_CIRCLE: i64 = 8;
+/// How far the slots' width in lines may miss the copy before a pour is
+/// not worth trying: narrow bands beside a photo hold a line's share only
+/// within two or three lines.
+const CAPACITY_MARGIN: f64 = 3.0;
+/// Lines added after the last slot to count how far a plain pour runs over.
+const OVERFLOW_LINES: usize = 40;
 
 /// The most lines copyfitting gains or takes out of a story's paragraphs.
 const MAX_FIT_LINES: i64 = 5;
