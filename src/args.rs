@@ -132,6 +132,11 @@ pub struct RenderCommand {
     #[arg(long, default_value_t = 144.0, value_name = "N")]
     pub ppi: f32,
 
+    /// Overwrite an existing output file even if banmian did not make it
+    /// (never the report's own files).
+    #[arg(long)]
+    pub force: bool,
+
     #[command(flatten)]
     pub fonts: FontArgs,
 }

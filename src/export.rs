@@ -143,18 +143,100 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder)?;
-    let mut file = tempfile::Builder::new()
-        .prefix(".banmian-")
-        .tempfile_in(folder)?;
-    file.write_all(bytes)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".banmian-");
     #[cfg(unix)]
     {
-        // tempfile creates 0600; an output is an ordinary file (0644).
+        // A new output is as open as the user's umask makes a new file; a
+        // replaced one keeps its own mode. Never wider.
         use std::os::unix::fs::PermissionsExt;
-        file.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        let mode = std::fs::metadata(path).map_or(0o666, |m| m.permissions().mode() & 0o777);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
     }
+    let mut file = builder.tempfile_in(folder)?;
+    file.write_all(bytes)?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|err| err.error)?;
     Ok(())
+}
+
+/// Refuses, before anything is made, an output that would destroy what it
+/// should not: a file the report reads (`inputs`: its data file and
+/// photos), something that is not a regular file (a folder, a device, a
+/// symbolic link), a file whose extension says another format, or (unless
+/// `force`) an existing file that is not an earlier output of this format.
+pub fn guard(
+    targets: &[PathBuf],
+    inputs: &[PathBuf],
+    format: OutputFormat,
+    force: bool,
+) -> Result<(), Failure> {
+    let refuse = |message: String, hint: &str| {
+        Err(Failure::CannotRun(vec![
+            Finding::error("output-refused", message).hint(hint.to_string()),
+        ]))
+    };
+    let inputs: Vec<PathBuf> = inputs
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
+    for target in targets {
+        let shown = target.display();
+        if target
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_none_or(|e| !e.eq_ignore_ascii_case(format.extension()))
+        {
+            return refuse(
+                format!(
+                    "{shown} does not end in .{}, the format asked for",
+                    format.extension()
+                ),
+                "name the output after its format, or choose the format with --format",
+            );
+        }
+        let Ok(meta) = std::fs::symlink_metadata(target) else {
+            continue;
+        };
+        if !meta.file_type().is_file() {
+            return refuse(
+                format!("{shown} exists and is not a regular file"),
+                "choose another output path",
+            );
+        }
+        if let Ok(canonical) = target.canonicalize()
+            && inputs.contains(&canonical)
+        {
+            return refuse(
+                format!("{shown} is a file the report reads; writing there would destroy it"),
+                "choose another output path",
+            );
+        }
+        if !force && !is_output(target, format) {
+            return refuse(
+                format!(
+                    "{shown} exists and is not a {} banmian made; it is left as it is",
+                    format.extension().to_uppercase()
+                ),
+                "choose another output path, or overwrite it deliberately with --force",
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Whether the file at `path` starts as a file of `format` does.
+fn is_output(path: &Path, format: OutputFormat) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 8];
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let n = file.read(&mut head).unwrap_or(0);
+    let head = &head[..n];
+    match format {
+        OutputFormat::Pdf => head.starts_with(b"%PDF-"),
+        OutputFormat::Png => head.starts_with(b"\x89PNG\r\n\x1a\n"),
+        OutputFormat::Svg => head.starts_with(b"<svg") || head.starts_with(b"<?xml"),
+    }
 }

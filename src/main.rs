@@ -98,5 +98,6 @@ fn render_config(command: RenderCommand) -> Result<render::RenderConfig, String>
             ppi: command.ppi,
         },
         font_paths,
+        force: command.force,
     })
 }

@@ -2,6 +2,7 @@
 //! atomic output, reproducible bytes.
 
 use std::path::Path;
+use std::process::Command;
 
 use crate::support::{BIN, Workspace, small_report, small_report_with, stderr};
 
@@ -477,4 +478,143 @@ fn every_command_gives_the_same_exit_code_for_the_same_failure() {
     }
     assert_eq!(code(&["fonts", "--font-path", "nowhere"]), Some(2));
     assert!(ws.outputs().is_empty());
+}
+
+#[test]
+fn an_output_never_destroys_an_input() {
+    let ws = workspace_with(&small_report("正文。"));
+    let report = std::fs::read(ws.path("report.toml")).unwrap();
+    // A photo the report reads, in the format asked for.
+    let photo = std::fs::read(ws.path("photos/a.jpg")).unwrap();
+    let png = image::RgbImage::from_fn(600, 400, |x, _| image::Rgb([x as u8, 90, 120]));
+    image::DynamicImage::ImageRgb8(png)
+        .save(ws.path("photos/p.png"))
+        .unwrap();
+    let with_png = small_report("正文。").replacen("photos/a.jpg", "photos/p.png", 1);
+    ws.write("png.toml", &with_png);
+    let png_bytes = std::fs::read(ws.path("photos/p.png")).unwrap();
+    let notes = "an editor's notes, not a PDF";
+    ws.write("notes.pdf", notes);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(ws.path("notes.pdf"), ws.path("link.pdf")).unwrap();
+    let refused = [
+        vec![
+            "render",
+            "report.toml",
+            "--layout",
+            "newspaper",
+            "-o",
+            "report.toml",
+        ],
+        vec![
+            "render",
+            "report.toml",
+            "--layout",
+            "newspaper",
+            "-o",
+            "photos/a.jpg",
+        ],
+        vec![
+            "render",
+            "png.toml",
+            "--layout",
+            "newspaper",
+            "--format",
+            "png",
+            "-o",
+            "photos/p.png",
+        ],
+        vec![
+            "render",
+            "report.toml",
+            "--layout",
+            "newspaper",
+            "-o",
+            "notes.pdf",
+        ],
+        vec![
+            "render",
+            "report.toml",
+            "--layout",
+            "newspaper",
+            "--format",
+            "png",
+            "-o",
+            "x.pdf",
+        ],
+        #[cfg(unix)]
+        vec![
+            "render",
+            "report.toml",
+            "--layout",
+            "newspaper",
+            "-o",
+            "link.pdf",
+            "--force",
+        ],
+    ];
+    for args in &refused {
+        let output = ws.run(args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("[output-refused]"), "{args:?}: {err}");
+    }
+    assert_eq!(std::fs::read(ws.path("report.toml")).unwrap(), report);
+    assert_eq!(std::fs::read(ws.path("photos/a.jpg")).unwrap(), photo);
+    assert_eq!(std::fs::read(ws.path("photos/p.png")).unwrap(), png_bytes);
+    assert_eq!(
+        std::fs::read_to_string(ws.path("notes.pdf")).unwrap(),
+        notes
+    );
+    assert!(!ws.path("x.pdf").exists());
+    // Deliberately, with --force.
+    let output = ws.run(&[
+        "render",
+        "report.toml",
+        "--layout",
+        "newspaper",
+        "-o",
+        "notes.pdf",
+        "--force",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        std::fs::read(ws.path("notes.pdf"))
+            .unwrap()
+            .starts_with(b"%PDF-")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_are_no_more_open_than_the_umask_or_the_file_they_replace() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = workspace_with(&small_report("正文。"));
+    let mode = |name: &str| {
+        std::fs::metadata(ws.path(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let render = |umask: &str, out: &str| {
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask} && exec \"$0\" render report.toml --layout newspaper -o {out}"
+            ))
+            .arg(BIN)
+            .current_dir(ws.path("."))
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    render("077", "private.pdf");
+    assert_eq!(mode("private.pdf"), 0o600);
+    render("022", "open.pdf");
+    assert_eq!(mode("open.pdf"), 0o644);
+    // A replaced file keeps its own, narrower mode.
+    std::fs::set_permissions(ws.path("open.pdf"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    render("022", "open.pdf");
+    assert_eq!(mode("open.pdf"), 0o600);
 }

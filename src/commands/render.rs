@@ -20,6 +20,8 @@ pub struct RenderConfig {
     pub output: Output,
     /// Folders with extra fonts.
     pub font_paths: Vec<PathBuf>,
+    /// Overwrite an existing file that is not an earlier output.
+    pub force: bool,
 }
 
 /// Renders, prints the warnings and the files written (or the errors),
@@ -37,10 +39,13 @@ pub fn run(config: &RenderConfig) -> Exit {
             let found = failure.findings();
             findings::print(found);
             let errors = found.iter().filter(|f| f.is_error()).count();
-            eprintln!(
-                "error: {errors} error(s) in {}; nothing was written",
-                config.data.display()
-            );
+            match failure {
+                Failure::Report(_) => eprintln!(
+                    "error: {errors} error(s) in {}; nothing was written",
+                    config.data.display()
+                ),
+                Failure::CannotRun(_) => eprintln!("error: nothing was written"),
+            }
             failure.exit()
         }
     }
@@ -71,6 +76,18 @@ pub fn render(config: &RenderConfig) -> Result<(Vec<PathBuf>, Vec<Finding>), Fai
             prepared.date,
         )?);
     }
+    // The files the report reads are never an output.
+    let mut inputs = vec![config.data.clone()];
+    inputs.extend(
+        prepared
+            .loaded
+            .report
+            .photos
+            .iter()
+            .map(|photo| prepared.loaded.root.join(&photo.file)),
+    );
+    let targets: Vec<PathBuf> = outputs.iter().map(|(path, _)| path.clone()).collect();
+    export::guard(&targets, &inputs, config.output.format, config.force)?;
     let mut written = Vec::new();
     for (path, bytes) in outputs {
         export::write_atomically(&path, &bytes).map_err(|err| {
