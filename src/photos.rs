@@ -10,6 +10,15 @@ use typst::visualize::{ExchangeFormat, RasterImage};
 use crate::findings::{FieldPath, Finding};
 use crate::report::LoadedReport;
 
+/// The largest photo file read: a full-frame camera's largest JPEG is
+/// about a third of it.
+pub const MAX_PHOTO_BYTES: u64 = 100_000_000;
+/// The most pixels a photo may have: 100 megapixels, twice a high-end
+/// camera's; a decoded photo of that size takes 400 MB.
+pub const MAX_PIXELS: u64 = 100_000_000;
+/// The most pixels along one side.
+pub const MAX_SIDE: u32 = 30_000;
+
 /// A photo read and checked, ready to be served to the templates.
 pub struct LoadedPhoto {
     /// Where templates find it, e.g. `/photos/3.jpg`.
@@ -135,12 +144,22 @@ fn load_one(root: &Path, file: &str, index: usize) -> Result<LoadedPhoto, (&'sta
             ));
         }
     };
+    // The size the header claims, before any pixel is decoded.
     let (width, height) = reader.into_dimensions().map_err(|err| {
         (
             "photo-unreadable",
             format!("photo {shown} is damaged: {err}"),
         )
     })?;
+    if u64::from(width) * u64::from(height) > MAX_PIXELS || width.max(height) > MAX_SIDE {
+        return Err((
+            "photo-too-large",
+            format!(
+                "photo {shown} claims {width} × {height} pixels; a photo may have at most {} megapixels and {MAX_SIDE} pixels a side",
+                MAX_PIXELS / 1_000_000
+            ),
+        ));
+    }
     Ok(LoadedPhoto {
         vpath: format!("/photos/{index}.{ext}"),
         bytes: Bytes::new(bytes),
@@ -194,12 +213,31 @@ pub fn read_inside(root: &Path, file: &str) -> Result<(String, Vec<u8>), (&'stat
     if !target.is_file() {
         return Err(("photo-not-image", format!("photo {shown} is not a file")));
     }
-    let bytes = std::fs::read(&target).map_err(|err| {
-        (
-            "photo-unreadable",
-            format!("cannot read photo {shown}: {err}"),
-        )
-    })?;
+    let size = target.metadata().map_or(0, |m| m.len());
+    if size > MAX_PHOTO_BYTES {
+        return Err((
+            "photo-too-large",
+            format!(
+                "photo {shown} is {} MB; a photo may be at most {} MB",
+                size / 1_000_000,
+                MAX_PHOTO_BYTES / 1_000_000
+            ),
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(&target)
+        .and_then(|file| {
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(file, MAX_PHOTO_BYTES + 1),
+                &mut bytes,
+            )
+        })
+        .map_err(|err| {
+            (
+                "photo-unreadable",
+                format!("cannot read photo {shown}: {err}"),
+            )
+        })?;
     Ok((shown, bytes))
 }
 

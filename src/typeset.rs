@@ -113,7 +113,14 @@ pub enum Composition {
     Page(Arrangement),
     /// No arrangement tiles the page: what the composer found.
     None(Diagnosis),
+    /// More stories than a page holds (their count): not composed.
+    TooManyStories(usize),
 }
+
+/// The most stories one newspaper page holds: a feature page runs six to
+/// ten; past a dozen the search would take seconds for a page no editor
+/// would print.
+pub const MAX_STORIES: usize = 12;
 
 /// Template data and the newspaper's composition.
 pub struct Typeset {
@@ -173,11 +180,18 @@ pub fn page_data(
         body,
         kai,
     };
-    let (composition, order) = newspaper.compose();
+    let (composition, order) = if sections.len() > MAX_STORIES {
+        (
+            Composition::TooManyStories(sections.len()),
+            (0..sections.len()).collect(),
+        )
+    } else {
+        newspaper.compose()
+    };
     drop(newspaper);
     let newspaper = match &composition {
         Composition::Page(page) => Some(page.drawing(band + page.band_air)),
-        Composition::None(_) => None,
+        Composition::None(_) | Composition::TooManyStories(_) => None,
     };
     let data = PageData {
         publication: PublicationData::of(report),
@@ -295,7 +309,7 @@ impl Newspaper<'_> {
     fn compose(&self) -> (Composition, Vec<usize>) {
         let rank = |c: &Composition| match c {
             Composition::Page(page) => (page.terms.lead_width > 0.0, page.terms.total()),
-            Composition::None(_) => (true, f64::INFINITY),
+            Composition::None(_) | Composition::TooManyStories(_) => (true, f64::INFINITY),
         };
         let mut best: Option<(Composition, Vec<usize>)> = None;
         for lead in self.leads() {

@@ -6,6 +6,7 @@
 
 mod support;
 
+mod bad_input;
 mod brochure;
 mod check;
 mod cli;

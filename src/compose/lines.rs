@@ -602,28 +602,45 @@ fn optimal(
     let reach = REACH * (extra + 1);
     let start_of = |p: usize| run.start_of(p);
     let content = |from: usize, to: usize| content(&chars[from..to]);
-    // best[j][p]: the least badness of j lines ending at char p, and the
-    // end of line j - 1.
-    let mut best: Vec<Vec<Option<(f64, usize)>>> = vec![vec![None; n + 1]; lines + 1];
-    best[0][0] = Some((0.0, 0));
+    // best[j]: for each char p line j may end at, the least badness of j
+    // lines ending there and the end of line j - 1. Each row holds only the
+    // ends its lines can reach, so a long paragraph takes memory by its
+    // lines, not by its lines times its characters.
+    let mut best: Vec<Row> = Vec::with_capacity(lines + 1);
+    best.push(Row {
+        lo: 0,
+        cells: vec![Some((0.0, 0))],
+    });
     for j in 1..=lines {
         let band = slots.get(next + j - 1).map_or(COLUMN, |s| s.width);
         let width = band - if indent && j == 1 { INDENT } else { 0.0 };
         // The latest line j may end: its greedy end (or the text's end).
         let latest = greedy.get(j - 1).copied().unwrap_or(n).max(1);
         let earliest = latest.saturating_sub(reach);
-        for p in 0..n {
-            let Some((base, _)) = best[j - 1][p] else {
-                continue;
-            };
-            let s = if j == 1 { 0 } else { start_of(p) };
-            if s >= n {
-                continue;
-            }
-            let farthest = break_one(run, s, width, squeeze);
+        // Each start, and the farthest its line reaches.
+        let starts: Vec<(usize, f64, usize, usize)> = best[j - 1]
+            .entries()
+            .filter_map(|(p, (base, _))| {
+                let s = if j == 1 { 0 } else { start_of(p) };
+                (s < n).then(|| {
+                    (
+                        p,
+                        base,
+                        s,
+                        break_one(run, s, width, squeeze).max(s + 1).min(n),
+                    )
+                })
+            })
+            .collect();
+        let hi = starts.iter().map(|&(.., far)| far).max().unwrap_or(0);
+        let mut row = Row {
+            lo: earliest,
+            cells: vec![None; (hi + 1).saturating_sub(earliest)],
+        };
+        for (p, base, s, farthest) in starts {
             // Every end from s, measured as the line grows.
             let mut line = Measure::default();
-            for end in s + 1..=farthest.max(s + 1).min(n) {
+            for end in s + 1..=farthest {
                 line.push(chars[end - 1], run.advance[end - 1]);
                 if end < earliest || !run.legal[end] {
                     continue;
@@ -643,22 +660,46 @@ fn optimal(
                     badness(line.stretch(width))
                 };
                 let total = base + badness;
-                if best[j][end].is_none_or(|(b, _)| total < b - 1e-12) {
-                    best[j][end] = Some((total, p));
+                let cell = &mut row.cells[end - earliest];
+                if cell.is_none_or(|(b, _)| total < b - 1e-12) {
+                    *cell = Some((total, p));
                 }
             }
         }
+        best.push(row);
     }
-    best[lines][n]?;
+    best[lines].get(n)?;
     let mut ends = vec![n];
     let mut p = n;
     for j in (2..=lines).rev() {
-        let (_, previous) = best[j][p]?;
+        let (_, previous) = best[j].get(p)?;
         ends.push(previous);
         p = previous;
     }
     ends.reverse();
     Some(ends)
+}
+
+/// One line of the paragraph search: for each end from `lo`, the least
+/// badness of the lines so far ending there, and the previous line's end.
+struct Row {
+    lo: usize,
+    cells: Vec<Option<(f64, usize)>>,
+}
+
+impl Row {
+    fn get(&self, end: usize) -> Option<(f64, usize)> {
+        end.checked_sub(self.lo)
+            .and_then(|i| self.cells.get(i).copied().flatten())
+    }
+
+    /// The ends reached, first to last.
+    fn entries(&self) -> impl Iterator<Item = (usize, (f64, usize))> + '_ {
+        self.cells
+            .iter()
+            .enumerate()
+            .filter_map(|(i, cell)| cell.map(|c| (self.lo + i, c)))
+    }
 }
 
 /// How bad a justified line is whose gaps widen by `gap` em: the square of

@@ -33,6 +33,19 @@ pub(super) fn findings(
         found.extend(crate::compose::failure::photo_share(loaded, page));
         found.extend(crate::compose::failure::page_rules(loaded, data, page));
     }
+    if let typeset::Composition::TooManyStories(count) = composition {
+        found.push(
+            Finding::error(
+                "fit-too-many-stories",
+                format!(
+                    "{count} stories; a newspaper page holds at most {}",
+                    typeset::MAX_STORIES
+                ),
+            )
+            .at(loaded.source.locate(&FieldPath::root().key("sections")))
+            .hint("merge short stories, or make the brochure alone (--layout brochure)"),
+        );
+    }
     if let typeset::Composition::None(diagnosis) = composition {
         found.extend(crate::compose::failure::findings(
             loaded, data, diagnosis, order,

@@ -18,14 +18,38 @@ use crate::findings::{DataLocation, FieldPath, Finding, Segment};
 /// [`Failure::Report`].
 pub fn load(path: &Path) -> Result<LoadedReport, Failure> {
     let shown = path.to_path_buf();
-    let text = std::fs::read(path).map_err(|err| {
-        Failure::CannotRun(vec![file_error(
+    let cannot = |message: String| Failure::CannotRun(vec![file_error(&shown, message)]);
+    // Only a regular file, and only so much of it: a FIFO, a device or a
+    // runaway file never hangs or exhausts the machine.
+    let meta =
+        std::fs::metadata(path).map_err(|err| cannot(format!("cannot read the report: {err}")))?;
+    if !meta.is_file() {
+        return Err(cannot("the report is not a regular file".to_string()));
+    }
+    if meta.len() > MAX_DATA_BYTES {
+        return Err(Failure::Report(vec![file_error(
             &shown,
-            format!("cannot read the report: {err}"),
-        )])
-    })?;
+            format!(
+                "the report is {} MB; a report holds at most {} MB of data (photos are files beside it)",
+                meta.len() / 1_000_000,
+                MAX_DATA_BYTES / 1_000_000
+            ),
+        )]));
+    }
+    let mut text = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| {
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(file, MAX_DATA_BYTES + 1),
+                &mut text,
+            )
+        })
+        .map_err(|err| cannot(format!("cannot read the report: {err}")))?;
     read(path, text).map_err(Failure::Report)
 }
+
+/// The largest report file read: ten times a year's worth of feature pages.
+pub const MAX_DATA_BYTES: u64 = 8_000_000;
 
 /// Parses and validates the bytes of the report file at `path`.
 fn read(path: &Path, text: Vec<u8>) -> Result<LoadedReport, Vec<Finding>> {

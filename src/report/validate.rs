@@ -21,6 +21,7 @@ pub(super) fn validate(loaded: &LoadedReport) -> Vec<Finding> {
         errors.push(finding);
     };
     whole(report, &mut fail);
+    limits(report, &mut fail);
     let mut ids = HashSet::new();
     for (index, section) in report.sections.iter().enumerate() {
         let at = FieldPath::root().key("sections").index(index);
@@ -86,6 +87,67 @@ fn whole(report: &Report, fail: &mut Fail) {
                 PAGE_COLUMNS - 2
             ),
         );
+    }
+}
+
+/// The most sections a report may have: a year's review runs to a few
+/// dozen.
+pub const MAX_SECTIONS: usize = 100;
+/// The most photos a report may have.
+pub const MAX_PHOTOS: usize = 300;
+/// The most paragraphs one section may have.
+pub const MAX_PARAGRAPHS: usize = 500;
+/// The most characters one paragraph may have: twenty times a long one.
+pub const MAX_PARAGRAPH_CHARS: usize = 10_000;
+
+/// Counts no real report reaches, refused before any work starts (each
+/// named, with the limit).
+fn limits(report: &Report, fail: &mut Fail) {
+    let root = FieldPath::root();
+    if report.sections.len() > MAX_SECTIONS {
+        fail(
+            "data-limit",
+            root.key("sections"),
+            format!(
+                "{} sections; a report may have at most {MAX_SECTIONS}",
+                report.sections.len()
+            ),
+        );
+    }
+    if report.photos.len() > MAX_PHOTOS {
+        fail(
+            "data-limit",
+            root.key("photos"),
+            format!(
+                "{} photos; a report may have at most {MAX_PHOTOS}",
+                report.photos.len()
+            ),
+        );
+    }
+    for (i, section) in report.sections.iter().enumerate().take(MAX_SECTIONS) {
+        let at = root.key("sections").index(i).key("paragraphs");
+        if section.paragraphs.len() > MAX_PARAGRAPHS {
+            fail(
+                "data-limit",
+                at.clone(),
+                format!(
+                    "{} paragraphs; a section may have at most {MAX_PARAGRAPHS}",
+                    section.paragraphs.len()
+                ),
+            );
+        }
+        for (p, paragraph) in section.paragraphs.iter().enumerate().take(MAX_PARAGRAPHS) {
+            let characters = paragraph.chars().count();
+            if characters > MAX_PARAGRAPH_CHARS {
+                fail(
+                    "data-limit",
+                    at.index(p),
+                    format!(
+                        "{characters} characters in one paragraph; a paragraph may have at most {MAX_PARAGRAPH_CHARS}: break it where its sense allows"
+                    ),
+                );
+            }
+        }
     }
 }
 

@@ -1,0 +1,210 @@
+//! Hostile and careless input: each case is refused with its exact
+//! finding code and exit code, quickly, writing nothing, and the previous
+//! output stays as it was.
+
+use std::time::{Duration, Instant};
+
+use crate::support::{Workspace, small_report, small_report_with, stderr};
+
+/// A workspace with a valid report rendered once into out/.
+fn rendered() -> (Workspace, Vec<(String, Vec<u8>)>) {
+    let ws = Workspace::new();
+    ws.write("report.toml", small_report("正文。"));
+    ws.photo("photos/a.jpg");
+    let output = ws.run(&["render", "report.toml"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let files = ws
+        .outputs()
+        .into_iter()
+        .map(|name| {
+            let bytes = std::fs::read(ws.path(&format!("out/{name}"))).unwrap();
+            (name, bytes)
+        })
+        .collect();
+    (ws, files)
+}
+
+/// Renders `data` in `ws` and asserts the refusal: its exit code, its
+/// finding code, no more than a few seconds, and out/ as it was.
+fn assert_refused(ws: &Workspace, before: &[(String, Vec<u8>)], data: &str, exit: i32, code: &str) {
+    let start = Instant::now();
+    let output = ws.run(&["render", data]);
+    let err = stderr(&output);
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{code}: too slow"
+    );
+    assert_eq!(output.status.code(), Some(exit), "{code}: {err}");
+    assert!(err.contains(&format!("[{code}]")), "{code}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let after: Vec<(String, Vec<u8>)> = ws
+        .outputs()
+        .into_iter()
+        .map(|name| {
+            let bytes = std::fs::read(ws.path(&format!("out/{name}"))).unwrap();
+            (name, bytes)
+        })
+        .collect();
+    assert_eq!(after, before, "{code}: out/ changed");
+}
+
+#[test]
+fn data_that_is_not_a_report_file() {
+    let (ws, before) = rendered();
+    // Not there at all: the command cannot run.
+    assert_refused(&ws, &before, "absent.toml", 2, "data-file");
+    // Not a regular file: a FIFO or a device is never read (it would hang
+    // or never end).
+    #[cfg(unix)]
+    {
+        let fifo = ws.path("fifo.toml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            assert_refused(&ws, &before, "fifo.toml", 2, "data-file");
+        }
+        std::os::unix::fs::symlink("/dev/zero", ws.path("zero.toml")).unwrap();
+        assert_refused(&ws, &before, "zero.toml", 2, "data-file");
+    }
+    // Too large to be a report.
+    let huge = format!("title = \"{}\"\n", "长".repeat(3_000_000));
+    ws.write("huge.toml", huge);
+    assert_refused(&ws, &before, "huge.toml", 1, "data-file");
+    // Binary, empty.
+    ws.write("binary.toml", b"\x00\x01\x02\xff\xfe");
+    assert_refused(&ws, &before, "binary.toml", 1, "data-file");
+    ws.write("empty.toml", "");
+    assert_refused(&ws, &before, "empty.toml", 1, "data-missing-field");
+}
+
+#[test]
+fn counts_no_real_report_reaches_are_refused_before_any_work() {
+    let (ws, before) = rendered();
+    let many_sections = small_report_with("正文。", |data| {
+        let section = data["sections"][1].clone();
+        let sections = data["sections"].as_array_mut().unwrap();
+        for i in 0..120 {
+            let mut more = section.clone();
+            more["id"] = serde_json::json!(format!("s{i}"));
+            sections.push(more);
+        }
+    });
+    ws.write("sections.toml", many_sections);
+    assert_refused(&ws, &before, "sections.toml", 1, "data-limit");
+    let long = small_report(&"中站区精准研判、果断决策、快速行动。".repeat(700));
+    ws.write("long.toml", long);
+    assert_refused(&ws, &before, "long.toml", 1, "data-limit");
+}
+
+#[test]
+fn more_stories_than_a_page_holds_are_refused_for_the_page_only() {
+    let (ws, before) = rendered();
+    let thirteen = small_report_with("正文。", |data| {
+        let section = data["sections"][1].clone();
+        let sections = data["sections"].as_array_mut().unwrap();
+        for i in 0..10 {
+            let mut more = section.clone();
+            more["id"] = serde_json::json!(format!("s{i}"));
+            sections.push(more);
+        }
+    });
+    ws.write("thirteen.toml", &thirteen);
+    assert_refused(&ws, &before, "thirteen.toml", 1, "fit-too-many-stories");
+    // The brochure alone is made.
+    let output = ws.run(&[
+        "render",
+        "thirteen.toml",
+        "--layout",
+        "brochure",
+        "-o",
+        "b.pdf",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
+fn photos_whose_headers_claim_too_many_pixels_are_refused_before_decoding() {
+    let (ws, before) = rendered();
+    // A PNG that claims 100,000 × 100,000 pixels in a few hundred bytes.
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let mut crc = crc_of(kind);
+        crc = crc_more(crc, data);
+        out.extend_from_slice(&(!crc).to_be_bytes());
+        out
+    };
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &ihdr));
+    // An empty zlib stream: the header is read up to here.
+    png.extend(chunk(b"IDAT", b"\x78\x9c\x03\x00\x00\x00\x00\x01"));
+    png.extend(chunk(b"IEND", b""));
+    ws.write("photos/bomb.png", png);
+    let report = small_report("正文。").replacen("photos/a.jpg", "photos/bomb.png", 1);
+    ws.write("png.toml", report);
+    assert_refused(&ws, &before, "png.toml", 1, "photo-too-large");
+    // A GIF whose logical screen is 65,535 × 65,535.
+    let mut gif = b"GIF89a".to_vec();
+    gif.extend_from_slice(&65_535u16.to_le_bytes());
+    gif.extend_from_slice(&65_535u16.to_le_bytes());
+    gif.extend_from_slice(&[0x80, 0, 0, 0, 0, 0, 255, 255, 255, b',']);
+    gif.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 1, 0, b';']);
+    ws.write("photos/bomb.gif", gif);
+    let report = small_report("正文。").replacen("photos/a.jpg", "photos/bomb.gif", 1);
+    ws.write("gif.toml", report);
+    assert_refused(&ws, &before, "gif.toml", 1, "photo-too-large");
+}
+
+#[test]
+fn photos_that_are_not_images() {
+    let (ws, before) = rendered();
+    for (name, bytes) in [
+        ("empty.jpg", &b""[..]),
+        ("text.jpg", b"this is not a photo"),
+        ("truncated.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"),
+    ] {
+        ws.write(&format!("photos/{name}"), bytes);
+        let report = small_report("正文。").replacen("photos/a.jpg", &format!("photos/{name}"), 1);
+        ws.write("report2.toml", report);
+        let output = ws.run(&["render", "report2.toml"]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{name}: {err}");
+        assert!(
+            err.contains("[photo-not-image]") || err.contains("[photo-unreadable]"),
+            "{name}: {err}"
+        );
+    }
+    let after: Vec<String> = ws.outputs();
+    let names: Vec<String> = before.iter().map(|(name, _)| name.clone()).collect();
+    assert_eq!(after, names, "out/ changed");
+    for (name, bytes) in &before {
+        assert_eq!(
+            &std::fs::read(ws.path(&format!("out/{name}"))).unwrap(),
+            bytes
+        );
+    }
+}
+
+/// CRC-32 of PNG chunks (the table-free bitwise form; a test needs no
+/// speed).
+fn crc_of(bytes: &[u8]) -> u32 {
+    crc_more(0xffff_ffff, bytes)
+}
+
+fn crc_more(mut crc: u32, bytes: &[u8]) -> u32 {
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    crc
+}
