@@ -16,15 +16,54 @@ use banmian::layouts::Layout;
 use banmian::pipeline::Request;
 
 fn main() -> ExitCode {
-    let exit = match dispatch(Cli::parse().command) {
-        Ok(exit) => exit,
-        Err(usage) => {
+    let command = Cli::parse().command;
+    // No panic reaches the user as a backtrace: the hook keeps its message,
+    // and the run ends as below.
+    std::panic::set_hook(Box::new(|info| {
+        let message = match info.payload().downcast_ref::<&str>() {
+            Some(text) => (*text).to_string(),
+            None => info
+                .payload()
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_default(),
+        };
+        let at = info
+            .location()
+            .map_or(String::new(), |l| format!(" at {l}"));
+        *PANIC.lock().unwrap_or_else(|e| e.into_inner()) = Some(format!("{message}{at}"));
+    }));
+    let exit = match std::panic::catch_unwind(|| dispatch(command)) {
+        Ok(Ok(exit)) => exit,
+        Ok(Err(usage)) => {
             eprintln!("error: {usage}");
+            Exit::CannotRun
+        }
+        Err(_) => {
+            let message = PANIC
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
+                .unwrap_or_default();
+            // A reader that stopped reading (`banmian check … | head`): end
+            // quietly, as a program killed by SIGPIPE does.
+            if message.contains("Broken pipe") {
+                return ExitCode::from(BROKEN_PIPE);
+            }
+            eprintln!(
+                "error: internal error: {message}\nnothing was written; please report this with the report file"
+            );
             Exit::CannotRun
         }
     };
     ExitCode::from(exit.code())
 }
+
+/// The message of the panic being unwound, kept by the panic hook.
+static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// The exit code of a program stopped by a closed pipe (128 + SIGPIPE).
+const BROKEN_PIPE: u8 = 141;
 
 /// Runs the subcommand; `Err` is a bad argument, said in one line.
 fn dispatch(command: Command) -> Result<Exit, String> {

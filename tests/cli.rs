@@ -618,3 +618,26 @@ fn outputs_are_no_more_open_than_the_umask_or_the_file_they_replace() {
     render("022", "open.pdf");
     assert_eq!(mode("open.pdf"), 0o600);
 }
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_program_quietly() {
+    // `banmian schema | head -1`: the pipe closes before banmian writes.
+    for args in [&["schema"][..], &["fonts"][..]] {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let err = stderr(&output);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+        assert!(
+            matches!(output.status.code(), Some(141) | Some(0)),
+            "{args:?}: {:?}",
+            output.status
+        );
+    }
+}
