@@ -641,3 +641,35 @@ fn a_reader_that_stops_reading_ends_the_program_quietly() {
         );
     }
 }
+
+#[test]
+fn json_positions_count_characters_and_a_bom_is_no_error() {
+    // serde_json counts columns in bytes; banmian shows characters.
+    let ws = Workspace::new();
+    ws.write(
+        "report.json",
+        "{\n  \"title\": \"中站区标题\",  \"lede\": [1 2]\n}\n",
+    );
+    let output = ws.run(&["check", "report.json"]);
+    let err = stderr(&output);
+    assert!(err.contains("report.json:2:33"), "{err}");
+    // The same valid report, as JSON with a byte-order mark.
+    let toml: toml::Value = toml::from_str(&small_report("正文。")).unwrap();
+    let json = format!("\u{feff}{}", serde_json::to_string(&toml).unwrap());
+    ws.write("bom.json", json);
+    ws.photo("photos/a.jpg");
+    let output = ws.run(&["check", "bom.json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
+fn dates_and_pages_that_cannot_be_are_refused() {
+    for (from, to) in [
+        ("date = \"2024-05-06\"", "date = \"0000-01-01\""),
+        ("date = \"2024-05-06\"", "date = \"+999-01-01\""),
+        ("page = 1", "page = 0"),
+    ] {
+        let ws = workspace_with(&small_report("正文。").replacen(from, to, 1));
+        assert_fails(&ws, "data-value", "report.toml:");
+    }
+}

@@ -69,6 +69,11 @@ fn read(path: &Path, text: Vec<u8>) -> Result<LoadedReport, Vec<Finding>> {
             ),
         )]
     })?;
+    // A byte-order mark some editors write is not part of the data.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     let source = SourceMap::new(shown.clone(), text, format);
     // Every error in the data at once: the schema finds all unknown and
     // missing fields and wrong types; serde then only parses.
@@ -111,7 +116,7 @@ fn as_json(source: &SourceMap) -> Result<serde_json::Value, Vec<Finding>> {
             Ok(serde_json::to_value(value).expect("TOML values are JSON values"))
         }
         Format::Json => serde_json::from_str(source.text()).map_err(|err| {
-            let offset = source.offset_of_line_col(err.line(), err.column());
+            let offset = source.offset_of_line_byte(err.line(), err.column());
             vec![source.error_at(
                 offset.map(|o| o..o),
                 FieldPath::root(),
@@ -138,7 +143,7 @@ fn check_schema(source: &SourceMap) -> Result<Vec<Finding>, Vec<Finding>> {
                     let path = at.key(key);
                     let mut finding =
                         Finding::error("data-unknown-field", format!("unknown field `{key}`"))
-                            .at(source.locate(&path));
+                            .at(source.locate_key(&path));
                     if let Some(near) = nearest_field(&at, key) {
                         finding = finding.hint(format!("did you mean `{near}`?"));
                     }
@@ -270,12 +275,12 @@ fn parse(source: &SourceMap) -> Result<Report, Vec<Finding>> {
             let report = result.map_err(|err| {
                 let path = FieldPath::from_serde(err.path());
                 let inner = err.into_inner();
-                let offset = source.offset_of_line_col(inner.line(), inner.column());
+                let offset = source.offset_of_line_byte(inner.line(), inner.column());
                 let message = strip_json_position(&inner.to_string());
                 vec![source.error_at(offset.map(|o| o..o), path, message)]
             })?;
             de.end().map_err(|err| {
-                let offset = source.offset_of_line_col(err.line(), err.column());
+                let offset = source.offset_of_line_byte(err.line(), err.column());
                 vec![source.error_at(
                     offset.map(|o| o..o),
                     FieldPath::root(),

@@ -339,7 +339,9 @@ pub struct LoadedReport {
 pub fn parse_date(text: &str) -> Option<(i32, u8, u8)> {
     let mut parts = text.split('-');
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+    // Four digits of year, two of month and day: no sign, no year 0.
+    let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+    if parts.next().is_some() || !digits(y, 4) || !digits(m, 2) || !digits(d, 2) || y == "0000" {
         return None;
     }
     let (year, month, day): (i32, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
@@ -440,5 +442,9 @@ mod tests {
         assert_eq!(parse_date("2020-13-01"), None);
         assert_eq!(parse_date("2020-1-01"), None);
         assert_eq!(parse_date("2020年12月"), None);
+        // No year 0, no sign.
+        assert_eq!(parse_date("0000-01-01"), None);
+        assert_eq!(parse_date("+999-01-01"), None);
+        assert_eq!(parse_date("-999-01-01"), None);
     }
 }

@@ -38,6 +38,8 @@ pub struct SourceMap {
     /// For JSON, each value's span by its path (`/sections/2`), from one
     /// parse.
     json: HashMap<Vec<Segment>, Range<usize>>,
+    /// For JSON, each member's name's span by the member's path.
+    json_keys: HashMap<Vec<Segment>, Range<usize>>,
 }
 
 impl SourceMap {
@@ -47,9 +49,9 @@ impl SourceMap {
             Format::Toml => toml_edit::ImDocument::parse(text.clone()).ok(),
             Format::Json => None,
         };
-        let json = match format {
+        let (json, json_keys) = match format {
             Format::Json => json_spans(&text),
-            Format::Toml => HashMap::new(),
+            Format::Toml => (HashMap::new(), HashMap::new()),
         };
         Self {
             file,
@@ -57,6 +59,7 @@ impl SourceMap {
             format,
             toml,
             json,
+            json_keys,
         }
     }
 
@@ -119,6 +122,19 @@ impl SourceMap {
         }
     }
 
+    /// The location of a member's key (`paragrahps` in `paragrahps = […]`),
+    /// or of its value when the key cannot be found.
+    pub fn locate_key(&self, path: &FieldPath) -> DataLocation {
+        let key = match self.format {
+            Format::Toml => self
+                .toml
+                .as_ref()
+                .and_then(|doc| toml_key_span(doc, path.segments())),
+            Format::Json => self.json_keys.get(path.segments()).cloned(),
+        };
+        self.location(key.or_else(|| self.span_of(path)), Some(path.clone()))
+    }
+
     /// The location of one character inside a string field: the first
     /// occurrence of `ch` in the value as written (escapes aside, a TOML or
     /// JSON string is written as it reads).
@@ -171,6 +187,27 @@ impl SourceMap {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         (line, before[line_start..].chars().count() + 1)
+    }
+
+    /// The byte offset of a 1-based line and a 1-based column counted in
+    /// bytes, as serde_json reports them (clamped to a character's start).
+    pub fn offset_of_line_byte(&self, line: usize, column: usize) -> Option<usize> {
+        if line == 0 {
+            return None;
+        }
+        let mut start = 0;
+        for _ in 1..line {
+            start += self.text[start..].find('\n')? + 1;
+        }
+        let end = start
+            + self.text[start..]
+                .find('\n')
+                .unwrap_or(self.text.len() - start);
+        let mut offset = (start + column.saturating_sub(1)).min(end);
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        Some(offset)
     }
 
     /// The byte offset of a 1-based line and column (in characters).
@@ -236,17 +273,22 @@ fn toml_span(doc: &toml_edit::ImDocument<String>, path: &[Segment]) -> Option<Ra
     span
 }
 
-/// Every value of a JSON text with its span, by its path.
-fn json_spans(text: &str) -> HashMap<Vec<Segment>, Range<usize>> {
+/// Every value of a JSON text with its span, by its path; and every
+/// member's name's span, by the member's path.
+type Spans = HashMap<Vec<Segment>, Range<usize>>;
+
+fn json_spans(text: &str) -> (Spans, Spans) {
     use jsonc_parser::ast::Value;
     use jsonc_parser::common::Ranged;
-    fn walk(value: &Value, path: &mut Vec<Segment>, out: &mut HashMap<Vec<Segment>, Range<usize>>) {
+    fn walk(value: &Value, path: &mut Vec<Segment>, out: &mut (Spans, Spans)) {
         let range = value.range();
-        out.insert(path.clone(), range.start..range.end);
+        out.0.insert(path.clone(), range.start..range.end);
         match value {
             Value::Object(object) => {
                 for property in &object.properties {
                     path.push(Segment::Key(property.name.as_str().to_string()));
+                    let name = property.name.range();
+                    out.1.insert(path.clone(), name.start..name.end);
                     walk(&property.value, path, out);
                     path.pop();
                 }
@@ -261,7 +303,7 @@ fn json_spans(text: &str) -> HashMap<Vec<Segment>, Range<usize>> {
             _ => {}
         }
     }
-    let mut out = HashMap::new();
+    let mut out = (HashMap::new(), HashMap::new());
     let parsed = jsonc_parser::parse_to_ast(
         text,
         &jsonc_parser::CollectOptions::default(),
@@ -273,6 +315,33 @@ fn json_spans(text: &str) -> HashMap<Vec<Segment>, Range<usize>> {
         walk(value, &mut Vec::new(), &mut out);
     }
     out
+}
+
+/// The span of the key of the member at `path` in a TOML document.
+fn toml_key_span(doc: &toml_edit::ImDocument<String>, path: &[Segment]) -> Option<Range<usize>> {
+    use toml_edit::Item;
+    let (Segment::Key(key), parent) = path.split_last()? else {
+        return None;
+    };
+    let mut item: &Item = doc.as_item();
+    for segment in parent {
+        item = match (segment, item) {
+            (Segment::Key(k), Item::Table(table)) => table.get(k)?,
+            (Segment::Key(k), Item::Value(toml_edit::Value::InlineTable(table))) => {
+                table.get(k).map(|_| &item[k.as_str()])?
+            }
+            (Segment::Index(i), Item::ArrayOfTables(array)) => array.get(*i).map(|_| &item[*i])?,
+            (Segment::Index(i), Item::Value(toml_edit::Value::Array(array))) => {
+                array.get(*i).map(|_| &item[*i])?
+            }
+            _ => return None,
+        };
+    }
+    match item {
+        Item::Table(table) => table.key(key)?.span(),
+        Item::Value(toml_edit::Value::InlineTable(table)) => table.key(key)?.span(),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -76,6 +76,13 @@ fn whole(report: &Report, fail: &mut Fail) {
             "a report needs at least one section".into(),
         );
     }
+    if report.publication.page == 0 {
+        fail(
+            "data-value",
+            FieldPath::root().key("publication").key("page"),
+            "pages count from 1 (第1版)".into(),
+        );
+    }
     if let Some(main) = report.newspaper.main
         && !(2..=PAGE_COLUMNS - 2).contains(&main)
     {
