@@ -81,6 +81,48 @@ pub fn is_cjk(c: char) -> bool {
     is_cj(c) || is_punct(c)
 }
 
+/// A character that prints as nothing or reorders what follows: C0 and C1
+/// controls (a line break excepted), DEL, the bidirectional controls and
+/// the Unicode line and paragraph separators. Report text never needs them.
+pub fn is_control(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+/// `text` safe to print on a terminal: each control character as
+/// `\u{…}`.
+pub fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_control(c) || c == '\n' {
+            out.push_str(&format!("\\u{{{:X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `text` with each control character replaced by a visible one of the
+/// same UTF-8 length (`?`, `¿` or `�`), so that spans into it stay
+/// right.
+pub fn visible(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if is_control(c) && c != '\t' {
+                match c.len_utf8() {
+                    1 => '?',
+                    2 => '¿',
+                    _ => '\u{FFFD}',
+                }
+            } else {
+                c
+            }
+        })
+        .map(|c| c.to_string())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +168,20 @@ mod tests {
                 "{c:?}"
             );
         }
+    }
+
+    #[test]
+    fn controls_are_shown_not_obeyed() {
+        for c in [
+            '\u{0}', '\u{1B}', '\u{7F}', '\u{8}', '\u{B}', '\u{85}', '\u{202E}', '\u{2028}',
+        ] {
+            assert!(is_control(c), "{c:?}");
+            let text = format!("甲{c}乙");
+            assert!(!escaped(&text).contains(c));
+            assert_eq!(visible(&text).len(), text.len());
+            assert!(!visible(&text).contains(c));
+        }
+        assert!(!is_control('\n') && !is_control('中'));
     }
 
     #[test]

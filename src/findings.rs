@@ -229,7 +229,12 @@ impl Finding {
             Severity::Warning => "warning",
             Severity::Note => "note",
         };
-        let _ = write!(out, "{level}[{}]: {}", self.code, self.message);
+        let _ = write!(
+            out,
+            "{level}[{}]: {}",
+            self.code,
+            crate::cjk::escaped(&self.message)
+        );
         if let Some(path) = self.data.as_ref().and_then(|d| d.path.as_ref()) {
             let _ = write!(out, " (field {path})");
         }
@@ -265,7 +270,10 @@ pub fn print(findings: &[Finding]) {
                 path,
                 ..
             }) => {
-                let file = SimpleFile::new(file.display().to_string(), text.as_ref());
+                // What the data holds is shown, never obeyed: control
+                // characters print as visible stand-ins.
+                let shown = crate::cjk::visible(text);
+                let file = SimpleFile::new(file.display().to_string(), shown.as_str());
                 let diagnostic = match finding.severity {
                     Severity::Error => Diagnostic::error(),
                     Severity::Warning => Diagnostic::warning(),
@@ -281,7 +289,7 @@ pub fn print(findings: &[Finding]) {
                 }
                 let diagnostic = diagnostic
                     .with_code(finding.code)
-                    .with_message(&finding.message)
+                    .with_message(crate::cjk::escaped(&finding.message))
                     .with_labels(vec![label])
                     .with_notes(notes);
                 let _ = term::emit_to_write_style(&mut stderr, &config, &file, &diagnostic);
@@ -291,6 +299,7 @@ pub fn print(findings: &[Finding]) {
             }
         }
         for hint in &finding.hints {
+            let hint = crate::cjk::escaped(hint);
             let _ = writeln!(WriteAdapter(&mut stderr), "  = hint: {hint}");
         }
     }

@@ -208,3 +208,24 @@ fn crc_more(mut crc: u32, bytes: &[u8]) -> u32 {
     }
     crc
 }
+
+#[test]
+fn control_characters_are_a_finding_and_are_never_echoed_raw() {
+    let (ws, before) = rendered();
+    // Written as TOML escapes: ESC starting a colour sequence, and a
+    // right-to-left override.
+    let report = small_report("正文。").replacen("正文。", "正文\\u001b[31m红\\u202e。", 1);
+    ws.write("controls.toml", &report);
+    assert_refused(&ws, &before, "controls.toml", 1, "data-control-character");
+    // A raw ESC (TOML refuses it): the error names the problem, and the
+    // terminal never receives the ESC itself.
+    let raw = small_report("正文。").replacen("正文。", "正文\u{1b}[31m红。", 1);
+    ws.write("raw.toml", &raw);
+    let output = ws.run(&["check", "raw.toml"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("[data-syntax]") && !err.contains('\u{1b}'),
+        "{err}"
+    );
+}

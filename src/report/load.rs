@@ -111,7 +111,7 @@ fn as_json(source: &SourceMap) -> Result<serde_json::Value, Vec<Finding>> {
     match source.format() {
         Format::Toml => {
             let value: toml::Value = toml::from_str(source.text()).map_err(|err| {
-                vec![source.error_at(err.span(), FieldPath::root(), err.message().to_string())]
+                vec![source.error_at(err.span(), FieldPath::root(), toml_message(err.message()))]
             })?;
             Ok(serde_json::to_value(value).expect("TOML values are JSON values"))
         }
@@ -194,6 +194,18 @@ fn check_schema(source: &SourceMap) -> Result<Vec<Finding>, Vec<Finding>> {
             .unwrap_or(0)
     });
     Ok(found)
+}
+
+/// A TOML parser's message, or what it means when it has none (a
+/// character TOML does not allow, such as a raw control character).
+fn toml_message(message: &str) -> String {
+    let message = message.trim();
+    if message.is_empty() {
+        "this is not valid TOML here: a character TOML does not allow (a control character?)"
+            .to_string()
+    } else {
+        message.to_string()
+    }
 }
 
 /// A JSON Schema type in the editor's words.

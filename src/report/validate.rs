@@ -39,7 +39,32 @@ pub(super) fn validate(loaded: &LoadedReport) -> Vec<Finding> {
     for (index, photo) in report.photos.iter().enumerate() {
         self::photo(report, &ids, index, photo, &mut fail);
     }
+    errors.extend(control_characters(loaded));
     errors
+}
+
+/// Characters that print as nothing (NUL, ESC, backspace…) or turn text
+/// around (bidirectional controls): one error per text that holds one,
+/// at the character.
+fn control_characters(loaded: &LoadedReport) -> Vec<Finding> {
+    super::texts(&loaded.report)
+        .into_iter()
+        .filter_map(|(path, text)| {
+            let c = text.chars().find(|&c| crate::cjk::is_control(c))?;
+            Some(
+                Finding::error(
+                    "data-control-character",
+                    format!(
+                        "the text holds the control character U+{:04X}, which prints \
+                        as nothing or reorders the text",
+                        c as u32
+                    ),
+                )
+                .at(loaded.source.locate_char(&path, c))
+                .hint("delete it; a line break in a headline is a new line in its list"),
+            )
+        })
+        .collect()
 }
 
 /// Reports a data error: its code, where, and what.
@@ -150,7 +175,9 @@ fn limits(report: &Report, fail: &mut Fail) {
                     "data-limit",
                     at.index(p),
                     format!(
-                        "{characters} characters in one paragraph; a paragraph may have at most {MAX_PARAGRAPH_CHARS}: break it where its sense allows"
+                        "{characters} characters in one paragraph; a paragraph may \
+                        have at most {MAX_PARAGRAPH_CHARS}: break it where its sense \
+                        allows"
                     ),
                 );
             }
@@ -222,7 +249,8 @@ fn headline_lines(section: &Section, at: &FieldPath, fail: &mut Fail) {
                 "headline-one-character",
                 at,
                 format!(
-                    "a headline line of one character reads as a stray: `{line}`; join it to the line before"
+                    "a headline line of one character reads as a stray: `{line}`; \
+                    join it to the line before"
                 ),
             );
         }
