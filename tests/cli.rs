@@ -673,3 +673,28 @@ fn dates_and_pages_that_cannot_be_are_refused() {
         assert_fails(&ws, "data-value", "report.toml:");
     }
 }
+
+#[test]
+fn what_a_photo_carries_besides_its_pixels_stays_out_of_the_pdf() {
+    let ws = workspace_with(&small_report("正文。"));
+    let jpeg = std::fs::read(ws.path("photos/a.jpg")).unwrap();
+    // EXIF with a position, a comment, and bytes after the image's end.
+    let mut dirty = jpeg[..2].to_vec();
+    for (marker, payload) in [
+        (0xE1u8, &b"Exif\0\0GPS 35.21N 113.24E"[..]),
+        (0xFE, b"private comment"),
+    ] {
+        dirty.extend_from_slice(&[0xFF, marker]);
+        dirty.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        dirty.extend_from_slice(payload);
+    }
+    dirty.extend_from_slice(&jpeg[2..]);
+    dirty.extend_from_slice(b"an appended archive");
+    ws.write("photos/a.jpg", dirty);
+    let output = ws.run(&["render", "report.toml", "--layout", "newspaper"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let pdf = std::fs::read(ws.path("out/report.newspaper.pdf")).unwrap();
+    for secret in [&b"GPS 35.21N"[..], b"private comment", b"appended archive"] {
+        assert!(!pdf.windows(secret.len()).any(|w| w == secret));
+    }
+}

@@ -1,6 +1,8 @@
 //! Photos: read from inside the report's folder only, and checked to be
 //! images before Typst sees them.
 
+mod jpeg;
+
 use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
 
@@ -160,6 +162,11 @@ fn load_one(root: &Path, file: &str, index: usize) -> Result<LoadedPhoto, (&'sta
             ),
         ));
     }
+    // What does not print does not go into the PDF.
+    let bytes = match format {
+        ExchangeFormat::Jpg => jpeg::strip(&bytes).unwrap_or(bytes),
+        _ => bytes,
+    };
     Ok(LoadedPhoto {
         vpath: format!("/photos/{index}.{ext}"),
         bytes: Bytes::new(bytes),

@@ -1,0 +1,139 @@
+//! A JPEG without what does not print: EXIF and XMP (a camera's GPS
+//! position, the photographer's notes), comments, other applications'
+//! segments, and any bytes after the image's end. The compressed image is
+//! copied as it is (re-muxed, not re-encoded); the JFIF header, the ICC
+//! colour profile and Adobe's colour-transform segment stay.
+
+/// The JPEG with its non-printing segments and trailing bytes taken out;
+/// `None` when its segments cannot be followed (the bytes are then left
+/// to the decoder, which refuses a broken file).
+pub fn strip(bytes: &[u8]) -> Option<Vec<u8>> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&[0xFF, 0xD8]);
+    let mut at = 2;
+    loop {
+        // Fill bytes may precede a marker.
+        while bytes.get(at) == Some(&0xFF) && bytes.get(at + 1) == Some(&0xFF) {
+            at += 1;
+        }
+        let (&0xFF, &marker) = (bytes.get(at)?, bytes.get(at + 1)?) else {
+            return None;
+        };
+        match marker {
+            // The end of the image: nothing after it is kept.
+            0xD9 => {
+                out.extend_from_slice(&[0xFF, 0xD9]);
+                return Some(out);
+            }
+            // Markers without a length.
+            0x01 | 0xD0..=0xD7 => {
+                out.extend_from_slice(&[0xFF, marker]);
+                at += 2;
+            }
+            _ => {
+                let length = usize::from(u16::from_be_bytes([
+                    *bytes.get(at + 2)?,
+                    *bytes.get(at + 3)?,
+                ]));
+                let end = at + 2 + length;
+                let segment = bytes.get(at..end)?;
+                if keep(marker, &segment[4..]) {
+                    out.extend_from_slice(segment);
+                }
+                at = end;
+                if marker == 0xDA {
+                    // The compressed scan runs to the next marker that is
+                    // neither a stuffed 0xFF nor a restart.
+                    let start = at;
+                    while at + 1 < bytes.len()
+                        && !(bytes[at] == 0xFF
+                            && !matches!(bytes[at + 1], 0x00 | 0xD0..=0xD7 | 0xFF))
+                    {
+                        at += 1;
+                    }
+                    if at + 1 >= bytes.len() {
+                        return None;
+                    }
+                    out.extend_from_slice(&bytes[start..at]);
+                }
+            }
+        }
+    }
+}
+
+/// Whether a segment prints: everything but APPn segments other than
+/// JFIF (APP0), an ICC profile (APP2) and Adobe's (APP14), and comments.
+fn keep(marker: u8, payload: &[u8]) -> bool {
+    match marker {
+        0xE0 => payload.starts_with(b"JFIF\0") || payload.starts_with(b"JFXX\0"),
+        0xE2 => payload.starts_with(b"ICC_PROFILE\0"),
+        0xEE => payload.starts_with(b"Adobe"),
+        0xE1 | 0xE3..=0xED | 0xEF | 0xFE => false,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small real JPEG, made by the image crate.
+    fn jpeg() -> Vec<u8> {
+        let image =
+            image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
+        let mut bytes = Vec::new();
+        image::DynamicImage::ImageRgb8(image)
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Jpeg,
+            )
+            .unwrap();
+        bytes
+    }
+
+    /// `bytes` with a segment inserted after SOI.
+    fn with_segment(bytes: &[u8], marker: u8, payload: &[u8]) -> Vec<u8> {
+        let mut out = bytes[..2].to_vec();
+        out.extend_from_slice(&[0xFF, marker]);
+        out.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(payload);
+        out.extend_from_slice(&bytes[2..]);
+        out
+    }
+
+    #[test]
+    fn exif_comments_and_a_tail_are_taken_out_and_the_pixels_stay() {
+        let plain = jpeg();
+        let mut dirty = with_segment(&plain, 0xE1, b"Exif\0\0GPS 35.2N 113.2E artist");
+        dirty = with_segment(&dirty, 0xFE, b"a private comment");
+        dirty.extend_from_slice(b"fifty megabytes of someone's archive");
+        let clean = strip(&dirty).expect("a JPEG");
+        for secret in [&b"GPS"[..], b"private", b"archive"] {
+            assert!(!clean.windows(secret.len()).any(|w| w == secret));
+        }
+        let pixels = |b: &[u8]| image::load_from_memory(b).unwrap().to_rgb8().into_raw();
+        assert_eq!(pixels(&clean), pixels(&plain));
+        assert_eq!(
+            strip(&plain).unwrap(),
+            plain,
+            "a clean JPEG is left as it is"
+        );
+    }
+
+    #[test]
+    fn the_colour_profile_stays() {
+        let plain = jpeg();
+        let with_icc = with_segment(&plain, 0xE2, b"ICC_PROFILE\0\x01\x01profile bytes");
+        let clean = strip(&with_icc).unwrap();
+        assert!(clean.windows(11).any(|w| w == b"ICC_PROFILE"));
+    }
+
+    #[test]
+    fn what_is_not_a_jpeg_is_left_alone() {
+        assert_eq!(strip(b"not a jpeg"), None);
+        assert_eq!(strip(&[0xFF, 0xD8, 0xFF]), None);
+    }
+}
