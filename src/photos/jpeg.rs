@@ -48,10 +48,7 @@ pub fn strip(bytes: &[u8]) -> Option<Vec<u8>> {
                     // The compressed scan runs to the next marker that is
                     // neither a stuffed 0xFF nor a restart.
                     let start = at;
-                    while at + 1 < bytes.len()
-                        && !(bytes[at] == 0xFF
-                            && !matches!(bytes[at + 1], 0x00 | 0xD0..=0xD7 | 0xFF))
-                    {
+                    while at + 1 < bytes.len() && !is_marker(bytes[at], bytes[at + 1]) {
                         at += 1;
                     }
                     if at + 1 >= bytes.len() {
@@ -62,6 +59,12 @@ pub fn strip(bytes: &[u8]) -> Option<Vec<u8>> {
             }
         }
     }
+}
+
+/// Whether `a b` inside a compressed scan is a marker: 0xFF followed by
+/// neither a stuffed 0x00, a restart marker nor more fill.
+fn is_marker(a: u8, b: u8) -> bool {
+    a == 0xFF && !matches!(b, 0x00 | 0xD0..=0xD7 | 0xFF)
 }
 
 /// Whether a segment prints: everything but APPn segments other than
