@@ -134,30 +134,126 @@ pub fn export(
     }
 }
 
-/// Writes through a temporary file in the same folder, then renames it over
-/// the target: a reader sees the old file or the new one, never a part.
+/// Writes every file of a render as one set: each output folder locked (a
+/// second render into it waits), every file written to a temporary file
+/// beside its target first, then all renamed over their targets. A reader
+/// sees the old files or the new ones, never a part; a render stopped by
+/// a signal leaves no temporary file (see [`clean_up_on_stop`]).
+pub fn write_set(outputs: &[(PathBuf, Vec<u8>)]) -> std::io::Result<()> {
+    let folders: std::collections::BTreeSet<PathBuf> = outputs
+        .iter()
+        .map(|(path, _)| folder_of(path).to_path_buf())
+        .collect();
+    let mut locks = Vec::new();
+    for folder in &folders {
+        std::fs::create_dir_all(folder)?;
+        locks.push(lock(folder)?);
+        writing().push(folder.clone());
+    }
+    let mut temporaries = Vec::new();
+    for (path, bytes) in outputs {
+        temporaries.push((temporary(path, bytes)?, path));
+    }
+    {
+        // A stop waits for the renames: the set is replaced as a whole.
+        let _renaming = RENAMING.lock().unwrap_or_else(|e| e.into_inner());
+        for (file, path) in temporaries {
+            file.persist(path).map_err(|err| err.error)?;
+        }
+    }
+    writing().retain(|f| !folders.contains(f));
+    drop(locks);
+    Ok(())
+}
+
+/// Writes one file as [`write_set`] does.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let folder = path
-        .parent()
+    write_set(&[(path.to_path_buf(), bytes.to_vec())])
+}
+
+/// Removes the pages of an earlier, longer render of the same name that
+/// this one no longer has: `base-N.ext` past `pages`, each only if it is
+/// a file of that format. `first` is this render's first page (`base-1`,
+/// or `base` alone for a one-page document).
+pub fn remove_stale_pages(first: &Path, pages: usize, format: OutputFormat) {
+    let Some(stem) = first.file_stem().and_then(|s| s.to_str()) else {
+        return;
+    };
+    let (base, from) = match stem.strip_suffix("-1") {
+        Some(base) if pages > 1 => (base, pages + 1),
+        _ => (stem, 1),
+    };
+    let folder = folder_of(first);
+    for n in from.. {
+        let stale = folder.join(format!("{base}-{n}.{}", format.extension()));
+        if !stale.is_file() || !is_output(&stale, format) {
+            break;
+        }
+        let _ = std::fs::remove_file(stale);
+    }
+}
+
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(folder)?;
+        .unwrap_or(Path::new("."))
+}
+
+/// An exclusive lock on a folder, held while the returned handle lives.
+fn lock(folder: &Path) -> std::io::Result<std::fs::File> {
+    let handle = std::fs::File::open(folder)?;
+    #[cfg(unix)]
+    handle.lock()?;
+    Ok(handle)
+}
+
+/// `bytes` written to a temporary file beside `path`, synced, with the
+/// mode the output will have: the user's umask for a new file, the
+/// replaced file's own mode otherwise. Never wider.
+fn temporary(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    use std::io::Write;
     let mut builder = tempfile::Builder::new();
     builder.prefix(".banmian-");
     #[cfg(unix)]
     {
-        // A new output is as open as the user's umask makes a new file; a
-        // replaced one keeps its own mode. Never wider.
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(path).map_or(0o666, |m| m.permissions().mode() & 0o777);
         builder.permissions(std::fs::Permissions::from_mode(mode));
     }
-    let mut file = builder.tempfile_in(folder)?;
+    let mut file = builder.tempfile_in(folder_of(path))?;
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
-    file.persist(path).map_err(|err| err.error)?;
-    Ok(())
+    Ok(file)
+}
+
+/// The folders this process is writing into (locked: no other banmian
+/// writes there meanwhile), whose temporary files a stop removes.
+static WRITING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+/// Held while a set of outputs is renamed into place.
+static RENAMING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn writing() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    WRITING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// On Ctrl-C or SIGTERM: lets a set being renamed finish, removes the
+/// temporary files in the folders being written, and ends the process with
+/// the shell's code for the signal (130).
+pub fn clean_up_on_stop() {
+    let _ = ctrlc::set_handler(|| {
+        let _renaming = RENAMING.lock().unwrap_or_else(|e| e.into_inner());
+        for folder in writing().iter() {
+            let Ok(entries) = std::fs::read_dir(folder) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with(".banmian-") {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+        std::process::exit(130);
+    });
 }
 
 /// Refuses, before anything is made, an output that would destroy what it

@@ -17,6 +17,7 @@ use banmian::pipeline::Request;
 
 fn main() -> ExitCode {
     let command = Cli::parse().command;
+    banmian::export::clean_up_on_stop();
     // No panic reaches the user as a backtrace: the hook keeps its message,
     // and the run ends as below.
     std::panic::set_hook(Box::new(|info| {

@@ -229,3 +229,77 @@ fn control_characters_are_a_finding_and_are_never_echoed_raw() {
         "{err}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_render_stopped_by_a_signal_leaves_no_temporary_and_the_previous_output() {
+    let (ws, before) = rendered();
+    // The same report again, stopped at several moments of its run.
+    for delay_ms in [20, 60, 120, 200, 300, 450] {
+        let child = std::process::Command::new(crate::support::BIN)
+            .args(["render", "report.toml"])
+            .current_dir(ws.path("."))
+            .stderr(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let mut child = child;
+        let _ = child.wait();
+        let names = ws.outputs();
+        assert!(
+            names.iter().all(|n| !n.starts_with(".banmian-")),
+            "after {delay_ms} ms: {names:?}"
+        );
+        // The set is the previous one or a whole new one: the same report
+        // gives the same bytes, so either way out/ is as it was.
+        let after: Vec<(String, Vec<u8>)> = names
+            .into_iter()
+            .map(|name| {
+                let bytes = std::fs::read(ws.path(&format!("out/{name}"))).unwrap();
+                (name, bytes)
+            })
+            .collect();
+        assert_eq!(after, before, "after {delay_ms} ms");
+    }
+}
+
+#[test]
+fn pages_of_an_earlier_longer_preview_are_removed() {
+    let ws = Workspace::new();
+    ws.photo("photos/a.jpg");
+    let long = small_report_with("正文。", |data| {
+        let section = data["sections"][2].clone();
+        let sections = data["sections"].as_array_mut().unwrap();
+        for i in 0..6 {
+            let mut more = section.clone();
+            more["id"] = serde_json::json!(format!("s{i}"));
+            sections.push(more);
+        }
+    });
+    ws.write("report.toml", long);
+    let render = || {
+        let output = ws.run(&[
+            "render",
+            "report.toml",
+            "--layout",
+            "brochure",
+            "--format",
+            "svg",
+            "-o",
+            "out/b.svg",
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        ws.outputs()
+    };
+    let before = render();
+    ws.write("report.toml", small_report("正文。"));
+    let after = render();
+    assert!(after.len() < before.len(), "{before:?} → {after:?}");
+    let mut pages: Vec<String> = (1..=after.len()).map(|n| format!("b-{n}.svg")).collect();
+    pages.sort();
+    assert_eq!(after, pages);
+}

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::exit::{Exit, Failure};
-use crate::export::{self, Output};
+use crate::export::{self, Output, OutputFormat};
 use crate::findings::{self, Finding};
 use crate::layouts::Layout;
 use crate::pipeline::{self, Request};
@@ -88,15 +88,23 @@ pub fn render(config: &RenderConfig) -> Result<(Vec<PathBuf>, Vec<Finding>), Fai
     );
     let targets: Vec<PathBuf> = outputs.iter().map(|(path, _)| path.clone()).collect();
     export::guard(&targets, &inputs, config.output.format, config.force)?;
-    let mut written = Vec::new();
-    for (path, bytes) in outputs {
-        export::write_atomically(&path, &bytes).map_err(|err| {
-            Failure::CannotRun(vec![Finding::error(
-                "output-failed",
-                format!("cannot write {}: {err}", path.display()),
-            )])
-        })?;
-        written.push(path);
+    export::write_set(&outputs).map_err(|err| {
+        Failure::CannotRun(vec![Finding::error(
+            "output-failed",
+            format!("cannot write the output: {err}"),
+        )])
+    })?;
+    // Pages of an earlier, longer preview would read as this one's.
+    if config.output.format != OutputFormat::Pdf {
+        for (layout, document) in &outcome.documents {
+            let pages = document.pages().len();
+            let mine = |path: &&PathBuf| {
+                outcome.documents.len() == 1 || path.to_string_lossy().contains(layout.name())
+            };
+            if let Some(first) = targets.iter().find(mine) {
+                export::remove_stale_pages(first, pages, config.output.format);
+            }
+        }
     }
-    Ok((written, outcome.findings))
+    Ok((targets, outcome.findings))
 }
