@@ -102,6 +102,7 @@ pub fn export(
             .iter()
             .enumerate()
             .map(|(n, page)| {
+                refuse_huge_png(page, layout, output.ppi)?;
                 let options = typst_render::RenderOptions {
                     pixel_per_pt: (f64::from(output.ppi) / 72.0).into(),
                     render_bleed: false,
@@ -132,6 +133,40 @@ pub fn export(
             })
             .collect()),
     }
+}
+
+/// The most pixels of one PNG page: 150 megapixels, 600 MB as it is
+/// rendered; the broadsheet at 300 ppi is 34 megapixels.
+pub const MAX_PNG_PIXELS: f64 = 150_000_000.0;
+
+/// Refuses a PNG page too large to render within memory, with its cost
+/// and the highest resolution that fits.
+fn refuse_huge_png(page: &typst_layout::Page, layout: Layout, ppi: f32) -> Result<(), Failure> {
+    let size = page.frame.size();
+    let (w, h) = (size.x.to_pt() / 72.0, size.y.to_pt() / 72.0);
+    let ppi = f64::from(ppi);
+    let pixels = w * ppi * h * ppi;
+    if pixels <= MAX_PNG_PIXELS {
+        return Ok(());
+    }
+    let most = (MAX_PNG_PIXELS / (w * h)).sqrt().floor();
+    Err(Failure::CannotRun(vec![
+        Finding::error(
+            "output-refused",
+            format!(
+                "a {} page at {ppi} ppi is {:.0} × {:.0} pixels ({:.0} MB to \
+                render); a PNG page may have at most {} megapixels",
+                layout.name(),
+                w * ppi,
+                h * ppi,
+                pixels * 4.0 / 1e6,
+                MAX_PNG_PIXELS / 1e6
+            ),
+        )
+        .hint(format!(
+            "at most {most} ppi for this layout; print from the PDF"
+        )),
+    ]))
 }
 
 /// Writes every file of a render as one set: each output folder locked (a

@@ -82,6 +82,8 @@ pub struct Fonts {
     // thousands, so each face's code points are kept in a set, made on the
     // first question.
     sets: std::sync::OnceLock<Vec<std::collections::HashSet<u32>>>,
+    /// Files under `--font-path` that gave no face, and why.
+    skipped: Vec<Skipped>,
 }
 
 impl Fonts {
@@ -96,17 +98,26 @@ impl Fonts {
                 origins.push(Origin::Bundled(face.file));
             }
         }
+        let mut skipped = Vec::new();
         for folder in extra {
-            for (path, info) in scan(folder) {
+            let (faces, refused) = scan(folder);
+            for (path, info) in faces {
                 origins.push(Origin::Extra(path.path.clone()));
                 store.push((path, info));
             }
+            skipped.extend(refused);
         }
         Self {
             store,
             origins,
             sets: std::sync::OnceLock::new(),
+            skipped,
         }
+    }
+
+    /// Files under `--font-path` that gave no face, and why.
+    pub fn skipped(&self) -> &[Skipped] {
+        &self.skipped
     }
 
     /// The font book, for [`typst::World::book`].
@@ -217,10 +228,37 @@ impl Fonts {
     }
 }
 
-/// Faces under a folder, found by fontdb and loaded only when used.
-fn scan(folder: &Path) -> Vec<(FontPath, FontInfo)> {
+/// A font file that gave no face, and why.
+pub type Skipped = (std::path::PathBuf, String);
+
+/// The largest font file read: the bundled CJK faces are 5 to 18 MB.
+pub const MAX_FONT_BYTES: u64 = 64_000_000;
+
+/// Faces under a folder, loaded only when used; and the font files that
+/// gave none (unreadable, too large, not a font), with why.
+fn scan(folder: &Path) -> (Vec<(FontPath, FontInfo)>, Vec<Skipped>) {
     let mut db = fontdb::Database::new();
-    db.load_fonts_dir(folder);
+    let mut skipped = Vec::new();
+    for file in font_files(folder) {
+        let size = std::fs::metadata(&file).map_or(0, |m| m.len());
+        if size > MAX_FONT_BYTES {
+            skipped.push((
+                file,
+                format!(
+                    "{} MB; a font may be at most {} MB",
+                    size / 1_000_000,
+                    MAX_FONT_BYTES / 1_000_000
+                ),
+            ));
+            continue;
+        }
+        let before = db.len();
+        match db.load_font_file(&file) {
+            Err(err) => skipped.push((file, format!("cannot be read: {err}"))),
+            Ok(()) if db.len() == before => skipped.push((file, "is not a font".to_string())),
+            Ok(()) => {}
+        }
+    }
     let mut faces: Vec<_> = db
         .faces()
         .filter_map(|face| {
@@ -238,10 +276,49 @@ fn scan(folder: &Path) -> Vec<(FontPath, FontInfo)> {
             ))
         })
         .collect();
-    // fontdb walks folders in directory order; sort so the book is the same
-    // on every machine (the same input must give the same PDF).
+    // Files walked in directory order; sorted so the book is the same on
+    // every machine (the same input must give the same PDF).
     faces.sort_by(|a, b| (&a.0.path, a.0.index).cmp(&(&b.0.path, b.0.index)));
-    faces
+    skipped.sort();
+    (faces, skipped)
+}
+
+/// Font files (.ttf, .otf, .ttc, .otc) under a folder, at most 8 folders
+/// deep and 10,000 entries in all; symbolic links to folders are not
+/// followed (a link to /proc would walk for ever).
+fn font_files(folder: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![(folder.to_path_buf(), 0)];
+    let mut seen = 0;
+    while let Some((dir, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            seen += 1;
+            if seen > 10_000 {
+                return out;
+            }
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() && depth < 8 {
+                stack.push((path, depth + 1));
+            } else if !kind.is_dir()
+                && path.is_file()
+                && path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    matches!(
+                        e.to_ascii_lowercase().as_str(),
+                        "ttf" | "otf" | "ttc" | "otc"
+                    )
+                })
+            {
+                out.push(path);
+            }
+        }
+    }
+    out
 }
 
 /// Characters that print nothing and need no glyph.

@@ -303,3 +303,44 @@ fn pages_of_an_earlier_longer_preview_are_removed() {
     pages.sort();
     assert_eq!(after, pages);
 }
+
+#[test]
+fn a_font_under_font_path_that_is_not_a_font_is_said_and_not_used() {
+    let ws = Workspace::new();
+    ws.write("report.toml", small_report("正文。"));
+    ws.photo("photos/a.jpg");
+    ws.write("fonts/broken.ttf", b"\x00\x01\x00\x00 not really a font");
+    ws.write("fonts/notes.txt", "not a font file by its name");
+    let output = ws.run(&["check", "report.toml", "--font-path", "fonts"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("[font-unreadable]") && err.contains("broken.ttf"),
+        "{err}"
+    );
+    assert!(!err.contains("notes.txt"), "{err}");
+}
+
+#[test]
+fn a_png_too_large_to_render_is_refused_with_its_cost() {
+    let (ws, before) = rendered();
+    let output = ws.run(&[
+        "render",
+        "report.toml",
+        "--layout",
+        "newspaper",
+        "--format",
+        "png",
+        "--ppi",
+        "1200",
+        "-o",
+        "out/page.png",
+    ]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("[output-refused]") && err.contains("ppi"),
+        "{err}"
+    );
+    assert_eq!(ws.outputs().len(), before.len());
+}

@@ -26,6 +26,12 @@ pub fn run(font_paths: &[PathBuf]) -> Exit {
             han,
         );
     }
+    for (file, why) in fonts.skipped() {
+        eprintln!(
+            "warning[font-unreadable]: the font {} under --font-path {why}; it is not used",
+            file.display()
+        );
+    }
     println!();
     println!("Families the layouts use:");
     println!(

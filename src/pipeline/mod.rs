@@ -97,6 +97,15 @@ pub fn run(request: &Request) -> Outcome {
         }
     };
     findings.extend(checks::glyphs::fallbacks(&prepared.loaded, &prepared.fonts));
+    findings.extend(prepared.fonts.skipped().iter().map(|(file, why)| {
+        Finding::warning(
+            "font-unreadable",
+            format!(
+                "the font {} under --font-path {why}; it is not used",
+                file.display()
+            ),
+        )
+    }));
     let mut documents = Vec::new();
     for &layout in &request.layouts {
         match compile(&prepared, layout) {
