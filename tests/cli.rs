@@ -605,6 +605,7 @@ fn outputs_are_no_more_open_than_the_umask_or_the_file_they_replace() {
             ))
             .arg(BIN)
             .current_dir(ws.path("."))
+            .stderr(std::process::Stdio::null())
             .status()
             .unwrap();
         assert!(status.success());
