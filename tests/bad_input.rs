@@ -344,3 +344,38 @@ fn a_png_too_large_to_render_is_refused_with_its_cost() {
     );
     assert_eq!(ws.outputs().len(), before.len());
 }
+
+#[test]
+fn a_data_error_does_not_hide_the_others() {
+    // An unknown field stops parsing; the lint and the glyph check still
+    // run on the rest, and the unknown field points at its key.
+    let ws = Workspace::new();
+    ws.photo("photos/a.jpg");
+    let report = small_report("正文,有个\u{2EBF0}字。").replacen("caption =", "captoin =", 1);
+    ws.write("report.toml", &report);
+    let output = ws.run(&["check", "report.toml", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    for code in [
+        "data-unknown-field",
+        "glyph-missing",
+        "lint-ascii-punctuation",
+    ] {
+        assert!(codes.contains(&code), "{code} not in {codes:?}");
+    }
+    let unknown = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "data-unknown-field")
+        .unwrap();
+    let (line, column) = crate::support::position_of(&report, "captoin");
+    assert_eq!(unknown["line"], line as u64, "{unknown}");
+    assert_eq!(unknown["column"], column as u64, "{unknown}");
+}

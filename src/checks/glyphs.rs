@@ -3,14 +3,28 @@
 
 use crate::findings::{FieldPath, Finding};
 use crate::fonts::{self, Fonts};
-use crate::report::{self, LoadedReport};
+use crate::report::{self, LoadedReport, SourceMap};
 
 /// One error per character no font has (at its first use), naming it, its
 /// code point and where it is.
 pub fn missing(loaded: &LoadedReport, fonts: &Fonts) -> Vec<Finding> {
+    let texts: Vec<(FieldPath, String)> = report::texts(&loaded.report)
+        .into_iter()
+        .map(|(path, text)| (path, text.to_string()))
+        .collect();
+    missing_in(&loaded.source, &texts, fonts)
+}
+
+/// [`missing`] for texts read from a report whose data has errors (see
+/// [`report::Partial`]).
+pub fn missing_in(
+    source: &SourceMap,
+    texts: &[(FieldPath, String)],
+    fonts: &Fonts,
+) -> Vec<Finding> {
     let mut seen = std::collections::HashSet::new();
     let mut errors = Vec::new();
-    for (path, text) in report::texts(&loaded.report) {
+    for (path, text) in texts {
         for c in text.chars() {
             if fonts::needs_glyph(c) && !fonts.covers(c) && seen.insert(c) {
                 errors.push(
@@ -21,7 +35,7 @@ pub fn missing(loaded: &LoadedReport, fonts: &Fonts) -> Vec<Finding> {
                             c as u32
                         ),
                     )
-                    .at(loaded.source.locate_char(&path, c))
+                    .at(source.locate_char(path, c))
                     .hint("replace the character, or add a font that has it with --font-path DIR"),
                 );
             }

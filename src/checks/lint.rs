@@ -4,7 +4,7 @@
 
 use crate::cjk::is_han;
 use crate::findings::{FieldPath, Finding};
-use crate::report::{self, LoadedReport};
+use crate::report::{self, LoadedReport, SourceMap};
 
 /// The full-width marks to use instead of ASCII ones in Chinese text.
 fn full_width(c: char) -> Option<char> {
@@ -38,7 +38,7 @@ const PAIRS: &[(char, char)] = &[
 pub fn lint(loaded: &LoadedReport) -> Vec<Finding> {
     let mut found = Vec::new();
     for (path, text) in report::texts(&loaded.report) {
-        lint_text(loaded, &path, text, &mut found);
+        lint_text(&loaded.source, &path, text, &mut found);
     }
     for (index, photo) in loaded.report.photos.iter().enumerate() {
         let at = FieldPath::root().key("photos").index(index);
@@ -69,9 +69,19 @@ pub fn lint(loaded: &LoadedReport) -> Vec<Finding> {
     found
 }
 
-fn lint_text(loaded: &LoadedReport, path: &FieldPath, text: &str, found: &mut Vec<Finding>) {
+/// Lints texts read from a report whose data has errors (see
+/// [`report::Partial`]).
+pub fn lint_texts(source: &SourceMap, texts: &[(FieldPath, String)]) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for (path, text) in texts {
+        lint_text(source, path, text, &mut found);
+    }
+    found
+}
+
+fn lint_text(source: &SourceMap, path: &FieldPath, text: &str, found: &mut Vec<Finding>) {
     let chars: Vec<char> = text.chars().collect();
-    let at = |index: usize| loaded.source.locate_nth(path, text, index);
+    let at = |index: usize| source.locate_nth(path, text, index);
     for (i, &c) in chars.iter().enumerate() {
         let before = i.checked_sub(1).map(|j| chars[j]);
         let after = chars.get(i + 1).copied();

@@ -85,7 +85,19 @@ pub fn run(request: &Request) -> Outcome {
         Ok(loaded) => loaded,
         Err(failure) => {
             let unreadable = matches!(failure, Failure::CannotRun(_));
-            return Outcome::stopped(failure.into(), unreadable);
+            let mut findings: Vec<Finding> = failure.into();
+            // What can still be checked of the rest is checked: every
+            // problem at once.
+            if !unreadable && let Some(partial) = report::partial(&request.data) {
+                findings.extend(checks::lint::lint_texts(&partial.source, &partial.texts));
+                let fonts = Fonts::load(&request.font_paths);
+                findings.extend(checks::glyphs::missing_in(
+                    &partial.source,
+                    &partial.texts,
+                    &fonts,
+                ));
+            }
+            return Outcome::stopped(findings, unreadable);
         }
     };
     let mut findings = checks::lint::lint(&loaded);

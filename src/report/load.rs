@@ -48,6 +48,80 @@ pub fn load(path: &Path) -> Result<LoadedReport, Failure> {
     read(path, text).map_err(Failure::Report)
 }
 
+/// What can still be checked of a report whose data has errors (an
+/// unknown field, a wrong type): its text, and every text it prints with
+/// its field path, so that the lint and the glyph check still run and a
+/// check lists every problem at once. `None` when the file is not even
+/// TOML or JSON.
+pub struct Partial {
+    /// The data file's text, with positions.
+    pub source: SourceMap,
+    /// Each printed text, by field path.
+    pub texts: Vec<(FieldPath, String)>,
+}
+
+/// Reads what [`Partial`] holds, under the same limits as [`load`].
+pub fn partial(path: &Path) -> Option<Partial> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_DATA_BYTES {
+        return None;
+    }
+    let text = String::from_utf8(std::fs::read(path).ok()?).ok()?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map_or(text.clone(), str::to_string);
+    let source = SourceMap::new(path.to_path_buf(), text, Format::of(path)?);
+    let value = as_json(&source).ok()?;
+    let mut texts = Vec::new();
+    printed(&value, FieldPath::root(), None, &mut texts);
+    Some(Partial { source, texts })
+}
+
+/// The fields whose strings the layouts print.
+const PRINTED: &[&str] = &[
+    "name",
+    "label",
+    "editors",
+    "kicker",
+    "title",
+    "subtitle",
+    "lede",
+    "text",
+    "photos",
+    "headline",
+    "subhead",
+    "paragraphs",
+    "caption",
+    "credit",
+    "value",
+    "unit",
+];
+
+/// Every string of `value` under a printed field, by path.
+fn printed(
+    value: &serde_json::Value,
+    at: FieldPath,
+    key: Option<&str>,
+    out: &mut Vec<(FieldPath, String)>,
+) {
+    match value {
+        serde_json::Value::String(text) if key.is_some_and(|k| PRINTED.contains(&k)) => {
+            out.push((at, text.clone()));
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                printed(item, at.index(i), key, out);
+            }
+        }
+        serde_json::Value::Object(members) => {
+            for (name, member) in members {
+                printed(member, at.key(name), Some(name), out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The largest report file read: ten times a year's worth of feature pages.
 pub const MAX_DATA_BYTES: u64 = 8_000_000;
 

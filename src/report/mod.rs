@@ -12,7 +12,7 @@ mod load;
 mod source;
 mod validate;
 
-pub use load::{json_pointer, load, schema};
+pub use load::{Partial, json_pointer, load, partial, schema};
 pub use source::{Format, SourceMap};
 
 /// One report: a feature story with its sections, photos and key figures.
