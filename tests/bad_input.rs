@@ -379,3 +379,35 @@ fn a_data_error_does_not_hide_the_others() {
     assert_eq!(unknown["line"], line as u64, "{unknown}");
     assert_eq!(unknown["column"], column as u64, "{unknown}");
 }
+
+#[test]
+fn a_title_too_long_for_its_place_is_a_finding_not_a_tiny_title() {
+    let (ws, before) = rendered();
+    let report = small_report_with("正文。", |data| {
+        data["title"] = serde_json::json!("中站区".repeat(170));
+    });
+    ws.write("title.toml", &report);
+    assert_refused(&ws, &before, "title.toml", 1, "layout-overflow");
+    let output = ws.run(&["check", "title.toml", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let on_title: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "layout-overflow" && f["path"] == "/title")
+        .collect();
+    // The newspaper's title column and the brochure's cover.
+    assert_eq!(on_title.len(), 2, "{json:#}");
+}
+
+#[test]
+fn a_strip_too_long_for_the_page_is_a_finding() {
+    let (ws, before) = rendered();
+    let report = small_report_with("正文。", |data| {
+        data["publication"]["name"] = serde_json::json!("焦作日报".repeat(12));
+    });
+    ws.write("strip.toml", &report);
+    assert_refused(&ws, &before, "strip.toml", 1, "layout-overflow");
+    let output = ws.run(&["check", "strip.toml"]);
+    assert!(stderr(&output).contains("/publication/name"));
+}
