@@ -411,3 +411,77 @@ fn a_strip_too_long_for_the_page_is_a_finding() {
     let output = ws.run(&["check", "strip.toml"]);
     assert!(stderr(&output).contains("/publication/name"));
 }
+
+#[test]
+fn concurrent_renders_into_one_folder_never_mix() {
+    let ws = Workspace::new();
+    ws.photo("a/photos/a.jpg");
+    ws.photo("b/photos/a.jpg");
+    ws.write("a/report.toml", small_report("第一份报告。"));
+    ws.write("b/report.toml", small_report("第二份报告。"));
+    // Each alone, for the bytes each set must have.
+    let alone = |dir: &str| {
+        let output = ws.run(&[
+            "render",
+            &format!("{dir}/report.toml"),
+            "-o",
+            &format!("alone-{dir}"),
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        ["newspaper", "brochure"]
+            .map(|l| std::fs::read(ws.path(&format!("alone-{dir}/report.{l}.pdf"))).unwrap())
+    };
+    let (a, b) = (alone("a"), alone("b"));
+    assert_ne!(a, b);
+    // Ten renders at once, the two reports in turn, into one folder.
+    let children: Vec<_> = (0..10)
+        .map(|i| {
+            let dir = if i % 2 == 0 { "a" } else { "b" };
+            std::process::Command::new(crate::support::BIN)
+                .args(["render", &format!("{dir}/report.toml"), "-o", "shared"])
+                .current_dir(ws.path("."))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let shared = ["newspaper", "brochure"]
+        .map(|l| std::fs::read(ws.path(&format!("shared/report.{l}.pdf"))).unwrap());
+    assert!(
+        shared == a || shared == b,
+        "the newspaper of one report and the brochure of the other"
+    );
+    let names: Vec<String> = std::fs::read_dir(ws.path("shared"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
+fn sixteen_bit_and_grey_photos_are_set() {
+    let ws = Workspace::new();
+    ws.write(
+        "report.toml",
+        small_report("正文。")
+            .replacen("photos/a.jpg", "photos/deep.png", 1)
+            .replacen("photos/a.jpg", "photos/grey.png", 1),
+    );
+    ws.photo("photos/a.jpg");
+    let deep = image::ImageBuffer::<image::Rgb<u16>, Vec<u16>>::from_fn(900, 600, |x, y| {
+        image::Rgb([(x * 70) as u16, (y * 100) as u16, 30_000])
+    });
+    image::DynamicImage::ImageRgb16(deep)
+        .save(ws.path("photos/deep.png"))
+        .unwrap();
+    let grey = image::GrayImage::from_fn(900, 600, |x, _| image::Luma([(x / 4) as u8]));
+    image::DynamicImage::ImageLuma8(grey)
+        .save(ws.path("photos/grey.png"))
+        .unwrap();
+    let output = ws.run(&["check", "report.toml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
