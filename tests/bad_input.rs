@@ -163,6 +163,10 @@ fn photos_whose_headers_claim_too_many_pixels_are_refused_before_decoding() {
 fn photos_that_are_not_images() {
     let (ws, before) = rendered();
     for (name, bytes) in [
+        (
+            "external.svg",
+            &b"<svg xmlns='http://www.w3.org/2000/svg'><image href='file:///etc/passwd'/></svg>"[..],
+        ),
         ("empty.jpg", &b""[..]),
         ("text.jpg", b"this is not a photo"),
         ("truncated.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"),
@@ -351,7 +355,9 @@ fn a_data_error_does_not_hide_the_others() {
     // run on the rest, and the unknown field points at its key.
     let ws = Workspace::new();
     ws.photo("photos/a.jpg");
-    let report = small_report("正文,有个\u{2EBF0}字。").replacen("caption =", "captoin =", 1);
+    let report = small_report("正文,有个\u{2EBF0}字。")
+        .replacen("caption =", "captoin =", 1)
+        .replacen("photos/a.jpg", "photos/gone.jpg", 1);
     ws.write("report.toml", &report);
     let output = ws.run(&["check", "report.toml", "--format", "json"]);
     assert_eq!(output.status.code(), Some(1));

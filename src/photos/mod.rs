@@ -10,7 +10,7 @@ use typst::foundations::{Bytes, Smart};
 use typst::visualize::{ExchangeFormat, RasterImage};
 
 use crate::findings::{FieldPath, Finding};
-use crate::report::LoadedReport;
+use crate::report::{LoadedReport, SourceMap};
 
 /// The largest photo file read: a full-frame camera's largest JPEG is
 /// about a third of it.
@@ -38,24 +38,53 @@ pub struct LoadedPhoto {
 /// Reads every photo of the report and checks it is an image; one finding
 /// per photo that fails.
 pub fn load(loaded: &LoadedReport) -> Result<Vec<LoadedPhoto>, Vec<Finding>> {
-    let mut photos = Vec::new();
-    let mut errors = Vec::new();
-    for (index, photo) in loaded.report.photos.iter().enumerate() {
-        let path = FieldPath::root().key("photos").index(index).key("file");
-        match load_one(&loaded.root, &photo.file, index) {
-            Ok(photo) => photos.push(photo),
-            Err((code, message)) => errors.push(
-                Finding::error(code, message)
-                    .at(loaded.source.locate(&path))
-                    .hint("photo files are named relative to the report's folder and must stay inside it"),
-            ),
-        }
-    }
+    let files: Vec<&str> = loaded
+        .report
+        .photos
+        .iter()
+        .map(|p| p.file.as_str())
+        .collect();
+    let (photos, errors) = load_files(&loaded.root, &loaded.source, &files);
     if errors.is_empty() {
         Ok(photos)
     } else {
         Err(errors)
     }
+}
+
+/// The problems of photo files named by a report whose data has errors
+/// (see [`crate::report::Partial`]).
+pub fn check_files(root: &Path, source: &SourceMap, files: &[&str]) -> Vec<Finding> {
+    files
+        .iter()
+        .enumerate()
+        // A `file` that is not text was reported with the data's errors.
+        .filter(|(_, file)| !file.is_empty())
+        .filter_map(|(index, file)| load_one(root, file, index).err().map(|e| (index, e)))
+        .map(|(index, (code, message))| photo_finding(source, index, code, message))
+        .collect()
+}
+
+/// A photo file's problem, at its `file` field.
+fn photo_finding(source: &SourceMap, index: usize, code: &'static str, message: String) -> Finding {
+    let path = FieldPath::root().key("photos").index(index).key("file");
+    Finding::error(code, message)
+        .at(source.locate(&path))
+        .hint("photo files are named relative to the report's folder and must stay inside it")
+}
+
+/// Each file read and checked: the photos, and one finding per file that
+/// fails.
+fn load_files(root: &Path, source: &SourceMap, files: &[&str]) -> (Vec<LoadedPhoto>, Vec<Finding>) {
+    let mut photos = Vec::new();
+    let mut errors = Vec::new();
+    for (index, file) in files.iter().enumerate() {
+        match load_one(root, file, index) {
+            Ok(photo) => photos.push(photo),
+            Err((code, message)) => errors.push(photo_finding(source, index, code, message)),
+        }
+    }
+    (photos, errors)
 }
 
 /// Decodes every photo with Typst's own decoder (see [`decode_all`]); one

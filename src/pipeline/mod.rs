@@ -96,6 +96,8 @@ pub fn run(request: &Request) -> Outcome {
                     &partial.texts,
                     &fonts,
                 ));
+                let files: Vec<&str> = partial.photos.iter().map(String::as_str).collect();
+                findings.extend(photos::check_files(&partial.root, &partial.source, &files));
             }
             return Outcome::stopped(findings, unreadable);
         }

@@ -58,6 +58,10 @@ pub struct Partial {
     pub source: SourceMap,
     /// Each printed text, by field path.
     pub texts: Vec<(FieldPath, String)>,
+    /// The report's folder, where its photos are.
+    pub root: std::path::PathBuf,
+    /// Each photo's `file`, in order (empty where it is not text).
+    pub photos: Vec<String>,
 }
 
 /// Reads what [`Partial`] holds, under the same limits as [`load`].
@@ -74,7 +78,32 @@ pub fn partial(path: &Path) -> Option<Partial> {
     let value = as_json(&source).ok()?;
     let mut texts = Vec::new();
     printed(&value, FieldPath::root(), None, &mut texts);
-    Some(Partial { source, texts })
+    let photos = value
+        .get("photos")
+        .and_then(|p| p.as_array())
+        .map(|photos| {
+            photos
+                .iter()
+                .map(|p| {
+                    p.get("file")
+                        .and_then(|f| f.as_str())
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let root = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    Some(Partial {
+        source,
+        texts,
+        root,
+        photos,
+    })
 }
 
 /// The fields whose strings the layouts print.
