@@ -491,3 +491,19 @@ fn sixteen_bit_and_grey_photos_are_set() {
     let output = ws.run(&["check", "report.toml"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+#[test]
+fn a_cmyk_jpeg_is_set() {
+    // tests/fixtures/cmyk.jpg: 600 × 400 px in CMYK, made with Pillow
+    // (`Image.new("CMYK", (600, 400), (20, 120, 200, 10)).save(…)`).
+    let ws = Workspace::new();
+    ws.photo("photos/a.jpg");
+    let cmyk = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cmyk.jpg");
+    ws.write("photos/cmyk.jpg", std::fs::read(cmyk).unwrap());
+    ws.write(
+        "report.toml",
+        small_report("正文。").replacen("photos/a.jpg", "photos/cmyk.jpg", 1),
+    );
+    let output = ws.run(&["render", "report.toml", "--layout", "newspaper"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}
