@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
         format: banmian::export::OutputFormat::Pdf,
         ppi: 72.0,
     };
-    for layout in banmian::layouts::Layout::ALL {
+    for layout in banmian::layouts::Layout::ALL.iter().copied() {
         if let Ok((document, _)) = banmian::pipeline::compile(&prepared, layout) {
             // Made in memory only: nothing is written.
             let _ = banmian::export::export(&document, layout, &path, &output, prepared.date);
