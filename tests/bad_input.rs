@@ -13,15 +13,33 @@ fn rendered() -> (Workspace, Vec<(String, Vec<u8>)>) {
     ws.photo("photos/a.jpg");
     let output = ws.run(&["render", "report.toml"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    let files = ws
-        .outputs()
+    let files = snapshot(&ws);
+    (ws, files)
+}
+
+/// The small report with `n` copies of its section `from` added (ids
+/// `s0`, `s1`…).
+fn with_more_sections(n: usize, from: usize) -> String {
+    small_report_with("正文。", |data| {
+        let section = data["sections"][from].clone();
+        let sections = data["sections"].as_array_mut().unwrap();
+        for i in 0..n {
+            let mut more = section.clone();
+            more["id"] = serde_json::json!(format!("s{i}"));
+            sections.push(more);
+        }
+    })
+}
+
+/// Every file under out/, with its bytes.
+fn snapshot(ws: &Workspace) -> Vec<(String, Vec<u8>)> {
+    ws.outputs()
         .into_iter()
         .map(|name| {
             let bytes = std::fs::read(ws.path(&format!("out/{name}"))).unwrap();
             (name, bytes)
         })
-        .collect();
-    (ws, files)
+        .collect()
 }
 
 /// Renders `data` in `ws` and asserts the refusal: its exit code, its
@@ -37,15 +55,7 @@ fn assert_refused(ws: &Workspace, before: &[(String, Vec<u8>)], data: &str, exit
     assert_eq!(output.status.code(), Some(exit), "{code}: {err}");
     assert!(err.contains(&format!("[{code}]")), "{code}: {err}");
     assert!(!err.contains("panicked"), "{err}");
-    let after: Vec<(String, Vec<u8>)> = ws
-        .outputs()
-        .into_iter()
-        .map(|name| {
-            let bytes = std::fs::read(ws.path(&format!("out/{name}"))).unwrap();
-            (name, bytes)
-        })
-        .collect();
-    assert_eq!(after, before, "{code}: out/ changed");
+    assert_eq!(snapshot(ws), before, "{code}: out/ changed");
 }
 
 #[test]
@@ -79,15 +89,7 @@ fn data_that_is_not_a_report_file() {
 #[test]
 fn counts_no_real_report_reaches_are_refused_before_any_work() {
     let (ws, before) = rendered();
-    let many_sections = small_report_with("正文。", |data| {
-        let section = data["sections"][1].clone();
-        let sections = data["sections"].as_array_mut().unwrap();
-        for i in 0..120 {
-            let mut more = section.clone();
-            more["id"] = serde_json::json!(format!("s{i}"));
-            sections.push(more);
-        }
-    });
+    let many_sections = with_more_sections(120, 1);
     ws.write("sections.toml", many_sections);
     assert_refused(&ws, &before, "sections.toml", 1, "data-limit");
     let long = small_report(&"中站区精准研判、果断决策、快速行动。".repeat(700));
@@ -98,15 +100,7 @@ fn counts_no_real_report_reaches_are_refused_before_any_work() {
 #[test]
 fn more_stories_than_a_page_holds_are_refused_for_the_page_only() {
     let (ws, before) = rendered();
-    let thirteen = small_report_with("正文。", |data| {
-        let section = data["sections"][1].clone();
-        let sections = data["sections"].as_array_mut().unwrap();
-        for i in 0..10 {
-            let mut more = section.clone();
-            more["id"] = serde_json::json!(format!("s{i}"));
-            sections.push(more);
-        }
-    });
+    let thirteen = with_more_sections(10, 1);
     ws.write("thirteen.toml", &thirteen);
     assert_refused(&ws, &before, "thirteen.toml", 1, "fit-too-many-stories");
     // The brochure alone is made.
@@ -260,14 +254,7 @@ fn a_render_stopped_by_a_signal_leaves_no_temporary_and_the_previous_output() {
         );
         // The set is the previous one or a whole new one: the same report
         // gives the same bytes, so either way out/ is as it was.
-        let after: Vec<(String, Vec<u8>)> = names
-            .into_iter()
-            .map(|name| {
-                let bytes = std::fs::read(ws.path(&format!("out/{name}"))).unwrap();
-                (name, bytes)
-            })
-            .collect();
-        assert_eq!(after, before, "after {delay_ms} ms");
+        assert_eq!(snapshot(&ws), before, "after {delay_ms} ms");
     }
 }
 
@@ -275,15 +262,7 @@ fn a_render_stopped_by_a_signal_leaves_no_temporary_and_the_previous_output() {
 fn pages_of_an_earlier_longer_preview_are_removed() {
     let ws = Workspace::new();
     ws.photo("photos/a.jpg");
-    let long = small_report_with("正文。", |data| {
-        let section = data["sections"][2].clone();
-        let sections = data["sections"].as_array_mut().unwrap();
-        for i in 0..6 {
-            let mut more = section.clone();
-            more["id"] = serde_json::json!(format!("s{i}"));
-            sections.push(more);
-        }
-    });
+    let long = with_more_sections(6, 2);
     ws.write("report.toml", long);
     let render = || {
         let output = ws.run(&[
