@@ -486,3 +486,20 @@ fn a_cmyk_jpeg_is_set() {
     let output = ws.run(&["render", "report.toml", "--layout", "newspaper"]);
     assert!(output.status.success(), "{}", stderr(&output));
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_font_path_into_proc_is_walked_briefly() {
+    // A link to /proc would walk for ever: links to folders are not
+    // followed, and the walk stops at 8 folders deep and 10,000 entries.
+    let ws = Workspace::new();
+    std::os::unix::fs::symlink("/proc", ws.path("fonts")).unwrap();
+    let start = Instant::now();
+    let output = ws.run(&["fonts", "--font-path", "fonts"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+}
