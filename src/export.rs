@@ -201,11 +201,6 @@ pub fn write_set(outputs: &[(PathBuf, Vec<u8>)]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Writes one file as [`write_set`] does.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_set(&[(path.to_path_buf(), bytes.to_vec())])
-}
-
 /// Removes the pages of an earlier, longer render of the same name that
 /// this one no longer has: `base-N.ext` past `pages`, each only if it is
 /// a file of that format. `first` is this render's first page (`base-1`,

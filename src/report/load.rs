@@ -17,10 +17,16 @@ use crate::findings::{DataLocation, FieldPath, Finding, Segment};
 /// at all fails as [`Failure::CannotRun`]; every error in its data, as
 /// [`Failure::Report`].
 pub fn load(path: &Path) -> Result<LoadedReport, Failure> {
+    let bytes = read_file(path)?;
+    read(path, bytes).map_err(Failure::Report)
+}
+
+/// The bytes of the report file: only a regular file, and only so much of
+/// it (a FIFO, a device or a runaway file never hangs or exhausts the
+/// machine).
+fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
     let shown = path.to_path_buf();
     let cannot = |message: String| Failure::CannotRun(vec![file_error(&shown, message)]);
-    // Only a regular file, and only so much of it: a FIFO, a device or a
-    // runaway file never hangs or exhausts the machine.
     let meta =
         std::fs::metadata(path).map_err(|err| cannot(format!("cannot read the report: {err}")))?;
     if !meta.is_file() {
@@ -36,16 +42,50 @@ pub fn load(path: &Path) -> Result<LoadedReport, Failure> {
             ),
         )]));
     }
-    let mut text = Vec::new();
+    let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|file| {
             std::io::Read::read_to_end(
                 &mut std::io::Read::take(file, MAX_DATA_BYTES + 1),
-                &mut text,
+                &mut bytes,
             )
         })
         .map_err(|err| cannot(format!("cannot read the report: {err}")))?;
-    read(path, text).map_err(Failure::Report)
+    Ok(bytes)
+}
+
+/// The report's text, with positions: its format from its name, UTF-8,
+/// without a byte-order mark some editors write.
+fn source_of(path: &Path, bytes: Vec<u8>) -> Result<SourceMap, Vec<Finding>> {
+    let shown = path.to_path_buf();
+    let format = Format::of(path).ok_or_else(|| {
+        vec![file_error(
+            &shown,
+            "a report must be a .toml or .json file".to_string(),
+        )]
+    })?;
+    let text = String::from_utf8(bytes).map_err(|err| {
+        vec![file_error(
+            &shown,
+            format!(
+                "the report is not UTF-8 text (invalid byte at offset {})",
+                err.utf8_error().valid_up_to()
+            ),
+        )]
+    })?;
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    Ok(SourceMap::new(shown, text, format))
+}
+
+/// The folder a report's photos are named from.
+fn folder_of(path: &Path) -> std::path::PathBuf {
+    path.parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
 }
 
 /// What can still be checked of a report whose data has errors (an
@@ -66,15 +106,7 @@ pub struct Partial {
 
 /// Reads what [`Partial`] holds, under the same limits as [`load`].
 pub fn partial(path: &Path) -> Option<Partial> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_DATA_BYTES {
-        return None;
-    }
-    let text = String::from_utf8(std::fs::read(path).ok()?).ok()?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map_or(text.clone(), str::to_string);
-    let source = SourceMap::new(path.to_path_buf(), text, Format::of(path)?);
+    let source = source_of(path, read_file(path).ok()?).ok()?;
     let value = as_json(&source).ok()?;
     let mut texts = Vec::new();
     printed(&value, FieldPath::root(), None, &mut texts);
@@ -93,15 +125,10 @@ pub fn partial(path: &Path) -> Option<Partial> {
                 .collect()
         })
         .unwrap_or_default();
-    let root = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_path_buf();
     Some(Partial {
         source,
         texts,
-        root,
+        root: folder_of(path),
         photos,
     })
 }
@@ -155,29 +182,8 @@ fn printed(
 pub const MAX_DATA_BYTES: u64 = 8_000_000;
 
 /// Parses and validates the bytes of the report file at `path`.
-fn read(path: &Path, text: Vec<u8>) -> Result<LoadedReport, Vec<Finding>> {
-    let shown = path.to_path_buf();
-    let format = Format::of(path).ok_or_else(|| {
-        vec![file_error(
-            &shown,
-            "a report must be a .toml or .json file".to_string(),
-        )]
-    })?;
-    let text = String::from_utf8(text).map_err(|err| {
-        vec![file_error(
-            &shown,
-            format!(
-                "the report is not UTF-8 text (invalid byte at offset {})",
-                err.utf8_error().valid_up_to()
-            ),
-        )]
-    })?;
-    // A byte-order mark some editors write is not part of the data.
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
-    let source = SourceMap::new(shown.clone(), text, format);
+fn read(path: &Path, bytes: Vec<u8>) -> Result<LoadedReport, Vec<Finding>> {
+    let source = source_of(path, bytes)?;
     // Every error in the data at once: the schema finds all unknown and
     // missing fields and wrong types; serde then only parses.
     let schema_errors = check_schema(&source)?;
@@ -185,15 +191,10 @@ fn read(path: &Path, text: Vec<u8>) -> Result<LoadedReport, Vec<Finding>> {
         return Err(schema_errors);
     }
     let report = parse(&source)?;
-    let root = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_path_buf();
     let loaded = LoadedReport {
         report,
-        path: shown,
-        root,
+        path: path.to_path_buf(),
+        root: folder_of(path),
         source,
     };
     let errors = validate(&loaded);

@@ -209,23 +209,6 @@ impl SourceMap {
         }
         Some(offset)
     }
-
-    /// The byte offset of a 1-based line and column (in characters).
-    pub fn offset_of_line_col(&self, line: usize, column: usize) -> Option<usize> {
-        if line == 0 {
-            return None;
-        }
-        let mut start = 0;
-        for _ in 1..line {
-            start += self.text[start..].find('\n')? + 1;
-        }
-        let rest = &self.text[start..];
-        let in_line = rest
-            .char_indices()
-            .nth(column.saturating_sub(1))
-            .map_or(rest.find('\n').unwrap_or(rest.len()), |(i, _)| i);
-        Some(start + in_line)
-    }
 }
 
 /// Sorts serde's messages into stable codes.
@@ -392,7 +375,7 @@ mod tests {
     #[test]
     fn line_and_column_round_trip() {
         let map = SourceMap::new("a.toml".into(), TOML.into(), Format::Toml);
-        let offset = map.offset_of_line_col(4, 3).unwrap();
+        let offset = map.offset_of_line_byte(4, 3).unwrap();
         assert_eq!(map.line_col(offset), (4, 3));
     }
 }
