@@ -174,16 +174,24 @@ fn refuse_huge_png(page: &typst_layout::Page, layout: Layout, ppi: f32) -> Resul
 /// beside its target first, then all renamed over their targets. A reader
 /// sees the old files or the new ones, never a part; a render stopped by
 /// a signal leaves no temporary file (see [`clean_up_on_stop`]).
-pub fn write_set(outputs: &[(PathBuf, Vec<u8>)]) -> std::io::Result<()> {
+///
+/// A process killed where no handler runs (SIGKILL, a power cut) between
+/// two renames leaves the folder's journal behind; the next render into
+/// the folder removes the leftovers and says, as a warning, which of the
+/// outputs named in the journal it does not replace and so may still be
+/// of two renders.
+pub fn write_set(outputs: &[(PathBuf, Vec<u8>)]) -> std::io::Result<Vec<Finding>> {
     let folders: std::collections::BTreeSet<PathBuf> = outputs
         .iter()
         .map(|(path, _)| folder_of(path).to_path_buf())
         .collect();
     let mut locks = Vec::new();
+    let mut findings = Vec::new();
     for folder in &folders {
         std::fs::create_dir_all(folder)?;
         locks.push(lock(folder)?);
         writing().push(folder.clone());
+        findings.extend(recover(folder, outputs));
     }
     let mut temporaries = Vec::new();
     for (path, bytes) in outputs {
@@ -192,13 +200,82 @@ pub fn write_set(outputs: &[(PathBuf, Vec<u8>)]) -> std::io::Result<()> {
     {
         // A stop waits for the renames: the set is replaced as a whole.
         let _renaming = RENAMING.lock().unwrap_or_else(|e| e.into_inner());
+        for folder in &folders {
+            write_journal(folder, outputs)?;
+        }
         for (file, path) in temporaries {
             file.persist(path).map_err(|err| err.error)?;
+        }
+        for folder in &folders {
+            std::fs::remove_file(folder.join(JOURNAL))?;
         }
     }
     writing().retain(|f| !folders.contains(f));
     drop(locks);
-    Ok(())
+    Ok(findings)
+}
+
+/// The journal of a set being renamed into its folder: the names of its
+/// files, one per line, present only while the renames run.
+const JOURNAL: &str = ".banmian.set";
+
+fn write_journal(folder: &Path, outputs: &[(PathBuf, Vec<u8>)]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut journal = std::fs::File::create(folder.join(JOURNAL))?;
+    for (path, _) in outputs.iter().filter(|(p, _)| folder_of(p) == folder) {
+        if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+            writeln!(journal, "{name}")?;
+        }
+    }
+    journal.sync_all()
+}
+
+/// Cleans up after a render into `folder` that was killed while renaming
+/// (its journal is still there; the folder is locked, so no render is
+/// running): removes its temporary files and the journal, and warns about
+/// the files it named that this set does not replace.
+fn recover(folder: &Path, outputs: &[(PathBuf, Vec<u8>)]) -> Option<Finding> {
+    let journal = folder.join(JOURNAL);
+    let named = std::fs::read_to_string(&journal).ok()?;
+    if let Ok(entries) = std::fs::read_dir(folder) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(TEMPORARY) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&journal);
+    let replaced: Vec<&std::ffi::OsStr> = outputs
+        .iter()
+        .filter(|(p, _)| folder_of(p) == folder)
+        .filter_map(|(p, _)| p.file_name())
+        .collect();
+    let mixed: Vec<&str> = named
+        .lines()
+        .filter(|name| !replaced.contains(&std::ffi::OsStr::new(name)))
+        .filter(|name| folder.join(name).is_file())
+        .collect();
+    let folder_shown = crate::cjk::escaped(&folder.display().to_string());
+    Some(if mixed.is_empty() {
+        Finding::note(
+            "output-recovered",
+            format!(
+                "an earlier render into {folder_shown} was killed while replacing its files; \
+                 this render replaced the whole set and removed its leftovers"
+            ),
+        )
+    } else {
+        Finding::warning(
+            "output-interrupted",
+            format!(
+                "an earlier render into {folder_shown} was killed while replacing its files: {} \
+                 may be older than the files written with {}",
+                crate::cjk::escaped(&mixed.join(", ")),
+                if mixed.len() == 1 { "it" } else { "them" }
+            ),
+        )
+        .hint("render that report again to replace its whole set")
+    })
 }
 
 /// Removes the pages of an earlier, longer render of the same name that
@@ -243,7 +320,7 @@ fn lock(folder: &Path) -> std::io::Result<std::fs::File> {
 fn temporary(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     use std::io::Write;
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".banmian-");
+    builder.prefix(TEMPORARY);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -255,6 +332,9 @@ fn temporary(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFi
     file.as_file().sync_all()?;
     Ok(file)
 }
+
+/// How the name of a temporary output file begins.
+const TEMPORARY: &str = ".banmian-";
 
 /// The folders this process is writing into (locked: no other banmian
 /// writes there meanwhile), whose temporary files a stop removes.
@@ -277,7 +357,7 @@ pub fn clean_up_on_stop() {
                 continue;
             };
             for entry in entries.flatten() {
-                if entry.file_name().to_string_lossy().starts_with(".banmian-") {
+                if entry.file_name().to_string_lossy().starts_with(TEMPORARY) {
                     let _ = std::fs::remove_file(entry.path());
                 }
             }

@@ -398,6 +398,26 @@ fn a_strip_too_long_for_the_page_is_a_finding() {
 }
 
 #[test]
+fn a_figure_value_wider_than_its_cell_is_a_finding() {
+    let (ws, before) = rendered();
+    let report = small_report_with(&"正文。".repeat(200), |data| {
+        data["figures"] = serde_json::json!({
+            "title": "数说",
+            "items": [
+                { "value": "12", "unit": "%", "label": "一个正常的数字" },
+                { "value": "1234567890123456", "unit": "元", "label": "一个太长的数字" },
+            ],
+        });
+    });
+    ws.write("figures.toml", &report);
+    assert_refused(&ws, &before, "figures.toml", 1, "layout-overflow");
+    let output = ws.run(&["check", "figures.toml", "--layout", "newspaper"]);
+    let said = stderr(&output);
+    assert!(said.contains("/figures/items/1/value"), "{said}");
+    assert!(!said.contains("/figures/items/0/value"), "{said}");
+}
+
+#[test]
 fn concurrent_renders_into_one_folder_never_mix() {
     let ws = Workspace::new();
     ws.photo("a/photos/a.jpg");
@@ -502,4 +522,94 @@ fn a_font_path_into_proc_is_walked_briefly() {
         "{:?}",
         start.elapsed()
     );
+}
+
+#[test]
+fn a_render_killed_between_its_renames_is_healed_or_reported_by_the_next() {
+    let (ws, before) = rendered();
+    // What a render killed (SIGKILL, no handler runs) after renaming its
+    // newspaper but before its brochure leaves: the journal naming the
+    // set and the brochure's temporary file.
+    let journal = "report.newspaper.pdf\nreport.brochure.pdf\n";
+    let leave = || {
+        ws.write("out/.banmian.set", journal);
+        ws.write("out/.banmian-Xq3a9z", "half a brochure");
+    };
+    // A render of one layout replaces the newspaper only: the brochure
+    // may be of another render, and it says so.
+    leave();
+    let output = ws.run(&["render", "report.toml", "--layout", "newspaper"]);
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(err.contains("[output-interrupted]"), "{err}");
+    assert!(err.contains("report.brochure.pdf"), "{err}");
+    assert!(!err.contains("report.newspaper.pdf may"), "{err}");
+    let names: Vec<String> = ws.outputs();
+    assert_eq!(
+        names,
+        before.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()
+    );
+    // A render of the whole set heals it, with a note.
+    leave();
+    let output = ws.run(&["render", "report.toml"]);
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(err.contains("[output-recovered]"), "{err}");
+    assert_eq!(snapshot(&ws), before);
+    // Once healed, nothing more is said.
+    let output = ws.run(&["render", "report.toml"]);
+    assert!(!stderr(&output).contains("output-"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_full_disk_fails_cleanly_and_keeps_the_previous_output() {
+    let (ws, before) = rendered();
+    ws.write("longer.toml", small_report(&"正文更长了。".repeat(50)));
+    // A file size limit makes every write past 64 KiB fail as a full disk
+    // does (EFBIG instead of ENOSPC; SIGXFSZ ignored so the write returns).
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 64 && exec \"$0\" render longer.toml")
+        .arg(crate::support::BIN)
+        .current_dir(ws.path("."))
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("[output-failed]"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(snapshot(&ws), before, "out/ changed or kept a temporary");
+}
+
+#[test]
+fn an_unwritable_folder_fails_cleanly_for_a_user_who_is_not_root() {
+    use std::os::unix::fs::PermissionsExt;
+    let (ws, before) = rendered();
+    let mode = |m: u32| std::fs::Permissions::from_mode(m);
+    std::fs::set_permissions(ws.path("."), mode(0o755)).unwrap();
+    std::fs::set_permissions(ws.path("out"), mode(0o555)).unwrap();
+    // As root a folder's mode does not stop writes: run as nobody then.
+    let as_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let mut command = if as_root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(crate::support::BIN);
+        c
+    } else {
+        std::process::Command::new(crate::support::BIN)
+    };
+    let output = command
+        .args(["render", "report.toml"])
+        .current_dir(ws.path("."))
+        .output()
+        .unwrap();
+    std::fs::set_permissions(ws.path("out"), mode(0o755)).unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("[output-failed]"), "{err}");
+    assert!(err.contains("ermission denied"), "{err}");
+    assert_eq!(snapshot(&ws), before);
 }

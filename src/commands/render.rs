@@ -88,7 +88,7 @@ pub fn render(config: &RenderConfig) -> Result<(Vec<PathBuf>, Vec<Finding>), Fai
     );
     let targets: Vec<PathBuf> = outputs.iter().map(|(path, _)| path.clone()).collect();
     export::guard(&targets, &inputs, config.output.format, config.force)?;
-    export::write_set(&outputs).map_err(|err| {
+    let recovered = export::write_set(&outputs).map_err(|err| {
         Failure::CannotRun(vec![Finding::error(
             "output-failed",
             format!("cannot write the output: {err}"),
@@ -106,5 +106,7 @@ pub fn render(config: &RenderConfig) -> Result<(Vec<PathBuf>, Vec<Finding>), Fai
             }
         }
     }
-    Ok((targets, outcome.findings))
+    let mut findings = outcome.findings;
+    findings.extend(recovered);
+    Ok((targets, findings))
 }
