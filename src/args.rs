@@ -35,10 +35,13 @@ pub enum Command {
     /// Print the JSON Schema of the report format (or, with --findings, of
     /// `check --format json`), for editors' autocompletion and validation.
     Schema(SchemaCommand),
-    /// Lay out the newspaper page and count the breaches of each rule:
-    /// typographic (baseline grid, full columns, runaround, line breaking,
-    /// headlines) and of the page (holes, legs, bumping headlines, photos,
-    /// loose lines, the lead). Exit code 1 when any rule is broken.
+    /// Lay out the newspaper page (or, with --layout brochure, the
+    /// brochure) and count the breaches of each rule: typographic (baseline
+    /// grid, full columns, runaround, line breaking, headlines) and of the
+    /// page (holes, legs, bumping headlines, photos, loose lines, the lead;
+    /// for the brochure its page count, blank and photo-only pages, short
+    /// blocks, widows and orphans, captions). Exit code 1 when any rule is
+    /// broken.
     Rules(RulesCommand),
     /// Show how the newspaper page was composed: a map of the grid (which
     /// module covers which columns and lines), each module, and every term
@@ -105,6 +108,11 @@ pub struct RulesCommand {
     /// The report: a .toml or .json file.
     pub data: PathBuf,
 
+    /// Which layout to measure: the newspaper page (default) or the
+    /// brochure.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Newspaper)]
+    pub layout: LayoutArg,
+
     #[command(flatten)]
     pub fonts: FontArgs,
 }
@@ -158,12 +166,13 @@ pub struct FontArgs {
 }
 
 /// Layouts on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LayoutArg {
     /// The one-page broadsheet feature page (390 × 545 mm, 8 columns).
     Newspaper,
-    /// The multi-page brochure: cover, contents, one story per page opening,
-    /// key figures, back cover (A4; A5 with `[brochure] paper = "a5"`).
+    /// The booklet: cover, lede and contents, the stories run on, key
+    /// figures, back cover (A4; A5 with `[brochure] paper = "a5"`), its page
+    /// count what `[brochure] binding` takes.
     Brochure,
 }
 

@@ -81,6 +81,7 @@ fn dispatch(command: Command) -> Result<Exit, String> {
         }),
         Command::Rules(command) => rules::run(
             command.data,
+            layouts(Some(command.layout))[0],
             commands::font_paths(command.fonts.font_paths)?,
         ),
         Command::Plan(command) => plan::run(

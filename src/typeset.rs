@@ -23,12 +23,16 @@ pub struct PageData {
     title: Vec<String>,
     subtitle: Option<String>,
     lede: Vec<String>,
+    /// The period the report covers.
+    period: Option<String>,
     byline: BylineData,
     sections: Vec<SectionData>,
     figures: Option<Figures>,
     /// The composed newspaper page, when a page was found.
     newspaper: Option<Drawing>,
     brochure: BrochureSettings,
+    /// The composed brochure.
+    booklet: crate::brochure::Booklet,
     /// The newspaper's grid, so that the template does not restate it.
     grid: crate::compose::grid::Spec,
     /// The families the layouts set.
@@ -87,6 +91,11 @@ impl PageData {
     /// Lines of the newspaper's title band (0 when no page was composed).
     pub fn band(&self) -> usize {
         self.newspaper.as_ref().map_or(0, |d| d.band)
+    }
+
+    /// The composed brochure.
+    pub fn booklet(&self) -> &crate::brochure::Booklet {
+        &self.booklet
     }
 
     /// Whether the newspaper page was composed.
@@ -193,7 +202,10 @@ pub fn page_data(
         Composition::Page(page) => Some(page.drawing(band + page.band_air)),
         Composition::None(_) | Composition::TooManyStories(_) => None,
     };
+    let booklet = booklet(report, &sections, &lede, figures.as_ref(), body, kai);
     let data = PageData {
+        booklet,
+        period: report.period.as_deref().map(prepare),
         publication: PublicationData::of(report),
         kicker,
         title,
@@ -274,6 +286,52 @@ fn sections(report: &Report, photos: &[LoadedPhoto]) -> Vec<SectionData> {
                 .collect(),
         })
         .collect()
+}
+
+/// Composes the brochure: each section's photos with its lead (the most
+/// important, the earlier on a tie) first.
+fn booklet(
+    report: &Report,
+    sections: &[SectionData],
+    lede: &[String],
+    figures: Option<&Figures>,
+    body: &dyn Metrics,
+    kai: &dyn Metrics,
+) -> crate::brochure::Booklet {
+    use crate::brochure::{PhotoInput, StoryInput};
+    let stories: Vec<StoryInput> = sections
+        .iter()
+        .map(|s| {
+            let mut photos: Vec<&PhotoData> = s.photos.iter().collect();
+            photos.sort_by_key(|p| -report.photos[p.index].importance);
+            StoryInput {
+                section: s.index,
+                kicker: s.kicker.as_deref(),
+                headline: &s.headline,
+                subhead: s.subhead.as_deref(),
+                paragraphs: &s.paragraphs,
+                quote: report.sections[s.index].quote.as_deref().map(prepare),
+                photos: photos
+                    .into_iter()
+                    .map(|p| PhotoInput {
+                        index: p.index,
+                        aspect: f64::from(p.width.max(1)) / f64::from(p.height.max(1)),
+                        caption: match &p.credit {
+                            Some(credit) => format!("{}　{credit}", p.caption),
+                            None => p.caption.clone(),
+                        },
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    crate::brochure::compose(
+        &stories,
+        lede,
+        figures.map_or(0, |f| f.items.len()),
+        &report.brochure,
+        &crate::brochure::Faces { song: body, kai },
+    )
 }
 
 /// The key figures, their text prepared.

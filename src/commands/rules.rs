@@ -1,5 +1,6 @@
-//! `banmian rules`: the newspaper page laid out and measured against every
-//! rule, typographic and of the page; a table of breaches per rule.
+//! `banmian rules`: the newspaper page (or the brochure) laid out and
+//! measured against every rule, typographic and of the page; a table of
+//! breaches per rule.
 
 use std::path::PathBuf;
 
@@ -9,12 +10,12 @@ use crate::inspect::inspect;
 use crate::layouts::Layout;
 use crate::pipeline::{self, Request};
 
-/// Lays out the newspaper page, prints the table, and says how it ended:
-/// refused when any rule is broken.
-pub fn run(data: PathBuf, font_paths: Vec<PathBuf>) -> Exit {
+/// Lays out `layout`, prints the table, and says how it ended: refused
+/// when any rule is broken.
+pub fn run(data: PathBuf, layout: Layout, font_paths: Vec<PathBuf>) -> Exit {
     let outcome = pipeline::run(&Request {
         data,
-        layouts: vec![Layout::Newspaper],
+        layouts: vec![layout],
         font_paths,
     });
     let (Some(prepared), [(_, document)], Exit::Success) = (
@@ -28,7 +29,11 @@ pub fn run(data: PathBuf, font_paths: Vec<PathBuf>) -> Exit {
             other => other,
         };
     };
-    let counts = crate::rules::check(prepared, document, &inspect(document));
+    let inspection = inspect(document);
+    let counts = match layout {
+        Layout::Newspaper => crate::rules::check(prepared, document, &inspection),
+        Layout::Brochure => crate::rules::check_brochure(prepared, document, &inspection),
+    };
     print!("{}", crate::rules::table(&counts));
     let broken: usize = counts.iter().map(|c| c.count).sum();
     println!("{broken} breach(es) of {} rules", counts.len());

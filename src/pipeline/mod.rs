@@ -136,9 +136,15 @@ pub fn run(request: &Request) -> Outcome {
             Err(found) => findings.extend(found),
         }
     }
-    // Copyfit notes are the newspaper's.
+    // Copyfit notes are the newspaper's; the page count the brochure's.
     if request.layouts.contains(&Layout::Newspaper) {
         findings.extend(prepared.fit.iter().filter(|f| !f.is_error()).cloned());
+    }
+    if request.layouts.contains(&Layout::Brochure) {
+        findings.extend(crate::brochure::findings(
+            prepared.data.booklet(),
+            prepared.loaded.report.brochure.binding,
+        ));
     }
     findings.extend(checks::consistency::check(&prepared.loaded, &documents));
     Outcome {

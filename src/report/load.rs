@@ -147,6 +147,8 @@ const PRINTED: &[&str] = &[
     "headline",
     "subhead",
     "paragraphs",
+    "quote",
+    "period",
     "caption",
     "credit",
     "value",

@@ -32,6 +32,12 @@ pub struct Report {
     /// 导语: the paragraphs that open the feature.
     #[serde(default)]
     pub lede: Vec<String>,
+    /// The year or period the report covers, as printed on the brochure's
+    /// cover, e.g. 2020年 (the publication's date is when it appeared, which
+    /// for a review is often the next year). Without it the cover prints
+    /// no year.
+    #[serde(default)]
+    pub period: Option<String>,
     /// Who wrote it and who took the photos.
     pub byline: Byline,
     /// The stories of the feature, in reading order.
@@ -57,13 +63,38 @@ pub struct BrochureSettings {
     /// The paper size.
     #[serde(default)]
     pub paper: Paper,
+    /// How the booklet is bound, which sets its page count.
+    #[serde(default)]
+    pub binding: Binding,
+}
+
+/// How a brochure is bound.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Binding {
+    /// Stapled through the fold: folded sheets of four pages, so the page
+    /// count is a multiple of 4.
+    #[default]
+    Saddle,
+    /// Glued at the spine: any even page count.
+    Perfect,
+}
+
+impl Binding {
+    /// The page count is a multiple of this.
+    pub fn pages_per_sheet(self) -> usize {
+        match self {
+            Binding::Saddle => 4,
+            Binding::Perfect => 2,
+        }
+    }
 }
 
 /// Brochure paper sizes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Paper {
-    /// 210 × 297 mm, two text columns, stories open on right-hand pages.
+    /// 210 × 297 mm, two text columns.
     #[default]
     A4,
     /// 148 × 210 mm, one text column.
@@ -182,6 +213,10 @@ pub struct Section {
     pub size: Option<String>,
     /// The body, one string per paragraph.
     pub paragraphs: Vec<String>,
+    /// A pull quote for the brochure: a sentence of the story, copied as it
+    /// stands in one of its paragraphs, set large beside the text.
+    #[serde(default)]
+    pub quote: Option<String>,
     /// A pin: where the newspaper page sets the story, in the wide part or
     /// in the side column. Without it the composer chooses.
     #[serde(default)]
@@ -378,6 +413,9 @@ pub fn texts(report: &Report) -> Vec<(FieldPath, &str)> {
     for (i, paragraph) in report.lede.iter().enumerate() {
         out.push((root.key("lede").index(i), paragraph));
     }
+    if let Some(period) = &report.period {
+        out.push((root.key("period"), period));
+    }
     out.push((root.key("byline").key("text"), &report.byline.text));
     if let Some(photos) = &report.byline.photos {
         out.push((root.key("byline").key("photos"), photos));
@@ -393,6 +431,9 @@ pub fn texts(report: &Report) -> Vec<(FieldPath, &str)> {
         }
         for (j, paragraph) in section.paragraphs.iter().enumerate() {
             out.push((at.key("paragraphs").index(j), paragraph));
+        }
+        if let Some(quote) = &section.quote {
+            out.push((at.key("quote"), quote));
         }
     }
     for (i, photo) in report.photos.iter().enumerate() {

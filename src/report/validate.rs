@@ -226,6 +226,18 @@ fn section(section: &Section, at: &FieldPath, fail: &mut Fail) {
             );
         }
     }
+    if let Some(quote) = &section.quote {
+        let quote = quote.trim();
+        if quote.is_empty() || !section.paragraphs.iter().any(|p| p.contains(quote)) {
+            fail(
+                "data-value",
+                at.key("quote"),
+                "a pull quote is a sentence of the story, copied as it stands in one of \
+                 its paragraphs; this one is in none"
+                    .into(),
+            );
+        }
+    }
 }
 
 /// A headline's lines: no stop at a line's end, no line of one character.

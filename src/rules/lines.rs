@@ -311,7 +311,7 @@ mod tests {
     use super::*;
 
     fn count(rule: Rule, text: &str) -> usize {
-        let mut tally = Tally::new();
+        let mut tally = Tally::new(&Rule::NEWSPAPER);
         line_ends(text, &mut tally);
         tally
             .0

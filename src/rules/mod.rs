@@ -1,12 +1,17 @@
-//! The rules of the newspaper page, checked on the laid-out page: the
-//! typographic ones of every line (TYPOGRAPHY.md, clreq, GB/T 15834) in
-//! [`lines`], and the page's composition (COMPOSITION.md: holes, legs,
-//! bumping headlines, photos, loose lines, the lead) in [`page`]. Each
-//! rule, how often it is broken, and where. The example page and every
-//! report of the test corpus show zero.
+//! The rules of the newspaper page and of the brochure, checked on what
+//! was laid out: the typographic ones of every line (TYPOGRAPHY.md, clreq,
+//! GB/T 15834) in [`lines`], the newspaper page's composition
+//! (COMPOSITION.md: holes, legs, bumping headlines, photos, loose lines,
+//! the lead) in [`page`], and the brochure's pages (count, blank and
+//! photo-only pages, short blocks, widows and orphans, captions) in
+//! [`brochure`]. Each rule, how often it is broken, and where. The example
+//! and every report of the test corpus show zero.
 
+mod brochure;
 mod lines;
 mod page;
+
+pub use brochure::check as check_brochure;
 
 use typst_layout::PagedDocument;
 
@@ -36,9 +41,9 @@ pub struct RuleCount {
 pub(crate) struct Tally(Vec<RuleCount>);
 
 impl Tally {
-    fn new() -> Self {
+    fn new(rules: &[Rule]) -> Self {
         Self(
-            Rule::ALL
+            rules
                 .iter()
                 .map(|&rule| RuleCount {
                     rule,
@@ -123,11 +128,45 @@ pub enum Rule {
     LooseLine,
     /// `lead-first`: the lead story is first, on top, the widest, with the largest headline.
     LeadFirst,
+    /// `page-count`: the brochure's page count is one its binding takes.
+    PageCount,
+    /// `blank-page`: no page without text or a photo.
+    BlankPage,
+    /// `photo-only-page`: no page holding only a photo, but the cover and a spread's photo.
+    PhotoOnlyPage,
+    /// `short-text-page`: no block of story text under 6 lines alone on a page.
+    ShortTextPage,
+    /// `headline-low`: no headline in the bottom fifth of a page.
+    HeadlineLow,
+    /// `caption-with-photo`: every photo has its caption under it, on its page.
+    CaptionWithPhoto,
+    /// `paragraph-orphan`: no paragraph's first line alone at the foot of a column.
+    ParagraphOrphan,
+    /// `paragraph-widow`: no paragraph's last line alone at the head of a column.
+    ParagraphWidow,
 }
 
 impl Rule {
-    /// Every rule, in the order the table lists them.
-    pub const ALL: [Rule; 24] = [
+    /// The brochure's rules, in the order the table lists them.
+    pub const BROCHURE: [Rule; 14] = [
+        Rule::PageCount,
+        Rule::BlankPage,
+        Rule::PhotoOnlyPage,
+        Rule::ShortTextPage,
+        Rule::HeadlineLow,
+        Rule::CaptionWithPhoto,
+        Rule::ParagraphOrphan,
+        Rule::ParagraphWidow,
+        Rule::LineStart,
+        Rule::LineEnd,
+        Rule::SplitDash,
+        Rule::SpaceBetweenHan,
+        Rule::HeadlinePunctuation,
+        Rule::HeadlineOneCharacter,
+    ];
+
+    /// The newspaper page's rules, in the order the table lists them.
+    pub const NEWSPAPER: [Rule; 24] = [
         Rule::BaselineGrid,
         Rule::FullColumns,
         Rule::RunaroundClearance,
@@ -181,6 +220,14 @@ impl Rule {
             Rule::PhotoPpi => "photo-ppi",
             Rule::LooseLine => "loose-line",
             Rule::LeadFirst => "lead-first",
+            Rule::PageCount => "page-count",
+            Rule::BlankPage => "blank-page",
+            Rule::PhotoOnlyPage => "photo-only-page",
+            Rule::ShortTextPage => "short-text-page",
+            Rule::HeadlineLow => "headline-low",
+            Rule::CaptionWithPhoto => "caption-with-photo",
+            Rule::ParagraphOrphan => "paragraph-orphan",
+            Rule::ParagraphWidow => "paragraph-widow",
         }
     }
 
@@ -221,6 +268,18 @@ impl Rule {
             Rule::LeadFirst => {
                 "the lead story is first, on top, the widest, with the largest headline"
             }
+            Rule::PageCount => {
+                "the page count is one the binding takes (a multiple of 4 stitched, even glued)"
+            }
+            Rule::BlankPage => "no page without text or a photo",
+            Rule::PhotoOnlyPage => {
+                "no page holding only one photo, but the cover and a spread's photo page"
+            }
+            Rule::ShortTextPage => "no block of story text under 6 lines alone on a page",
+            Rule::HeadlineLow => "no headline in the bottom fifth of a page",
+            Rule::CaptionWithPhoto => "every photo has its caption under it, on its page",
+            Rule::ParagraphOrphan => "no paragraph's first line alone at the foot of a column",
+            Rule::ParagraphWidow => "no paragraph's last line alone at the head of a column",
         }
     }
 }
@@ -237,7 +296,7 @@ pub fn check(
     document: &PagedDocument,
     inspection: &Inspection,
 ) -> Vec<RuleCount> {
-    let mut tally = Tally::new();
+    let mut tally = Tally::new(&Rule::NEWSPAPER);
     let areas = areas(prepared, document);
     let body = lines::body(inspection);
     lines::baseline_grid(document, &body, &mut tally);

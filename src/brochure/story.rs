@@ -1,0 +1,800 @@
+//! One story of the brochure, measured once and laid out in any of its
+//! variants: how it opens (a wide photo under the headline, a photo one
+//! column wide, a spread with the photo across the left page, or the
+//! headline alone), how its other photos go (in the text, or a gallery
+//! grid after it, two or three across) and how much the lead photo is
+//! cropped. Every variant gives whole pages, whose count and faults the
+//! booklet's search weighs.
+
+use serde::Serialize;
+
+use super::geometry::{CAPTION, CAPTION_GAP, CAPTION_PITCH, Geometry};
+use crate::compose::lines::{self as compose, ComposedLine, Metrics, Slot};
+
+/// A photo of a story, as the brochure needs it.
+#[derive(Debug, Clone)]
+pub struct PhotoInput {
+    /// Its index among the report's photos.
+    pub index: usize,
+    /// Width over height.
+    pub aspect: f64,
+    /// Caption and credit as printed.
+    pub caption: String,
+}
+
+/// A story as the brochure gets it: text prepared for setting, the lead
+/// photo first.
+pub struct StoryInput<'a> {
+    /// The section's index.
+    pub section: usize,
+    /// 引题.
+    pub kicker: Option<&'a str>,
+    /// The headline's lines as the editor broke them.
+    pub headline: &'a [String],
+    /// 副题.
+    pub subhead: Option<&'a str>,
+    /// The paragraphs.
+    pub paragraphs: &'a [String],
+    /// The pull quote, a sentence of one paragraph.
+    pub quote: Option<String>,
+    /// Photos, the lead photo first.
+    pub photos: Vec<PhotoInput>,
+}
+
+/// The fonts' advances, per face.
+pub struct Faces<'a> {
+    /// 宋体 (body, headlines).
+    pub song: &'a dyn Metrics,
+    /// 楷体 (captions, quotes).
+    pub kai: &'a dyn Metrics,
+}
+
+/// Headline size: 二号 on A4, 小二 on A5.
+fn headline_size(g: &Geometry) -> f64 {
+    if g.columns > 1 { 22.0 } else { 18.0 }
+}
+const KICKER: f64 = 16.0;
+const SUBHEAD: f64 = 14.0;
+/// The pull quote: 小三 楷体.
+pub const QUOTE: f64 = 15.0;
+const QUOTE_PITCH: f64 = 22.5;
+
+/// Something placed on a page, in pt from the text area's top-left.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Item {
+    /// The story's headline block.
+    Headline {
+        /// The section.
+        section: usize,
+        /// Top.
+        y: f64,
+        /// Height given.
+        height: f64,
+        /// 引题.
+        kicker: Option<String>,
+        /// The headline's printed lines.
+        lines: Vec<String>,
+        /// Its size, pt.
+        size: f64,
+        /// 副题.
+        subhead: Option<String>,
+    },
+    /// A photo with its caption under it.
+    Photo {
+        /// The report's photo index.
+        photo: usize,
+        /// Left.
+        x: f64,
+        /// Top.
+        y: f64,
+        /// Width.
+        w: f64,
+        /// Height of the picture.
+        h: f64,
+        /// The caption's lines, under the picture.
+        caption: Vec<String>,
+    },
+    /// A photo over the whole page, into the bleed, its caption in a band
+    /// at the foot: the left page of a spread opener.
+    Bleed {
+        /// The report's photo index.
+        photo: usize,
+        /// The caption's lines.
+        caption: Vec<String>,
+    },
+    /// A line of body text.
+    Line {
+        /// Left.
+        x: f64,
+        /// Top of the line's box.
+        y: f64,
+        /// Width.
+        w: f64,
+        /// The text.
+        text: String,
+        /// Opens a paragraph.
+        indent: bool,
+        /// Justified (all but a paragraph's last line).
+        justify: bool,
+        /// Letters and digits take a share of the slack.
+        spread: bool,
+        /// Their tracking, em.
+        latin_tracking: f64,
+    },
+    /// The pull quote.
+    Quote {
+        /// Left.
+        x: f64,
+        /// Top.
+        y: f64,
+        /// Width.
+        w: f64,
+        /// Height given.
+        height: f64,
+        /// Its lines.
+        lines: Vec<String>,
+    },
+}
+
+/// What a page of a story is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Text, with its headline or photos.
+    Story,
+    /// Only photos of a gallery, with their captions: a designed page.
+    Gallery,
+    /// The left page of a spread opener: one photo into the bleed.
+    Spread,
+}
+
+/// One page of a story.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryPage {
+    /// What the page is.
+    pub kind: Kind,
+    /// What is on it.
+    pub items: Vec<Item>,
+}
+
+/// How a story opens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Opener {
+    /// Its lead photo across the text area under the headline; the factor
+    /// is its height over the photo's own (a crop of at most 15 %).
+    Wide(f64),
+    /// Its lead photo one column wide at the head of the text.
+    Column,
+    /// The lead photo over the whole left page, the headline on the right.
+    Spread,
+    /// The headline alone; every photo goes with the others.
+    Plain,
+}
+
+/// Where the photos after the lead go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Others {
+    /// One column wide, spread through the text.
+    InText,
+    /// A grid after the text, this many across.
+    Gallery(usize),
+}
+
+/// One way to lay out a story.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Variant {
+    /// How it opens.
+    pub opener: Opener,
+    /// Where its other photos go.
+    pub others: Others,
+}
+
+impl Variant {
+    /// In words, for the editor.
+    pub fn describe(&self) -> String {
+        let opener = match self.opener {
+            Opener::Wide(f) if (f - 1.0).abs() < 1e-9 => "its lead photo across the page".into(),
+            Opener::Wide(f) if f < 1.0 => "its lead photo across the page, cropped lower".into(),
+            Opener::Wide(_) => "its lead photo across the page, cropped taller".to_string(),
+            Opener::Column => "its lead photo one column wide".into(),
+            Opener::Spread => "a spread (its lead photo over the left page)".into(),
+            Opener::Plain => "its headline alone".into(),
+        };
+        match self.others {
+            Others::InText => format!("opens with {opener}"),
+            Others::Gallery(n) => format!("opens with {opener}, its photos in a gallery {n} across"),
+        }
+    }
+}
+
+/// A story laid out: its pages and what is wrong with them.
+#[derive(Debug, Clone)]
+pub struct Laid {
+    /// The variant.
+    pub variant: Variant,
+    /// Its pages, the first opening the story.
+    pub pages: Vec<StoryPage>,
+    /// The first page must be a left-hand (even) page.
+    pub opens_left: bool,
+    /// How far it is from the best design and how full its last page is:
+    /// the lower the better.
+    pub cost: f64,
+    /// Pages that break a brochure rule (a short block of text alone, a
+    /// photo alone): the search avoids them.
+    pub faults: usize,
+}
+
+/// A story measured: its text broken into column lines once, its headline,
+/// quote and captions broken for their widths.
+pub struct Story<'a> {
+    input: &'a StoryInput<'a>,
+    geometry: Geometry,
+    lines: Vec<ComposedLine>,
+    /// For each line, the paragraph it belongs to.
+    paragraph_of: Vec<usize>,
+    head: Head,
+    quote: Option<(usize, Vec<String>)>,
+    kai: &'a dyn Metrics,
+}
+
+struct Head {
+    lines: Vec<String>,
+    size: f64,
+    /// Grid lines it takes, with the space under it.
+    depth: usize,
+}
+
+/// Lines of space after a block (photo, quote) in the text.
+const AIR: usize = 1;
+
+impl<'a> Story<'a> {
+    /// Measures a story for a page geometry.
+    pub fn new(input: &'a StoryInput<'a>, geometry: Geometry, faces: &Faces<'a>) -> Self {
+        let g = geometry;
+        let width = g.em(g.column);
+        // Every paragraph into one long column; pages are cut from it.
+        let capacity: usize = input
+            .paragraphs
+            .iter()
+            .map(|p| p.chars().count() + 1)
+            .sum::<usize>()
+            .max(1);
+        let slots: Vec<Slot> = (0..capacity)
+            .map(|line| Slot {
+                column: 0,
+                line,
+                x: 0.0,
+                width,
+            })
+            .collect();
+        let mut lines = Vec::new();
+        let mut paragraph_of = Vec::new();
+        for (p, paragraph) in input.paragraphs.iter().enumerate() {
+            let one = std::slice::from_ref(paragraph);
+            let Some((mut set, _)) = compose::pour(one, &slots, &[0], faces.song) else {
+                continue;
+            };
+            paragraph_of.extend(std::iter::repeat_n(p, set.len()));
+            lines.append(&mut set);
+        }
+        let size = headline_size(&g);
+        let head_lines: Vec<String> = input
+            .headline
+            .iter()
+            .flat_map(|line| compose::break_text(line, g.em(g.text_width()) * g.body / size, faces.song))
+            .collect();
+        let mut height = head_lines.len() as f64 * size * 1.3;
+        if input.kicker.is_some() {
+            height += KICKER * 1.5;
+        }
+        if input.subhead.is_some() {
+            height += SUBHEAD * 1.6;
+        }
+        // The rule under it and its space.
+        height += 14.0;
+        let head = Head {
+            lines: head_lines,
+            size,
+            depth: g.lines_for(height) + 1,
+        };
+        let quote = input.quote.as_deref().and_then(|quote| {
+            let after = input.paragraphs.iter().position(|p| p.contains(quote))?;
+            let lines = compose::break_text(quote, g.column / QUOTE, faces.kai);
+            Some((after, lines))
+        });
+        Self {
+            input,
+            geometry,
+            lines,
+            paragraph_of,
+            head,
+            quote,
+            kai: faces.kai,
+        }
+    }
+
+    /// The story's section index.
+    pub fn section(&self) -> usize {
+        self.input.section
+    }
+
+    /// Body lines of its text in one column.
+    pub fn text_lines(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Every variant worth trying.
+    pub fn variants(&self) -> Vec<Variant> {
+        let photos = self.input.photos.len();
+        let mut openers = vec![Opener::Plain];
+        if photos > 0 {
+            let lead = &self.input.photos[0];
+            if lead.aspect >= 1.0 || self.geometry.columns == 1 {
+                openers.extend([Opener::Wide(0.85), Opener::Wide(1.0), Opener::Wide(1.15)]);
+            }
+            if self.geometry.columns > 1 {
+                openers.push(Opener::Column);
+            }
+            openers.push(Opener::Spread);
+        }
+        let mut others = vec![Others::InText];
+        let across: &[usize] = if self.geometry.columns > 1 { &[2, 3] } else { &[1, 2] };
+        for &n in across {
+            others.push(Others::Gallery(n));
+        }
+        let mut out = Vec::new();
+        for &opener in &openers {
+            let rest = photos - usize::from(opener != Opener::Plain);
+            for &o in &others {
+                let useful = match o {
+                    Others::InText => true,
+                    Others::Gallery(n) => rest >= 2 && (n <= rest || n == across[0]),
+                };
+                if useful {
+                    out.push(Variant { opener, others: o });
+                }
+            }
+        }
+        out
+    }
+
+    /// Lays the story out in `variant`.
+    pub fn lay_out(&self, variant: Variant) -> Laid {
+        let g = self.geometry;
+        let mut flow = Flow::new(g);
+        let photos = &self.input.photos;
+        let (lead, others) = match variant.opener {
+            Opener::Plain => (None, &photos[..]),
+            _ => (photos.first(), photos.get(1..).unwrap_or(&[])),
+        };
+        if let (Opener::Spread, Some(lead)) = (variant.opener, lead) {
+            let caption = self.caption_lines(lead, g.text_width());
+            flow.pages[0] = StoryPage {
+                kind: Kind::Spread,
+                items: vec![Item::Bleed {
+                    photo: lead.index,
+                    caption,
+                }],
+            };
+            flow.new_page();
+        }
+        // The headline, across the text area.
+        flow.place_across(
+            Item::Headline {
+                section: self.input.section,
+                y: 0.0,
+                height: (self.head.depth - 1) as f64 * g.pitch,
+                kicker: self.input.kicker.map(str::to_string),
+                lines: self.head.lines.clone(),
+                size: self.head.size,
+                subhead: self.input.subhead.map(str::to_string),
+            },
+            self.head.depth,
+        );
+        let mut crop_cost = 0.0;
+        if let (Opener::Wide(factor), Some(lead)) = (variant.opener, lead) {
+            let (item, depth) = self.photo_block(lead, g.text_width(), factor, g.lines / 2);
+            flow.place_across(item, depth + AIR);
+            crop_cost = (factor - 1.0).abs() * 1.5;
+        }
+        // The flow: text lines, with the column photo, the quote and the
+        // other photos (in the text) as blocks between paragraphs.
+        let mut blocks: Vec<(usize, Block)> = Vec::new();
+        if let (Opener::Column, Some(lead)) = (variant.opener, lead) {
+            let (item, depth) = self.photo_block(lead, g.column, 1.0, g.lines / 2);
+            blocks.push((0, Block { item, depth }));
+        }
+        let paragraphs = self.input.paragraphs.len();
+        if let Some((after, lines)) = &self.quote {
+            let height = lines.len() as f64 * QUOTE_PITCH + 16.0;
+            let depth = g.lines_for(height);
+            blocks.push((
+                after + 1,
+                Block {
+                    item: Item::Quote {
+                        x: 0.0,
+                        y: 0.0,
+                        w: g.column,
+                        height: depth as f64 * g.pitch,
+                        lines: lines.clone(),
+                    },
+                    depth,
+                },
+            ));
+        }
+        if variant.others == Others::InText {
+            for (j, photo) in others.iter().enumerate() {
+                // Spread through the text: after paragraph ⌈(j+1)·n/(k+1)⌉.
+                let after = ((j + 1) * paragraphs).div_ceil(others.len() + 1);
+                let (item, depth) = self.photo_block(photo, g.column, 1.0, g.lines / 2);
+                blocks.push((after.max(1), Block { item, depth }));
+            }
+        }
+        blocks.sort_by_key(|(after, _)| *after);
+        let mut units = Vec::new();
+        let mut next_block = blocks.into_iter().peekable();
+        for (i, line) in self.lines.iter().enumerate() {
+            let p = self.paragraph_of[i];
+            while next_block.peek().is_some_and(|(after, _)| *after <= p && line.indent) {
+                let (_, block) = next_block.next().expect("peeked");
+                units.push(Unit::Block(block));
+            }
+            units.push(Unit::Line(line));
+        }
+        units.extend(next_block.map(|(_, b)| Unit::Block(b)));
+        flow.pour(&units);
+        // The gallery after the text.
+        if let Others::Gallery(across) = variant.others {
+            flow.gallery(&self.gallery_rows(others, across));
+        }
+        self.judge(variant, flow, lead.is_some(), crop_cost)
+    }
+
+    /// Cost and faults of a laid-out variant.
+    fn judge(&self, variant: Variant, flow: Flow, has_lead: bool, crop_cost: f64) -> Laid {
+        let g = self.geometry;
+        let pages = flow.pages;
+        let long = self.lines.len() as f64 / (g.columns * g.lines) as f64;
+        let mut cost = crop_cost
+            + match variant.opener {
+                Opener::Wide(_) => 0.0,
+                Opener::Column => 0.6,
+                Opener::Spread if long >= 1.5 => 0.3,
+                Opener::Spread => 3.0,
+                Opener::Plain if has_lead || self.input.photos.is_empty() => 0.0,
+                Opener::Plain => 1.5,
+            }
+            + match variant.others {
+                Others::InText if self.input.photos.len() > 3 => 2.0,
+                Others::InText => 0.0,
+                Others::Gallery(n) if n == 3 || g.columns == 1 && n == 2 => 0.4,
+                Others::Gallery(_) => 0.2,
+            };
+        let mut faults = 0;
+        for page in &pages {
+            let text = page
+                .items
+                .iter()
+                .filter(|i| matches!(i, Item::Line { .. }))
+                .count();
+            let photos = page
+                .items
+                .iter()
+                .filter(|i| matches!(i, Item::Photo { .. }))
+                .count();
+            let other = page.items.len() - text - photos;
+            if text > 0 && text < 6 && photos == 0 && other == 0 {
+                faults += 1;
+            }
+            if page.kind != Kind::Spread && text == 0 && other == 0 && photos < 2 {
+                faults += 1;
+            }
+        }
+        // The white left on the last page.
+        if let Some(last) = pages.last() {
+            let used = last
+                .items
+                .iter()
+                .map(|item| match item {
+                    Item::Line { y, .. } => y + g.pitch,
+                    Item::Photo { y, h, caption, .. } => {
+                        y + h + CAPTION_GAP + caption.len() as f64 * CAPTION_PITCH
+                    }
+                    Item::Headline { y, height, .. } | Item::Quote { y, height, .. } => y + height,
+                    Item::Bleed { .. } => g.text_height(),
+                })
+                .fold(0.0, f64::max);
+            cost += super::booklet::WHITE * (1.0 - used / g.text_height()).max(0.0);
+        }
+        Laid {
+            variant,
+            opens_left: variant.opener == Opener::Spread,
+            pages,
+            cost,
+            faults,
+        }
+    }
+
+    /// A caption broken for `width` pt.
+    fn caption_lines(&self, photo: &PhotoInput, width: f64) -> Vec<String> {
+        compose::break_text(&photo.caption, width / CAPTION, self.kai)
+    }
+
+    /// A photo `width` wide, its height its own times `factor` (at most
+    /// `most` lines with the caption), fitted to whole lines with its
+    /// caption: the item at (0, 0) and the lines it takes.
+    fn photo_block(&self, photo: &PhotoInput, width: f64, factor: f64, most: usize) -> (Item, usize) {
+        let g = self.geometry;
+        let caption = self.caption_lines(photo, width);
+        let under = CAPTION_GAP + caption.len() as f64 * CAPTION_PITCH;
+        let natural = width / photo.aspect.max(0.1);
+        let wanted = natural * factor + under;
+        let depth = ((wanted / g.pitch).round() as usize).clamp(4, most.max(4));
+        let h = (depth as f64 * g.pitch - under).max(g.pitch);
+        (
+            Item::Photo {
+                photo: photo.index,
+                x: 0.0,
+                y: 0.0,
+                w: width,
+                h,
+                caption,
+            },
+            depth,
+        )
+    }
+
+    /// The gallery's rows: each `across` photos of one height, captions
+    /// under each; a row is as deep as its deepest cell.
+    fn gallery_rows(&self, photos: &[PhotoInput], across: usize) -> Vec<(Vec<Item>, usize)> {
+        let g = self.geometry;
+        let across = across.max(1);
+        let cell = (g.text_width() - (across - 1) as f64 * g.gutter) / across as f64;
+        photos
+            .chunks(across)
+            .map(|row| {
+                // One picture height for the row: the cell at 3:2, or a
+                // little taller for upright photos.
+                let aspect = row.iter().map(|p| p.aspect).fold(f64::INFINITY, f64::min);
+                let h = cell / aspect.clamp(1.0, 1.5);
+                let captions: Vec<Vec<String>> = row.iter().map(|p| self.caption_lines(p, cell)).collect();
+                let deepest = captions.iter().map(Vec::len).max().unwrap_or(0);
+                let depth = g.lines_for(h + CAPTION_GAP + deepest as f64 * CAPTION_PITCH);
+                let picture = depth as f64 * g.pitch - CAPTION_GAP - deepest as f64 * CAPTION_PITCH;
+                let items = row
+                    .iter()
+                    .zip(captions)
+                    .enumerate()
+                    .map(|(i, (photo, caption))| Item::Photo {
+                        photo: photo.index,
+                        x: i as f64 * (cell + g.gutter),
+                        y: 0.0,
+                        w: cell,
+                        h: picture,
+                        caption,
+                    })
+                    .collect();
+                (items, depth + AIR)
+            })
+            .collect()
+    }
+}
+
+/// A block in the text: a photo one column wide or the quote.
+struct Block {
+    item: Item,
+    depth: usize,
+}
+
+/// What the text flow carries.
+enum Unit<'a> {
+    Line(&'a ComposedLine),
+    Block(Block),
+}
+
+impl Unit<'_> {
+    fn depth(&self) -> usize {
+        match self {
+            Unit::Line(_) => 1,
+            Unit::Block(b) => b.depth + AIR,
+        }
+    }
+}
+
+/// Pages being filled.
+struct Flow {
+    g: Geometry,
+    pages: Vec<StoryPage>,
+    /// First free line of the current page, across all columns.
+    top: usize,
+}
+
+impl Flow {
+    fn new(g: Geometry) -> Self {
+        Self {
+            g,
+            pages: vec![StoryPage {
+                kind: Kind::Story,
+                items: Vec::new(),
+            }],
+            top: 0,
+        }
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(StoryPage {
+            kind: Kind::Story,
+            items: Vec::new(),
+        });
+        self.top = 0;
+    }
+
+    fn page(&mut self) -> &mut StoryPage {
+        self.pages.last_mut().expect("a page")
+    }
+
+    /// Places a block across the columns at the current top.
+    fn place_across(&mut self, mut item: Item, depth: usize) {
+        if self.top + depth > self.g.lines && self.top > 0 {
+            self.new_page();
+        }
+        set_position(&mut item, 0.0, self.top as f64 * self.g.pitch);
+        self.page().items.push(item);
+        self.top += depth;
+    }
+
+    /// Pours the units into the columns, page after page; the last page's
+    /// columns balanced. No paragraph's first line alone at a column's
+    /// foot, no last line alone at its head.
+    fn pour(&mut self, units: &[Unit]) {
+        let g = self.g;
+        let mut next = 0;
+        while next < units.len() {
+            if self.top >= g.lines.saturating_sub(1) {
+                self.new_page();
+            }
+            let room = g.lines - self.top;
+            let left: usize = units[next..].iter().map(Unit::depth).sum();
+            // Balance the last page: the shallowest depth that takes it all.
+            let depth = if left <= room * g.columns {
+                (left.div_ceil(g.columns)..=room)
+                    .find(|&d| self.fits(units, next, d))
+                    .unwrap_or(room)
+            } else {
+                room
+            };
+            let mut deepest = 0;
+            let before = next;
+            for c in 0..g.columns {
+                if next >= units.len() {
+                    break;
+                }
+                let mut end = self.column_end(units, next, depth);
+                if end == next {
+                    // A block deeper than what is left of the column: the
+                    // next column, or the next page, takes it.
+                    if self.top > 0 || c + 1 < g.columns {
+                        continue;
+                    }
+                    end = next + 1;
+                }
+                let mut y = self.top;
+                for unit in &units[next..end] {
+                    let x = g.column_x(c);
+                    let top = y as f64 * g.pitch;
+                    match unit {
+                        Unit::Line(line) => self.page().items.push(Item::Line {
+                            x,
+                            y: top,
+                            w: g.column,
+                            text: line.text.clone(),
+                            indent: line.indent,
+                            justify: line.justify,
+                            spread: line.spread,
+                            latin_tracking: line.latin_tracking,
+                        }),
+                        Unit::Block(block) => {
+                            let mut item = block.item.clone();
+                            set_position(&mut item, x, top);
+                            self.page().items.push(item);
+                        }
+                    }
+                    y += unit.depth();
+                }
+                deepest = deepest.max(y - self.top);
+                next = end;
+            }
+            if next == before {
+                self.new_page();
+                continue;
+            }
+            self.top += deepest;
+            if next < units.len() {
+                self.new_page();
+            } else {
+                // Space between the text and what follows.
+                self.top += AIR;
+            }
+        }
+    }
+
+    /// Whether the units from `from` fit the page's columns at `depth`.
+    fn fits(&self, units: &[Unit], from: usize, depth: usize) -> bool {
+        let mut next = from;
+        for _ in 0..self.g.columns {
+            next = self.column_end(units, next, depth).max(next);
+            if next >= units.len() {
+                return true;
+            }
+        }
+        next >= units.len()
+    }
+
+    /// Where a column of `depth` lines starting at unit `from` ends: as
+    /// many units as fit, then one less while that leaves a paragraph's
+    /// first line at the foot or its last line at the head of the next.
+    fn column_end(&self, units: &[Unit], from: usize, depth: usize) -> usize {
+        let mut used = 0;
+        let mut end = from;
+        while end < units.len() && used + units[end].depth() <= depth {
+            used += units[end].depth();
+            end += 1;
+        }
+        if end >= units.len() || end == from {
+            return end;
+        }
+        let first_line = |i: usize| matches!(units.get(i), Some(Unit::Line(l)) if l.indent);
+        let continues = |i: usize| matches!(units.get(i), Some(Unit::Line(l)) if !l.indent);
+        let last_line = |i: usize| matches!(units.get(i), Some(Unit::Line(l)) if !l.justify);
+        for _ in 0..3 {
+            let orphan = first_line(end - 1) && continues(end);
+            let widow = continues(end) && last_line(end);
+            if (orphan || widow) && end - 1 > from {
+                end -= 1;
+            } else {
+                break;
+            }
+        }
+        end
+    }
+
+    /// Places the gallery's rows after the text, a new page when a row
+    /// does not fit.
+    fn gallery(&mut self, rows: &[(Vec<Item>, usize)]) {
+        for (items, depth) in rows {
+            if self.top + depth - AIR > self.g.lines && self.top > 0 {
+                self.new_page();
+            }
+            let y = self.top as f64 * self.g.pitch;
+            for item in items {
+                let mut item = item.clone();
+                if let Item::Photo { y: top, .. } = &mut item {
+                    *top = y;
+                }
+                self.page().items.push(item);
+            }
+            self.top += depth;
+        }
+        // Pages of the gallery alone are designed pages.
+        for page in &mut self.pages {
+            let only_photos = !page.items.is_empty()
+                && page.items.iter().all(|i| matches!(i, Item::Photo { .. }));
+            if only_photos && page.items.len() >= 2 {
+                page.kind = Kind::Gallery;
+            }
+        }
+    }
+}
+
+/// Moves an item to (x, y) (items built at the origin).
+fn set_position(item: &mut Item, to_x: f64, to_y: f64) {
+    match item {
+        Item::Photo { x, y, .. } | Item::Quote { x, y, .. } | Item::Line { x, y, .. } => {
+            *x += to_x;
+            *y = to_y;
+        }
+        Item::Headline { y, .. } => *y = to_y,
+        Item::Bleed { .. } => {}
+    }
+}
