@@ -92,10 +92,10 @@ const HEADLINES: [&[&str]; 8] = [
 ];
 
 /// One generated report, as TOML.
-struct Case {
-    name: String,
-    toml: String,
-    photos: Vec<bool>,
+pub(crate) struct Case {
+    pub(crate) name: String,
+    pub(crate) toml: String,
+    pub(crate) photos: Vec<bool>,
 }
 
 /// The corpus: `count` reasonable reports (copy and photos about what a
@@ -121,7 +121,7 @@ fn case(seed: u64, total: Option<usize>) -> Case {
 
 /// A report from `seed`: stories and photos in the ranges given, maybe a
 /// one-sentence story.
-fn generate(
+pub(crate) fn generate(
     seed: u64,
     total: Option<usize>,
     stories: (usize, usize),
@@ -240,7 +240,7 @@ fn photo_bytes(portrait: bool) -> &'static [u8] {
 
 /// Writes a case into `dir`; `BANMIAN_KEEP=/folder` keeps a copy to look
 /// at.
-fn write(dir: &Path, case: &Case) -> PathBuf {
+pub(crate) fn write(dir: &Path, case: &Case) -> PathBuf {
     let write_into = |dir: &Path| {
         std::fs::create_dir_all(dir.join("photos")).unwrap();
         for (p, &portrait) in case.photos.iter().enumerate() {

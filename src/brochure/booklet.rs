@@ -39,6 +39,9 @@ pub enum Part {
     Story,
     /// Key figures: the part of them given by `figures`.
     Figures,
+    /// The colophon (版权页) inside the back cover: who made the booklet,
+    /// the photos' credits.
+    Colophon,
     /// The back cover.
     Back,
 }
@@ -90,13 +93,22 @@ struct Option_ {
 }
 
 /// Composes the booklet. `stories` in reading order.
-pub fn compose(stories: &[Story], matter: &Matter, binding: Binding, geometry: Geometry) -> Booklet {
+pub fn compose(
+    stories: &[Story],
+    matter: &Matter,
+    binding: Binding,
+    geometry: Geometry,
+) -> Booklet {
     // Each part's choices: the front (cover + opening), each story, the
     // figures and the back cover.
     let opening: Vec<Option_> = {
         let mut v = Vec::new();
         if matter.opening_fits_one {
-            v.push(Option_ { pages: 1, opens_left: false, cost: 0.0 });
+            v.push(Option_ {
+                pages: 1,
+                opens_left: false,
+                cost: 0.0,
+            });
         }
         if matter.has_lede {
             // A page of its own costs its white.
@@ -105,27 +117,57 @@ pub fn compose(stories: &[Story], matter: &Matter, binding: Binding, geometry: G
             } else {
                 0.0
             };
-            v.push(Option_ { pages: 2, opens_left: false, cost });
+            v.push(Option_ {
+                pages: 2,
+                opens_left: false,
+                cost,
+            });
         }
         if v.is_empty() {
-            v.push(Option_ { pages: 1, opens_left: false, cost: 0.0 });
+            v.push(Option_ {
+                pages: 1,
+                opens_left: false,
+                cost: 0.0,
+            });
         }
         v
     };
     let laid: Vec<Vec<Laid>> = stories
         .iter()
-        .map(|story| story.variants().into_iter().map(|v| story.lay_out(v)).collect())
+        .map(|story| {
+            story
+                .variants()
+                .into_iter()
+                .map(|v| story.lay_out(v))
+                .collect()
+        })
         .collect();
     let figures: Vec<Option_> = match matter.figures {
-        0 => vec![Option_ { pages: 0, opens_left: false, cost: 0.0 }],
+        0 => vec![Option_ {
+            pages: 0,
+            opens_left: false,
+            cost: 0.0,
+        }],
         n => {
             let fewest = n.div_ceil(FIGURES_PER_PAGE);
-            let mut v = vec![Option_ { pages: fewest, opens_left: false, cost: 0.0 }];
-            // One page more, each holding fewer (at least two rows, which
-            // the template spreads over the page).
-            if n.div_ceil(fewest + 1) >= 4 {
-                let cost = 1.0;
-                v.push(Option_ { pages: fewest + 1, opens_left: false, cost });
+            let mut v = vec![Option_ {
+                pages: fewest,
+                opens_left: false,
+                cost: 0.0,
+            }];
+            // One page more, each holding fewer (larger cards, which the
+            // template spreads over the page).
+            if n.div_ceil(fewest + 1) >= 2 {
+                let cost = if n.div_ceil(fewest + 1) >= 4 {
+                    1.0
+                } else {
+                    1.5
+                };
+                v.push(Option_ {
+                    pages: fewest + 1,
+                    opens_left: false,
+                    cost,
+                });
             }
             v
         }
@@ -144,15 +186,34 @@ pub fn compose(stories: &[Story], matter: &Matter, binding: Binding, geometry: G
         );
     }
     parts.push(figures);
+    // A colophon inside the back cover, where the count needs a page.
+    parts.push(vec![
+        Option_ {
+            pages: 0,
+            opens_left: false,
+            cost: 0.0,
+        },
+        Option_ {
+            pages: 1,
+            opens_left: false,
+            cost: 2.0,
+        },
+    ]);
     let chosen = search(&parts, binding);
     let (picks, off_count) = chosen;
     // Assemble the pages.
     let mut pages = Vec::new();
     let mut number = 1;
-    let mut push = |pages: &mut Vec<Page>, part: Part, section: Option<usize>, story: Option<StoryPage>| {
-        pages.push(Page { number, part, section, story });
-        number += 1;
-    };
+    let mut push =
+        |pages: &mut Vec<Page>, part: Part, section: Option<usize>, story: Option<StoryPage>| {
+            pages.push(Page {
+                number,
+                part,
+                section,
+                story,
+            });
+            number += 1;
+        };
     push(&mut pages, Part::Cover, None, None);
     if parts[0][picks[0]].pages == 1 {
         push(&mut pages, Part::Opening, None, None);
@@ -166,7 +227,9 @@ pub fn compose(stories: &[Story], matter: &Matter, binding: Binding, geometry: G
         let pick = &laid[s][picks[s + 1]];
         let best = laid[s]
             .iter()
-            .min_by(|a, b| (a.cost + 20.0 * a.faults as f64).total_cmp(&(b.cost + 20.0 * b.faults as f64)))
+            .min_by(|a, b| {
+                (a.cost + 20.0 * a.faults as f64).total_cmp(&(b.cost + 20.0 * b.faults as f64))
+            })
             .expect("a story has a variant");
         if best.pages.len() != pick.pages.len() {
             let change = pick.pages.len() as i64 - best.pages.len() as i64;
@@ -181,10 +244,15 @@ pub fn compose(stories: &[Story], matter: &Matter, binding: Binding, geometry: G
         let first = pages.len() + 1 + usize::from(pick.pages[0].kind == Kind::Spread);
         contents.push((story.section(), first));
         for page in &pick.pages {
-            push(&mut pages, Part::Story, Some(story.section()), Some(page.clone()));
+            push(
+                &mut pages,
+                Part::Story,
+                Some(story.section()),
+                Some(page.clone()),
+            );
         }
     }
-    let figure_pages = parts[parts.len() - 1][picks[picks.len() - 1]].pages;
+    let figure_pages = parts[parts.len() - 2][picks[picks.len() - 2]].pages;
     let mut figures = Vec::new();
     if figure_pages > 0 {
         let per = matter.figures.div_ceil(figure_pages);
@@ -193,11 +261,17 @@ pub fn compose(stories: &[Story], matter: &Matter, binding: Binding, geometry: G
             push(&mut pages, Part::Figures, None, None);
         }
         if figure_pages > matter.figures.div_ceil(FIGURES_PER_PAGE) {
-            choices.push(format!("the key figures over {figure_pages} pages (+1 page)"));
+            choices.push(format!(
+                "the key figures over {figure_pages} pages (+1 page)"
+            ));
         }
     }
     if parts[0][picks[0]].pages == 2 && matter.opening_fits_one {
         choices.insert(0, "the lede on a page of its own (+1 page)".into());
+    }
+    if parts[parts.len() - 1][picks[picks.len() - 1]].pages == 1 {
+        push(&mut pages, Part::Colophon, None, None);
+        choices.push("a colophon inside the back cover (+1 page)".into());
     }
     push(&mut pages, Part::Back, None, None);
     Booklet {
@@ -248,8 +322,10 @@ fn search(parts: &[Vec<Option_>], binding: Binding) -> (Vec<usize>, Option<Strin
         picks
     };
     // The back cover.
-    let totals: Vec<(usize, f64, usize)> =
-        reached.iter().map(|(&pages, &cost)| (pages + 1, cost, pages)).collect();
+    let totals: Vec<(usize, f64, usize)> = reached
+        .iter()
+        .map(|(&pages, &cost)| (pages + 1, cost, pages))
+        .collect();
     let cheapest = |keep: &dyn Fn(usize) -> bool| {
         totals
             .iter()

@@ -53,6 +53,8 @@ pub struct Faces<'a> {
 fn headline_size(g: &Geometry) -> f64 {
     if g.columns > 1 { 22.0 } else { 18.0 }
 }
+/// A display opener's headline: 一号.
+const DISPLAY: f64 = 26.0;
 const KICKER: f64 = 16.0;
 const SUBHEAD: f64 = 14.0;
 /// The pull quote: 小三 楷体.
@@ -79,6 +81,8 @@ pub enum Item {
         size: f64,
         /// 副题.
         subhead: Option<String>,
+        /// Set at the foot of its height, large.
+        display: bool,
     },
     /// A photo with its caption under it.
     Photo {
@@ -170,6 +174,10 @@ pub enum Opener {
     Spread,
     /// The headline alone; every photo goes with the others.
     Plain,
+    /// The headline set large at the foot of a third of the page (a
+    /// display opener, for a story with no photo to open with); every photo
+    /// goes with the others.
+    Display,
 }
 
 /// Where the photos after the lead go.
@@ -200,10 +208,13 @@ impl Variant {
             Opener::Column => "its lead photo one column wide".into(),
             Opener::Spread => "a spread (its lead photo over the left page)".into(),
             Opener::Plain => "its headline alone".into(),
+            Opener::Display => "its headline large over a third of the page".into(),
         };
         match self.others {
             Others::InText => format!("opens with {opener}"),
-            Others::Gallery(n) => format!("opens with {opener}, its photos in a gallery {n} across"),
+            Others::Gallery(n) => {
+                format!("opens with {opener}, its photos in a gallery {n} across")
+            }
         }
     }
 }
@@ -234,6 +245,8 @@ pub struct Story<'a> {
     /// For each line, the paragraph it belongs to.
     paragraph_of: Vec<usize>,
     head: Head,
+    /// The headline of a display opener.
+    display: Head,
     quote: Option<(usize, Vec<String>)>,
     kai: &'a dyn Metrics,
 }
@@ -245,8 +258,36 @@ struct Head {
     depth: usize,
 }
 
+impl Head {
+    /// The headline at `size`: its lines broken for the text width, the
+    /// kicker, the subhead and the rule under it.
+    fn measure(input: &StoryInput, g: &Geometry, size: f64, song: &dyn Metrics) -> Self {
+        let lines: Vec<String> = input
+            .headline
+            .iter()
+            .flat_map(|line| compose::break_text(line, g.text_width() / size, song))
+            .collect();
+        let mut height = lines.len() as f64 * size * 1.3;
+        if input.kicker.is_some() {
+            height += KICKER * 1.5;
+        }
+        if input.subhead.is_some() {
+            height += SUBHEAD * 1.6;
+        }
+        // The rule under it and its space.
+        height += 14.0;
+        Self {
+            lines,
+            size,
+            depth: g.lines_for(height) + 1,
+        }
+    }
+}
+
 /// Lines of space after a block (photo, quote) in the text.
 const AIR: usize = 1;
+/// The fewest lines of text a page may hold alone.
+pub const MIN_ALONE: usize = 6;
 
 impl<'a> Story<'a> {
     /// Measures a story for a page geometry.
@@ -278,26 +319,8 @@ impl<'a> Story<'a> {
             paragraph_of.extend(std::iter::repeat_n(p, set.len()));
             lines.append(&mut set);
         }
-        let size = headline_size(&g);
-        let head_lines: Vec<String> = input
-            .headline
-            .iter()
-            .flat_map(|line| compose::break_text(line, g.em(g.text_width()) * g.body / size, faces.song))
-            .collect();
-        let mut height = head_lines.len() as f64 * size * 1.3;
-        if input.kicker.is_some() {
-            height += KICKER * 1.5;
-        }
-        if input.subhead.is_some() {
-            height += SUBHEAD * 1.6;
-        }
-        // The rule under it and its space.
-        height += 14.0;
-        let head = Head {
-            lines: head_lines,
-            size,
-            depth: g.lines_for(height) + 1,
-        };
+        let head = Head::measure(input, &g, headline_size(&g), faces.song);
+        let display = Head::measure(input, &g, DISPLAY.min(headline_size(&g) * 1.4), faces.song);
         let quote = input.quote.as_deref().and_then(|quote| {
             let after = input.paragraphs.iter().position(|p| p.contains(quote))?;
             let lines = compose::break_text(quote, g.column / QUOTE, faces.kai);
@@ -309,6 +332,7 @@ impl<'a> Story<'a> {
             lines,
             paragraph_of,
             head,
+            display,
             quote,
             kai: faces.kai,
         }
@@ -327,7 +351,7 @@ impl<'a> Story<'a> {
     /// Every variant worth trying.
     pub fn variants(&self) -> Vec<Variant> {
         let photos = self.input.photos.len();
-        let mut openers = vec![Opener::Plain];
+        let mut openers = vec![Opener::Plain, Opener::Display];
         if photos > 0 {
             let lead = &self.input.photos[0];
             if lead.aspect >= 1.0 || self.geometry.columns == 1 {
@@ -339,13 +363,17 @@ impl<'a> Story<'a> {
             openers.push(Opener::Spread);
         }
         let mut others = vec![Others::InText];
-        let across: &[usize] = if self.geometry.columns > 1 { &[2, 3] } else { &[1, 2] };
+        let across: &[usize] = if self.geometry.columns > 1 {
+            &[2, 3]
+        } else {
+            &[1, 2]
+        };
         for &n in across {
             others.push(Others::Gallery(n));
         }
         let mut out = Vec::new();
         for &opener in &openers {
-            let rest = photos - usize::from(opener != Opener::Plain);
+            let rest = photos - usize::from(!matches!(opener, Opener::Plain | Opener::Display));
             for &o in &others {
                 let useful = match o {
                     Others::InText => true,
@@ -365,7 +393,7 @@ impl<'a> Story<'a> {
         let mut flow = Flow::new(g);
         let photos = &self.input.photos;
         let (lead, others) = match variant.opener {
-            Opener::Plain => (None, &photos[..]),
+            Opener::Plain | Opener::Display => (None, &photos[..]),
             _ => (photos.first(), photos.get(1..).unwrap_or(&[])),
         };
         if let (Opener::Spread, Some(lead)) = (variant.opener, lead) {
@@ -380,17 +408,22 @@ impl<'a> Story<'a> {
             flow.new_page();
         }
         // The headline, across the text area.
+        let (head, depth) = match variant.opener {
+            Opener::Display => (&self.display, self.display.depth.max(g.lines / 3)),
+            _ => (&self.head, self.head.depth),
+        };
         flow.place_across(
             Item::Headline {
                 section: self.input.section,
                 y: 0.0,
-                height: (self.head.depth - 1) as f64 * g.pitch,
+                height: (depth - 1) as f64 * g.pitch,
                 kicker: self.input.kicker.map(str::to_string),
-                lines: self.head.lines.clone(),
-                size: self.head.size,
+                lines: head.lines.clone(),
+                size: head.size,
                 subhead: self.input.subhead.map(str::to_string),
+                display: variant.opener == Opener::Display,
             },
-            self.head.depth,
+            depth,
         );
         let mut crop_cost = 0.0;
         if let (Opener::Wide(factor), Some(lead)) = (variant.opener, lead) {
@@ -436,7 +469,10 @@ impl<'a> Story<'a> {
         let mut next_block = blocks.into_iter().peekable();
         for (i, line) in self.lines.iter().enumerate() {
             let p = self.paragraph_of[i];
-            while next_block.peek().is_some_and(|(after, _)| *after <= p && line.indent) {
+            while next_block
+                .peek()
+                .is_some_and(|(after, _)| *after <= p && line.indent)
+            {
                 let (_, block) = next_block.next().expect("peeked");
                 units.push(Unit::Block(block));
             }
@@ -464,6 +500,8 @@ impl<'a> Story<'a> {
                 Opener::Spread => 3.0,
                 Opener::Plain if has_lead || self.input.photos.is_empty() => 0.0,
                 Opener::Plain => 1.5,
+                Opener::Display if self.input.photos.is_empty() => 0.8,
+                Opener::Display => 1.5,
             }
             + match variant.others {
                 Others::InText if self.input.photos.len() > 3 => 2.0,
@@ -524,7 +562,13 @@ impl<'a> Story<'a> {
     /// A photo `width` wide, its height its own times `factor` (at most
     /// `most` lines with the caption), fitted to whole lines with its
     /// caption: the item at (0, 0) and the lines it takes.
-    fn photo_block(&self, photo: &PhotoInput, width: f64, factor: f64, most: usize) -> (Item, usize) {
+    fn photo_block(
+        &self,
+        photo: &PhotoInput,
+        width: f64,
+        factor: f64,
+        most: usize,
+    ) -> (Item, usize) {
         let g = self.geometry;
         let caption = self.caption_lines(photo, width);
         let under = CAPTION_GAP + caption.len() as f64 * CAPTION_PITCH;
@@ -558,7 +602,8 @@ impl<'a> Story<'a> {
                 // little taller for upright photos.
                 let aspect = row.iter().map(|p| p.aspect).fold(f64::INFINITY, f64::min);
                 let h = cell / aspect.clamp(1.0, 1.5);
-                let captions: Vec<Vec<String>> = row.iter().map(|p| self.caption_lines(p, cell)).collect();
+                let captions: Vec<Vec<String>> =
+                    row.iter().map(|p| self.caption_lines(p, cell)).collect();
                 let deepest = captions.iter().map(Vec::len).max().unwrap_or(0);
                 let depth = g.lines_for(h + CAPTION_GAP + deepest as f64 * CAPTION_PITCH);
                 let picture = depth as f64 * g.pitch - CAPTION_GAP - deepest as f64 * CAPTION_PITCH;
@@ -655,22 +700,14 @@ impl Flow {
                 self.new_page();
             }
             let room = g.lines - self.top;
-            let left: usize = units[next..].iter().map(Unit::depth).sum();
-            // Balance the last page: the shallowest depth that takes it all.
-            let depth = if left <= room * g.columns {
-                (left.div_ceil(g.columns)..=room)
-                    .find(|&d| self.fits(units, next, d))
-                    .unwrap_or(room)
-            } else {
-                room
-            };
+            let depth = self.depth_for(units, next, room);
             let mut deepest = 0;
             let before = next;
             for c in 0..g.columns {
                 if next >= units.len() {
                     break;
                 }
-                let mut end = self.column_end(units, next, depth);
+                let (mut end, _) = self.column_end(units, next, depth);
                 if end == next {
                     // A block deeper than what is left of the column: the
                     // next column, or the next page, takes it.
@@ -719,22 +756,50 @@ impl Flow {
         }
     }
 
-    /// Whether the units from `from` fit the page's columns at `depth`.
-    fn fits(&self, units: &[Unit], from: usize, depth: usize) -> bool {
-        let mut next = from;
-        for _ in 0..self.g.columns {
-            next = self.column_end(units, next, depth).max(next);
-            if next >= units.len() {
-                return true;
+    /// The depth of this page's columns from `from`: the shallowest that
+    /// takes all that is left with no widow or orphan (the last page,
+    /// balanced); else the whole room, or a line or three less where the
+    /// page after would hold fewer than 6 lines alone.
+    fn depth_for(&self, units: &[Unit], from: usize, room: usize) -> usize {
+        let columns = self.g.columns;
+        let left: usize = units[from..].iter().map(Unit::depth).sum();
+        if left <= room * columns
+            && let Some(depth) = (left.div_ceil(columns)..=room)
+                .find(|&d| self.takes(units, from, d) == (units.len(), true))
+        {
+            return depth;
+        }
+        for depth in (room.saturating_sub(3).max(1)..=room).rev() {
+            let (end, _) = self.takes(units, from, depth);
+            let rest: usize = units[end..].iter().map(Unit::depth).sum();
+            if rest == 0 || rest >= MIN_ALONE {
+                return depth;
             }
         }
-        next >= units.len()
+        room
+    }
+
+    /// Where the page's columns at `depth` from `from` end, and whether
+    /// every column ends clean (no widow, no orphan).
+    fn takes(&self, units: &[Unit], from: usize, depth: usize) -> (usize, bool) {
+        let mut next = from;
+        let mut clean = true;
+        for _ in 0..self.g.columns {
+            let (end, ok) = self.column_end(units, next, depth);
+            clean &= ok;
+            next = end;
+            if next >= units.len() {
+                break;
+            }
+        }
+        (next, clean)
     }
 
     /// Where a column of `depth` lines starting at unit `from` ends: as
     /// many units as fit, then one less while that leaves a paragraph's
-    /// first line at the foot or its last line at the head of the next.
-    fn column_end(&self, units: &[Unit], from: usize, depth: usize) -> usize {
+    /// first line at the foot or its last line at the head of the next;
+    /// and whether it could end clean.
+    fn column_end(&self, units: &[Unit], from: usize, depth: usize) -> (usize, bool) {
         let mut used = 0;
         let mut end = from;
         while end < units.len() && used + units[end].depth() <= depth {
@@ -742,21 +807,24 @@ impl Flow {
             end += 1;
         }
         if end >= units.len() || end == from {
-            return end;
+            return (end, true);
         }
         let first_line = |i: usize| matches!(units.get(i), Some(Unit::Line(l)) if l.indent);
         let continues = |i: usize| matches!(units.get(i), Some(Unit::Line(l)) if !l.indent);
         let last_line = |i: usize| matches!(units.get(i), Some(Unit::Line(l)) if !l.justify);
-        for _ in 0..3 {
+        let split_badly = |end: usize| {
             let orphan = first_line(end - 1) && continues(end);
             let widow = continues(end) && last_line(end);
-            if (orphan || widow) && end - 1 > from {
+            orphan || widow
+        };
+        for _ in 0..3 {
+            if split_badly(end) && end - 1 > from {
                 end -= 1;
             } else {
                 break;
             }
         }
-        end
+        (end, !split_badly(end))
     }
 
     /// Places the gallery's rows after the text, a new page when a row

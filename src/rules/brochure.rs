@@ -18,18 +18,30 @@ use crate::inspect::{Inspection, Line, Picture, markers};
 use crate::pipeline::Prepared;
 
 /// Counts the breaches of every brochure rule.
-pub fn check(prepared: &Prepared, document: &PagedDocument, inspection: &Inspection) -> Vec<RuleCount> {
+pub fn check(
+    prepared: &Prepared,
+    document: &PagedDocument,
+    inspection: &Inspection,
+) -> Vec<RuleCount> {
     let mut tally = Tally::new(&Rule::BROCHURE);
     let g = prepared.data.booklet().geometry;
     let pages = document.pages().len();
     let per = prepared.loaded.report.brochure.binding.pages_per_sheet();
-    if pages % per != 0 {
-        tally.hit(Rule::PageCount, || format!("{pages} pages, not a multiple of {per}"));
+    if !pages.is_multiple_of(per) {
+        tally.hit(Rule::PageCount, || {
+            format!("{pages} pages, not a multiple of {per}")
+        });
     }
     let parts: Vec<(usize, String, String)> = markers(document, "brochure-page")
         .iter()
         .map(|m| {
-            let field = |k: &str| m.value.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let field = |k: &str| {
+                m.value
+                    .get(k)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
             (m.page, field("part"), field("kind"))
         })
         .collect();
@@ -53,25 +65,35 @@ pub fn check(prepared: &Prepared, document: &PagedDocument, inspection: &Inspect
             .filter(|l| l.page == page)
             .filter(|l| part == "cover" || part == "back" || in_text_area(l, &g))
             .count();
-        let pictures: Vec<&Picture> = inspection.pictures.iter().filter(|p| p.page == page).collect();
+        let pictures: Vec<&Picture> = inspection
+            .pictures
+            .iter()
+            .filter(|p| p.page == page)
+            .collect();
         let text = body.iter().filter(|l| l.page == page).count();
         let heads = headlines.iter().filter(|h| h.page == page).count();
         if content == 0 && pictures.is_empty() {
             tally.hit(Rule::BlankPage, || format!("page {page}"));
         }
-        let designed = part == "cover" || kind == "spread" || (kind == "gallery" && pictures.len() >= 2);
+        let designed =
+            part == "cover" || kind == "spread" || (kind == "gallery" && pictures.len() >= 2);
         if !pictures.is_empty() && text == 0 && heads == 0 && !designed {
             tally.hit(Rule::PhotoOnlyPage, || {
                 format!("page {page}: {} photo(s), no text", pictures.len())
             });
         }
         if part == "story" && (1..6).contains(&text) && pictures.is_empty() && heads == 0 {
-            tally.hit(Rule::ShortTextPage, || format!("page {page}: {text} line(s) alone"));
+            tally.hit(Rule::ShortTextPage, || {
+                format!("page {page}: {text} line(s) alone")
+            });
         }
         for head in headlines.iter().filter(|h| h.page == page) {
             if head.y > 0.8 * height {
                 tally.hit(Rule::HeadlineLow, || {
-                    format!("page {page}: a headline {:.0} % down", 100.0 * head.y / height)
+                    format!(
+                        "page {page}: a headline {:.0} % down",
+                        100.0 * head.y / height
+                    )
                 });
             }
         }
@@ -79,7 +101,10 @@ pub fn check(prepared: &Prepared, document: &PagedDocument, inspection: &Inspect
             for picture in &pictures {
                 if !captioned(picture, inspection) {
                     tally.hit(Rule::CaptionWithPhoto, || {
-                        format!("page {page}: a photo at {:.0} pt with no caption under it", picture.bbox[1])
+                        format!(
+                            "page {page}: a photo at {:.0} pt with no caption under it",
+                            picture.bbox[1]
+                        )
                     });
                 }
             }
@@ -94,7 +119,9 @@ pub fn check(prepared: &Prepared, document: &PagedDocument, inspection: &Inspect
 
 /// A line of body text: 宋体 at the body size.
 fn is_body(line: &Line, g: &Geometry) -> bool {
-    (line.size() - g.body).abs() < 0.01 && line.family() == fonts::SERIF && line.runs[0].weight < 600
+    (line.size() - g.body).abs() < 0.01
+        && line.family() == fonts::SERIF
+        && line.runs[0].weight < 600
 }
 
 fn in_text_area(line: &Line, g: &Geometry) -> bool {
@@ -125,7 +152,9 @@ fn widows_and_orphans(body: &[&Line], g: &Geometry, tally: &mut Tally) {
     // pages, the outside margin on left-hand ones.
     let column_of = |l: &Line| -> (usize, f64) {
         let left = if l.page % 2 == 1 { g.inside } else { g.outside };
-        let c = ((l.left() - left + 1.0) / (g.column + g.gutter)).floor().max(0.0) as usize;
+        let c = ((l.left() - left + 1.0) / (g.column + g.gutter))
+            .floor()
+            .max(0.0) as usize;
         (c, left + g.column_x(c))
     };
     let mut order: Vec<(usize, usize, f64, bool, &Line)> = body
@@ -144,11 +173,15 @@ fn widows_and_orphans(body: &[&Line], g: &Geometry, tally: &mut Tally) {
         let first_in_column = previous.is_none_or(|p| (p.0, p.1) != (page, column));
         let next_continues = next.is_some_and(|n| !n.3);
         if last_in_column && indented && next_continues {
-            tally.hit(Rule::ParagraphOrphan, || format!("page {page}: {}", line.text()));
+            tally.hit(Rule::ParagraphOrphan, || {
+                format!("page {page}: {}", line.text())
+            });
         }
         let ends_paragraph = next.is_none_or(|n| n.3);
         if first_in_column && !indented && ends_paragraph && previous.is_some() {
-            tally.hit(Rule::ParagraphWidow, || format!("page {page}: {}", line.text()));
+            tally.hit(Rule::ParagraphWidow, || {
+                format!("page {page}: {}", line.text())
+            });
         }
     }
 }
