@@ -145,6 +145,12 @@ pub struct RenderCommand {
     #[arg(long)]
     pub force: bool,
 
+    /// Also write the brochure imposed for printing: `saddle` puts its
+    /// pages two up on sheets twice their size (A4 pages on A3) in
+    /// printer's spreads, as <name>.imposed.pdf beside the brochure.
+    #[arg(long, value_enum, value_name = "BINDING")]
+    pub impose: Option<ImposeArg>,
+
     #[command(flatten)]
     pub fonts: FontArgs,
 }
@@ -174,6 +180,14 @@ pub enum LayoutArg {
     /// figures, back cover (A4; A5 with `[brochure] paper = "a5"`), its page
     /// count what `[brochure] binding` takes.
     Brochure,
+}
+
+/// Impositions on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImposeArg {
+    /// Sheets folded and stapled through the fold: last + first, second +
+    /// second-to-last, …
+    Saddle,
 }
 
 /// Output formats on the command line.

@@ -11,6 +11,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "/layouts/brochure.typ",
         include_str!("../layouts/brochure.typ"),
     ),
+    ("/layouts/impose.typ", include_str!("../layouts/impose.typ")),
 ];
 
 /// A product made from one report.

@@ -124,10 +124,27 @@ fn render_config(command: RenderCommand) -> Result<render::RenderConfig, String>
             command.ppi
         ));
     }
+    if command.impose.is_some() {
+        if !layouts.contains(&Layout::Brochure) {
+            return Err(
+                "--impose makes the brochure's sheets: use it with --layout brochure".into(),
+            );
+        }
+        if format != OutputFormat::Pdf {
+            return Err("--impose writes a PDF for the printer: use it with --format pdf".into());
+        }
+    }
     let font_paths = commands::font_paths(command.fonts.font_paths)?;
     let destination = match command.output {
         None => Destination::Folder(PathBuf::from("out")),
-        Some(path) if path.is_dir() || layouts.len() > 1 => Destination::Folder(path),
+        // A path ending in a slash names a folder, made if need be.
+        Some(path)
+            if path.is_dir()
+                || layouts.len() > 1
+                || path.as_os_str().to_string_lossy().ends_with('/') =>
+        {
+            Destination::Folder(path)
+        }
         Some(path) => Destination::File(path),
     };
     Ok(render::RenderConfig {
@@ -140,5 +157,6 @@ fn render_config(command: RenderCommand) -> Result<render::RenderConfig, String>
         },
         font_paths,
         force: command.force,
+        impose: command.impose.is_some(),
     })
 }

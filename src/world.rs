@@ -40,6 +40,19 @@ impl<'a> ReportWorld<'a> {
         files: Vec<(String, Bytes)>,
         today: Datetime,
     ) -> Self {
+        let mut files = files;
+        files.push(("/report.json".into(), Bytes::new(report_json)));
+        Self::with_entry(layout.entry(), fonts, files, today)
+    }
+
+    /// A world whose main file is the embedded template `entry`, serving
+    /// `files` at their virtual paths.
+    pub fn with_entry(
+        entry: &str,
+        fonts: &'a Fonts,
+        files: Vec<(String, Bytes)>,
+        today: Datetime,
+    ) -> Self {
         let sources = TEMPLATES
             .iter()
             .map(|(path, text)| {
@@ -47,15 +60,14 @@ impl<'a> ReportWorld<'a> {
                 (id, Source::new(id, text.to_string()))
             })
             .collect();
-        let mut served: HashMap<FileId, Bytes> = files
+        let served: HashMap<FileId, Bytes> = files
             .into_iter()
             .map(|(path, bytes)| (file_id(&path), bytes))
             .collect();
-        served.insert(file_id("/report.json"), Bytes::new(report_json));
         Self {
             library: LazyHash::new(Library::builder().build()),
             fonts,
-            main: file_id(layout.entry()),
+            main: file_id(entry),
             sources,
             files: served,
             today,

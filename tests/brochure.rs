@@ -330,3 +330,165 @@ fn generated_reports_make_booklets_of_a_multiple_of_four_pages_with_no_breach() 
     counts.dedup();
     assert!(counts.len() >= 3, "{counts:?}");
 }
+
+/// Mean absolute difference of two equally sized RGBA pixmaps' pixels.
+fn difference(a: &[u8], b: &[u8]) -> f64 {
+    let sum: u64 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| u64::from(x.abs_diff(*y)))
+        .sum();
+    sum as f64 / a.len().max(1) as f64
+}
+
+#[test]
+fn the_imposed_brochure_pairs_its_pages_in_printers_spreads() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhongzhan-2020.toml");
+    let prepared = prepare(&data, &[]).unwrap();
+    let (document, _) = compile(&prepared, Layout::Brochure).unwrap();
+    let pages = document.pages().len();
+    let pdf = typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).unwrap();
+    let g = prepared.data.booklet().geometry;
+    let sheets = banmian::brochure::impose::impose(
+        pdf,
+        pages,
+        (g.width, g.height),
+        &prepared.fonts,
+        prepared.date,
+    )
+    .unwrap_or_else(|e| panic!("{:#?}", headlines(&e)));
+    assert_eq!(sheets.pages().len(), pages / 2);
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: (12.0 / 72.0).into(),
+        render_bleed: false,
+    };
+    let alone: Vec<Vec<u8>> = document
+        .pages()
+        .iter()
+        .map(|p| typst_render::render(p, &options).data().to_vec())
+        .collect();
+    let order = banmian::brochure::impose::saddle_order(pages);
+    for (k, sheet) in sheets.pages().iter().enumerate() {
+        let size = sheet.frame.size();
+        assert!(
+            (size.x.to_pt() - 2.0 * g.width).abs() < 0.5,
+            "sheet {k} is twice a page wide"
+        );
+        assert!((size.y.to_pt() - g.height).abs() < 0.5);
+        let pixmap = typst_render::render(sheet, &options);
+        if let Ok(keep) = std::env::var("BANMIAN_KEEP") {
+            let big = typst_render::render(
+                sheet,
+                &typst_render::RenderOptions {
+                    pixel_per_pt: (40.0 / 72.0).into(),
+                    render_bleed: false,
+                },
+            );
+            std::fs::create_dir_all(&keep).unwrap();
+            big.save_png(Path::new(&keep).join(format!("sheet-{}.png", k + 1)))
+                .unwrap();
+        }
+        let (w, h) = (pixmap.width() as usize, pixmap.height() as usize);
+        let half = |side: usize| -> Vec<u8> {
+            let mut out = Vec::new();
+            for y in 0..h {
+                let row = &pixmap.data()[(y * w + side * w / 2) * 4..][..(w / 2) * 4];
+                out.extend_from_slice(row);
+            }
+            out
+        };
+        for side in 0..2 {
+            let number = order[k][side].expect("a multiple of 4: no blank");
+            let printed = half(side);
+            // The page printed there looks like the brochure's page of that
+            // number, and more like it than like any other.
+            let scores: Vec<f64> = alone
+                .iter()
+                .map(|p| {
+                    if p.len() == printed.len() {
+                        difference(p, &printed)
+                    } else {
+                        f64::INFINITY
+                    }
+                })
+                .collect();
+            let best = scores
+                .iter()
+                .enumerate()
+                .min_by(|a, b| a.1.total_cmp(b.1))
+                .map(|(i, _)| i + 1)
+                .unwrap();
+            assert_eq!(best, number, "sheet {k}, side {side}: {scores:?}");
+            // (The cover is trimmed of its bleed and so a little scaled.)
+            assert!(
+                scores[number - 1] < 20.0,
+                "sheet {k}, side {side}: {scores:?}"
+            );
+        }
+    }
+    // Printer's spreads: the outer sheet backs the back cover with the
+    // front cover.
+    assert_eq!(order[0], [Some(pages), Some(1)]);
+}
+
+#[test]
+fn render_impose_saddle_writes_the_sheets_beside_the_brochure() {
+    let out = tempfile::tempdir().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhongzhan-2020.toml");
+    let folder = format!("{}/", out.path().display());
+    let run = |extra: &[&str]| {
+        std::process::Command::new(crate::support::BIN)
+            .args([
+                "render",
+                data.to_str().unwrap(),
+                "--layout",
+                "brochure",
+                "-o",
+                &folder,
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let output = run(&["--impose", "saddle"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        crate::support::stderr(&output)
+    );
+    let brochure = lopdf::Document::load(out.path().join("zhongzhan-2020.brochure.pdf")).unwrap();
+    let sheets =
+        lopdf::Document::load(out.path().join("zhongzhan-2020.brochure.imposed.pdf")).unwrap();
+    assert_eq!(sheets.get_pages().len() * 2, brochure.get_pages().len());
+    let width = |pdf: &lopdf::Document| -> f64 {
+        let (_, page) = pdf.get_pages().into_iter().nth(1).unwrap();
+        let media = pdf.get_dictionary(page).unwrap().get(b"MediaBox").unwrap();
+        let media = media.as_array().unwrap();
+        media[2].as_float().unwrap() as f64 - media[0].as_float().unwrap() as f64
+    };
+    assert!((width(&sheets) - 2.0 * width(&brochure)).abs() < 1.0);
+    // Only the brochure can be imposed, and only as a PDF.
+    for wrong in [&["--impose", "saddle", "--format", "png"][..]] {
+        let output = run(wrong);
+        assert_eq!(output.status.code(), Some(2));
+    }
+    let output = std::process::Command::new(crate::support::BIN)
+        .args([
+            "render",
+            data.to_str().unwrap(),
+            "--layout",
+            "newspaper",
+            "--impose",
+            "saddle",
+            "-o",
+            &folder,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        crate::support::stderr(&output)
+    );
+}

@@ -16,6 +16,7 @@
 
 pub mod booklet;
 pub mod geometry;
+pub mod impose;
 pub mod story;
 
 pub use booklet::{Booklet, Matter, Page, Part};

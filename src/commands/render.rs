@@ -22,6 +22,8 @@ pub struct RenderConfig {
     pub font_paths: Vec<PathBuf>,
     /// Overwrite an existing file that is not an earlier output.
     pub force: bool,
+    /// Also write the brochure imposed for saddle stitching.
+    pub impose: bool,
 }
 
 /// Renders, prints the warnings and the files written (or the errors),
@@ -68,13 +70,17 @@ pub fn render(config: &RenderConfig) -> Result<(Vec<PathBuf>, Vec<Finding>), Fai
     };
     let mut outputs = Vec::new();
     for (layout, document) in &outcome.documents {
-        outputs.extend(export::export(
+        let files = export::export(
             document,
             *layout,
             &config.data,
             &config.output,
             prepared.date,
-        )?);
+        )?;
+        if config.impose && *layout == Layout::Brochure {
+            outputs.push(imposed(prepared, document, &files[0])?);
+        }
+        outputs.extend(files);
     }
     // The files the report reads are never an output.
     let mut inputs = vec![config.data.clone()];
@@ -109,4 +115,45 @@ pub fn render(config: &RenderConfig) -> Result<(Vec<PathBuf>, Vec<Finding>), Fai
     let mut findings = outcome.findings;
     findings.extend(recovered);
     Ok((targets, findings))
+}
+
+/// The brochure's PDF imposed for saddle stitching, named after it:
+/// `report.brochure.pdf` → `report.brochure.imposed.pdf`.
+fn imposed(
+    prepared: &pipeline::Prepared,
+    document: &typst_layout::PagedDocument,
+    (path, pdf): &(PathBuf, Vec<u8>),
+) -> Result<(PathBuf, Vec<u8>), Failure> {
+    let g = prepared.data.booklet().geometry;
+    let sheets = crate::brochure::impose::impose(
+        pdf.clone(),
+        document.pages().len(),
+        (g.width, g.height),
+        &prepared.fonts,
+        prepared.date,
+    )
+    .map_err(Failure::CannotRun)?;
+    let target = path.with_extension("imposed.pdf");
+    let options = typst_pdf::PdfOptions {
+        ident: typst::foundations::Smart::Custom(format!(
+            "banmian/{}",
+            target.file_name().unwrap_or_default().to_string_lossy()
+        )),
+        timestamp: Some(typst_pdf::Timestamp::new_utc(prepared.date)),
+        ..Default::default()
+    };
+    let bytes = typst_pdf::pdf(&sheets, &options).map_err(|errors| {
+        Failure::CannotRun(
+            errors
+                .iter()
+                .map(|e| {
+                    Finding::error(
+                        "output-failed",
+                        format!("cannot write the imposed PDF: {}", e.message),
+                    )
+                })
+                .collect(),
+        )
+    })?;
+    Ok((target, bytes))
 }
