@@ -490,3 +490,62 @@ fn render_impose_saddle_writes_the_sheets_beside_the_brochure() {
         crate::support::stderr(&output)
     );
 }
+
+#[test]
+fn the_photo_example_is_a_booklet_its_photo_story_a_gallery_its_cover_the_period() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhongzhan-2020-photos.toml");
+    let (table, broken, pages, _) = brochure_of(&data);
+    assert_eq!(pages % 4, 0, "{pages} pages");
+    assert_eq!(broken, 0, "{table}");
+    let prepared = prepare(&data, &[]).unwrap();
+    let (document, _) = compile(&prepared, Layout::Brochure).unwrap();
+    let inspection = inspect(&document);
+    // The eight photos of the photo story: one or two gallery pages.
+    let pages_with_photos: std::collections::BTreeSet<usize> =
+        banmian::inspect::markers(&document, "banmian-photo")
+            .iter()
+            .filter(|m| m.value["photo"].as_u64().is_some_and(|p| p < 8) && m.page > 1)
+            .map(|m| m.page)
+            .collect();
+    assert!(pages_with_photos.len() <= 2, "{pages_with_photos:?}");
+    // The cover says what year the report covers, not when it appeared.
+    let cover: String = inspection
+        .lines
+        .iter()
+        .filter(|l| l.page == 1)
+        .map(|l| squeeze(&l.text()))
+        .collect();
+    assert!(cover.contains("2020年"), "{cover}");
+    assert!(
+        !cover.contains("2021年年终") && cover.contains("2021年1月5日"),
+        "{cover}"
+    );
+    // The pull quote, large, on its story's page.
+    let quote = find(&inspection, "六氟磷酸锂产销量跃居全球第一", 15.0);
+    let story = find(&inspection, "抓牢实体经济不放松", 20.0);
+    assert!(quote.page == story.page || quote.page == story.page + 1);
+}
+
+#[test]
+fn check_of_the_brochure_alone_says_nothing_of_the_newspaper() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhongzhan-2020.toml");
+    let output = std::process::Command::new(crate::support::BIN)
+        .args([
+            "check",
+            data.to_str().unwrap(),
+            "--layout",
+            "brochure",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(codes.iter().all(|c| !c.starts_with("fit-")), "{codes:?}");
+}

@@ -346,3 +346,46 @@ fn search(parts: &[Vec<Option_>], binding: Binding) -> (Vec<usize>, Option<Strin
     );
     (picks, Some(why))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn option(pages: usize, opens_left: bool, cost: f64) -> Option_ {
+        Option_ {
+            pages,
+            opens_left,
+            cost,
+        }
+    }
+
+    #[test]
+    fn the_count_is_reached_by_design_and_a_spread_only_opens_on_a_left_page() {
+        // Cover, then: the opening on one page or two; a story of 3 pages,
+        // or 4 with a spread; the back cover. 8 pages only with the
+        // opening on two pages, which puts the spread on page 4.
+        let parts = vec![
+            vec![option(1, false, 0.0), option(2, false, 1.0)],
+            vec![option(3, false, 0.0), option(4, true, 0.5)],
+        ];
+        let (picks, off) = search(&parts, Binding::Saddle);
+        assert_eq!(picks, vec![1, 1]);
+        assert!(off.is_none());
+        // Glued, 6 pages do: the cheapest.
+        let (picks, off) = search(&parts, Binding::Perfect);
+        assert_eq!(picks, vec![0, 0]);
+        assert!(off.is_none());
+    }
+
+    #[test]
+    fn a_count_out_of_reach_is_said_with_why() {
+        let parts = vec![vec![option(1, false, 0.0)], vec![option(3, false, 0.0)]];
+        let (picks, off) = search(&parts, Binding::Saddle);
+        assert_eq!(picks, vec![0, 0]);
+        let why = off.expect("6 pages cannot be 8");
+        assert!(
+            why.contains("6 pages") && why.contains("multiple of 4"),
+            "{why}"
+        );
+    }
+}

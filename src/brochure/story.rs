@@ -494,8 +494,11 @@ impl<'a> Story<'a> {
         let long = self.lines.len() as f64 / (g.columns * g.lines) as f64;
         let mut cost = crop_cost
             + match variant.opener {
+                // A long story opens best with a spread.
+                Opener::Wide(_) if long >= 2.0 => 0.3,
                 Opener::Wide(_) => 0.0,
                 Opener::Column => 0.6,
+                Opener::Spread if long >= 2.0 => 0.0,
                 Opener::Spread if long >= 1.5 => 0.3,
                 Opener::Spread => 3.0,
                 Opener::Plain if has_lead || self.input.photos.is_empty() => 0.0,
@@ -607,13 +610,15 @@ impl<'a> Story<'a> {
                 let deepest = captions.iter().map(Vec::len).max().unwrap_or(0);
                 let depth = g.lines_for(h + CAPTION_GAP + deepest as f64 * CAPTION_PITCH);
                 let picture = depth as f64 * g.pitch - CAPTION_GAP - deepest as f64 * CAPTION_PITCH;
+                // A last row short of photos is centred.
+                let short = (across - row.len()) as f64 * (cell + g.gutter) / 2.0;
                 let items = row
                     .iter()
                     .zip(captions)
                     .enumerate()
                     .map(|(i, (photo, caption))| Item::Photo {
                         photo: photo.index,
-                        x: i as f64 * (cell + g.gutter),
+                        x: short + i as f64 * (cell + g.gutter),
                         y: 0.0,
                         w: cell,
                         h: picture,
@@ -864,5 +869,197 @@ fn set_position(item: &mut Item, to_x: f64, to_y: f64) {
         }
         Item::Headline { y, .. } => *y = to_y,
         Item::Bleed { .. } => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Paper;
+
+    /// Every character one em wide.
+    struct Even;
+    impl Metrics for Even {
+        fn advance(&self, _: char) -> f64 {
+            1.0
+        }
+    }
+
+    fn story(paragraphs: &[String], photos: usize) -> StoryInput<'_> {
+        StoryInput {
+            section: 0,
+            kicker: None,
+            headline: &[],
+            subhead: None,
+            paragraphs,
+            quote: None,
+            photos: (0..photos)
+                .map(|index| PhotoInput {
+                    index,
+                    aspect: 1.5,
+                    caption: "图片说明。".into(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The body lines of each page, by column, as (indent, justify).
+    fn columns(laid: &Laid, g: &Geometry) -> Vec<Vec<Vec<(bool, bool)>>> {
+        laid.pages
+            .iter()
+            .map(|page| {
+                (0..g.columns)
+                    .map(|c| {
+                        let mut lines: Vec<(f64, bool, bool)> = page
+                            .items
+                            .iter()
+                            .filter_map(|item| match item {
+                                Item::Line {
+                                    x,
+                                    y,
+                                    indent,
+                                    justify,
+                                    ..
+                                } if (*x - g.column_x(c)).abs() < 0.1 => {
+                                    Some((*y, *indent, *justify))
+                                }
+                                _ => None,
+                            })
+                            .collect();
+                        lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+                        lines.into_iter().map(|(_, i, j)| (i, j)).collect()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_column_starts_with_a_paragraphs_last_line_nor_ends_with_its_first() {
+        let g = Geometry::of(Paper::A4);
+        let faces = Faces {
+            song: &Even,
+            kai: &Even,
+        };
+        // Paragraphs of every length, so that breaks fall everywhere.
+        let paragraphs: Vec<String> = (0..60).map(|i| "字".repeat(19 + (i * 37) % 90)).collect();
+        let input = story(&paragraphs, 0);
+        let measured = Story::new(&input, g, &faces);
+        for variant in measured.variants() {
+            let laid = measured.lay_out(variant);
+            let pages = columns(&laid, &g);
+            let flat: Vec<(bool, bool)> = pages.iter().flatten().flatten().copied().collect();
+            let mut seen = 0;
+            for column in pages.iter().flatten().filter(|c| !c.is_empty()) {
+                let (first, last) = (column[0], column[column.len() - 1]);
+                seen += column.len();
+                let next = flat.get(seen);
+                assert!(
+                    !(last.0 && next.is_some_and(|n| !n.0)),
+                    "{variant:?}: a first line alone at a column's foot"
+                );
+                assert!(
+                    !(!first.0 && !first.1 && seen > column.len()),
+                    "{variant:?}: a last line alone at a column's head"
+                );
+            }
+            assert_eq!(
+                flat.len(),
+                measured.text_lines(),
+                "{variant:?}: every line set once"
+            );
+        }
+    }
+
+    #[test]
+    fn the_last_page_is_balanced_and_never_a_few_lines_alone() {
+        let g = Geometry::of(Paper::A4);
+        let faces = Faces {
+            song: &Even,
+            kai: &Even,
+        };
+        for n in [3, 7, 12, 40, 81, 83, 85, 120] {
+            // n lines of text in one-line paragraphs.
+            let paragraphs: Vec<String> = (0..n).map(|_| "字".repeat(10)).collect();
+            let input = story(&paragraphs, 0);
+            let measured = Story::new(&input, g, &faces);
+            let laid = measured.lay_out(Variant {
+                opener: Opener::Plain,
+                others: Others::InText,
+            });
+            let last = &columns(&laid, &g)[laid.pages.len() - 1];
+            let (a, b) = (last[0].len(), last[1].len());
+            assert!(a >= b && a - b <= 1, "{n} lines: columns of {a} and {b}");
+            if laid.pages.len() > 1 {
+                assert!(
+                    a + b >= MIN_ALONE,
+                    "{n} lines: {} alone on the last page",
+                    a + b
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_spread_opens_with_the_lead_photo_over_the_left_page_and_costs_a_short_story_dear() {
+        let g = Geometry::of(Paper::A4);
+        let faces = Faces {
+            song: &Even,
+            kai: &Even,
+        };
+        let paragraphs: Vec<String> = (0..40).map(|_| "字".repeat(120)).collect();
+        let input = story(&paragraphs, 1);
+        let measured = Story::new(&input, g, &faces);
+        let spread = measured.lay_out(Variant {
+            opener: Opener::Spread,
+            others: Others::InText,
+        });
+        assert!(spread.opens_left);
+        assert_eq!(spread.pages[0].kind, Kind::Spread);
+        assert!(matches!(
+            spread.pages[0].items[..],
+            [Item::Bleed { photo: 0, .. }]
+        ));
+        assert!(matches!(spread.pages[1].items[0], Item::Headline { .. }));
+        // A short story's spread costs a page of white and more.
+        let short = vec!["字".repeat(300)];
+        let input = story(&short, 1);
+        let short = Story::new(&input, g, &faces);
+        let cost = |opener| {
+            short
+                .lay_out(Variant {
+                    opener,
+                    others: Others::InText,
+                })
+                .cost
+        };
+        assert!(cost(Opener::Spread) > cost(Opener::Wide(1.0)) + 2.0);
+    }
+
+    #[test]
+    fn eight_photos_of_a_short_story_make_a_gallery_not_eight_floats() {
+        let g = Geometry::of(Paper::A4);
+        let faces = Faces {
+            song: &Even,
+            kai: &Even,
+        };
+        let paragraphs = vec!["字".repeat(165)];
+        let input = story(&paragraphs, 8);
+        let measured = Story::new(&input, g, &faces);
+        let best = measured
+            .variants()
+            .into_iter()
+            .map(|v| measured.lay_out(v))
+            .min_by(|a, b| {
+                (a.cost + 20.0 * a.faults as f64).total_cmp(&(b.cost + 20.0 * b.faults as f64))
+            })
+            .unwrap();
+        assert!(
+            matches!(best.variant.others, Others::Gallery(_)),
+            "{:?}",
+            best.variant
+        );
+        assert!(best.pages.len() <= 2, "{} pages", best.pages.len());
+        assert_eq!(best.faults, 0);
     }
 }

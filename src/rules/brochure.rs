@@ -185,3 +185,84 @@ fn widows_and_orphans(body: &[&Line], g: &Geometry, tally: &mut Tally) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inspect::Run;
+    use crate::report::Paper;
+
+    /// A body line on page 1 (a right-hand page) in column `c`, line `n`.
+    fn line(g: &Geometry, c: usize, n: usize, indent: bool) -> Line {
+        let x = g.inside + g.column_x(c) + if indent { 2.0 * g.body } else { 0.0 };
+        Line {
+            page: 1,
+            runs: vec![Run {
+                text: "正文".into(),
+                x,
+                y: g.top + n as f64 * g.pitch + 0.88 * g.body,
+                width: g.column,
+                ink_width: g.column,
+                size: g.body,
+                family: fonts::SERIF.into(),
+                weight: 400,
+                glyphs: Vec::new(),
+            }],
+        }
+    }
+
+    fn count(lines: &[Line], rule: Rule) -> usize {
+        let g = Geometry::of(Paper::A4);
+        let mut tally = Tally::new(&Rule::BROCHURE);
+        let body: Vec<&Line> = lines.iter().collect();
+        widows_and_orphans(&body, &g, &mut tally);
+        tally
+            .0
+            .iter()
+            .find(|c| c.rule == rule)
+            .map_or(0, |c| c.count)
+    }
+
+    #[test]
+    fn a_first_line_alone_at_a_columns_foot_is_an_orphan() {
+        let g = Geometry::of(Paper::A4);
+        // Column 0: a paragraph of 3 lines, then a new one's first line;
+        // column 1 goes on with it.
+        let lines = vec![
+            line(&g, 0, 0, true),
+            line(&g, 0, 1, false),
+            line(&g, 0, 2, false),
+            line(&g, 0, 3, true),
+            line(&g, 1, 0, false),
+            line(&g, 1, 1, false),
+        ];
+        assert_eq!(count(&lines, Rule::ParagraphOrphan), 1);
+        assert_eq!(count(&lines, Rule::ParagraphWidow), 0);
+        // The same paragraph moved whole to column 1: clean.
+        let lines = vec![
+            line(&g, 0, 0, true),
+            line(&g, 0, 1, false),
+            line(&g, 0, 2, false),
+            line(&g, 1, 0, true),
+            line(&g, 1, 1, false),
+            line(&g, 1, 2, false),
+        ];
+        assert_eq!(count(&lines, Rule::ParagraphOrphan), 0);
+        assert_eq!(count(&lines, Rule::ParagraphWidow), 0);
+    }
+
+    #[test]
+    fn a_last_line_alone_at_a_columns_head_is_a_widow() {
+        let g = Geometry::of(Paper::A4);
+        let lines = vec![
+            line(&g, 0, 0, true),
+            line(&g, 0, 1, false),
+            line(&g, 0, 2, false),
+            line(&g, 1, 0, false),
+            line(&g, 1, 1, true),
+            line(&g, 1, 2, false),
+        ];
+        assert_eq!(count(&lines, Rule::ParagraphWidow), 1);
+        assert_eq!(count(&lines, Rule::ParagraphOrphan), 0);
+    }
+}
