@@ -21,6 +21,9 @@ pub struct Page {
     pub section: Option<usize>,
     /// What a story page holds.
     pub story: Option<StoryPage>,
+    /// A contents or figures page: which entries or figures it holds
+    /// (from, to).
+    pub range: Option<(usize, usize)>,
 }
 
 /// What a page of the booklet is.
@@ -53,8 +56,6 @@ pub struct Booklet {
     pub geometry: Geometry,
     /// Every page.
     pub pages: Vec<Page>,
-    /// For each page of key figures, the items it holds (from, to).
-    pub figures: Vec<(usize, usize)>,
     /// Where each story starts: (section, page number).
     pub contents: Vec<(usize, usize)>,
     /// What the search chose away from each part's own best, in words;
@@ -70,6 +71,8 @@ pub struct Booklet {
 pub struct Matter {
     /// The lede and the contents fit one page.
     pub opening_fits_one: bool,
+    /// The contents alone: the entries each page holds (from, to).
+    pub contents_pages: Vec<(usize, usize)>,
     /// There is a lede at all.
     pub has_lede: bool,
     /// How much of a page the lede fills on a page of its own.
@@ -110,24 +113,19 @@ pub fn compose(
                 cost: 0.0,
             });
         }
-        if matter.has_lede {
-            // A page of its own costs its white.
+        // The lede on a page of its own (which costs its white when the
+        // opening could take one page), then the contents.
+        let alone = usize::from(matter.has_lede) + matter.contents_pages.len();
+        if !matter.opening_fits_one || matter.has_lede {
             let cost = if matter.opening_fits_one {
                 0.5 + WHITE * (1.0 - matter.lede_fill).max(0.0)
             } else {
                 0.0
             };
             v.push(Option_ {
-                pages: 2,
+                pages: alone.max(1),
                 opens_left: false,
                 cost,
-            });
-        }
-        if v.is_empty() {
-            v.push(Option_ {
-                pages: 1,
-                opens_left: false,
-                cost: 0.0,
             });
         }
         v
@@ -204,22 +202,37 @@ pub fn compose(
     // Assemble the pages.
     let mut pages = Vec::new();
     let mut number = 1;
-    let mut push =
-        |pages: &mut Vec<Page>, part: Part, section: Option<usize>, story: Option<StoryPage>| {
-            pages.push(Page {
-                number,
-                part,
-                section,
-                story,
-            });
-            number += 1;
-        };
-    push(&mut pages, Part::Cover, None, None);
-    if parts[0][picks[0]].pages == 1 {
-        push(&mut pages, Part::Opening, None, None);
+    let mut push = |pages: &mut Vec<Page>,
+                    part: Part,
+                    section: Option<usize>,
+                    story: Option<StoryPage>,
+                    range: Option<(usize, usize)>| {
+        pages.push(Page {
+            number,
+            part,
+            section,
+            story,
+            range,
+        });
+        number += 1;
+    };
+    push(&mut pages, Part::Cover, None, None, None);
+    let opening_alone = matter.opening_fits_one && picks[0] == 0;
+    if opening_alone {
+        push(
+            &mut pages,
+            Part::Opening,
+            None,
+            None,
+            Some((0, stories.len())),
+        );
     } else {
-        push(&mut pages, Part::Lede, None, None);
-        push(&mut pages, Part::Contents, None, None);
+        if matter.has_lede {
+            push(&mut pages, Part::Lede, None, None, None);
+        }
+        for &range in &matter.contents_pages {
+            push(&mut pages, Part::Contents, None, None, Some(range));
+        }
     }
     let mut contents = Vec::new();
     let mut choices = Vec::new();
@@ -249,16 +262,16 @@ pub fn compose(
                 Part::Story,
                 Some(story.section()),
                 Some(page.clone()),
+                None,
             );
         }
     }
     let figure_pages = parts[parts.len() - 2][picks[picks.len() - 2]].pages;
-    let mut figures = Vec::new();
     if figure_pages > 0 {
         let per = matter.figures.div_ceil(figure_pages);
         for k in 0..figure_pages {
-            figures.push((k * per, ((k + 1) * per).min(matter.figures)));
-            push(&mut pages, Part::Figures, None, None);
+            let range = (k * per, ((k + 1) * per).min(matter.figures));
+            push(&mut pages, Part::Figures, None, None, Some(range));
         }
         if figure_pages > matter.figures.div_ceil(FIGURES_PER_PAGE) {
             choices.push(format!(
@@ -266,18 +279,17 @@ pub fn compose(
             ));
         }
     }
-    if parts[0][picks[0]].pages == 2 && matter.opening_fits_one {
+    if matter.opening_fits_one && !opening_alone {
         choices.insert(0, "the lede on a page of its own (+1 page)".into());
     }
     if parts[parts.len() - 1][picks[picks.len() - 1]].pages == 1 {
-        push(&mut pages, Part::Colophon, None, None);
+        push(&mut pages, Part::Colophon, None, None, None);
         choices.push("a colophon inside the back cover (+1 page)".into());
     }
-    push(&mut pages, Part::Back, None, None);
+    push(&mut pages, Part::Back, None, None, None);
     Booklet {
         geometry,
         pages,
-        figures,
         contents,
         choices,
         off_count,

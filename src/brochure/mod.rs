@@ -30,9 +30,14 @@ use crate::report::{Binding, BrochureSettings};
 /// The lede's size (小四 楷体) and pitch on the opening page.
 pub const LEDE: f64 = 12.0;
 const LEDE_PITCH: f64 = 21.0;
-/// A contents entry's height, and the contents' heading.
-const ENTRY: f64 = 36.0;
-const CONTENTS_HEAD: f64 = 80.0;
+/// The opening page's parts as the template sets them, pt: the title
+/// over the lede, the space between lede and contents, the contents'
+/// heading; an entry's line pitch (小四) and the space after it.
+const OPENING_TITLE: f64 = 64.0;
+const OPENING_GAP: f64 = 36.0;
+const CONTENTS_HEAD: f64 = 56.0;
+const ENTRY_PITCH: f64 = 18.0;
+const ENTRY_GAP: f64 = 12.0;
 
 /// Composes the brochure for `stories` (reading order).
 pub fn compose(
@@ -47,15 +52,45 @@ pub fn compose(
         .iter()
         .map(|s| story::Story::new(s, geometry, faces))
         .collect();
-    let lede_height = lede_height(lede, &geometry, faces.kai);
-    let contents = CONTENTS_HEAD + stories.len() as f64 * ENTRY;
+    let lede_height = OPENING_TITLE + lede_height(lede, &geometry, faces.kai);
+    // Each entry: its headline (room kept for the leader and the number).
+    let entries: Vec<f64> = stories
+        .iter()
+        .map(|s| {
+            let headline = s.headline.join("　");
+            let width = (geometry.text_width() - 3.0 * LEDE) / LEDE;
+            let lines = compose::break_text(&headline, width, faces.song)
+                .len()
+                .max(1);
+            lines as f64 * ENTRY_PITCH + ENTRY_GAP
+        })
+        .collect();
+    let contents = CONTENTS_HEAD + entries.iter().sum::<f64>();
     let matter = Matter {
-        opening_fits_one: lede_height + contents + 2.0 * geometry.pitch <= geometry.text_height(),
+        opening_fits_one: lede_height + OPENING_GAP + contents
+            <= geometry.text_height() - geometry.pitch,
+        contents_pages: contents_pages(&entries, geometry.text_height() - geometry.pitch),
         has_lede: !lede.is_empty(),
-        lede_fill: (lede_height + CONTENTS_HEAD) / geometry.text_height(),
+        lede_fill: lede_height / geometry.text_height(),
         figures,
     };
     booklet::compose(&measured, &matter, settings.binding, geometry)
+}
+
+/// The contents on pages of their own: the entries (by height) each page
+/// of `room` holds, the heading on each.
+fn contents_pages(entries: &[f64], room: f64) -> Vec<(usize, usize)> {
+    let mut pages = Vec::new();
+    let (mut from, mut used) = (0, CONTENTS_HEAD);
+    for (i, &height) in entries.iter().enumerate() {
+        if used + height > room && i > from {
+            pages.push((from, i));
+            (from, used) = (i, CONTENTS_HEAD);
+        }
+        used += height;
+    }
+    pages.push((from, entries.len()));
+    pages
 }
 
 /// The lede's height on its page, pt.
