@@ -31,8 +31,8 @@ pub struct PageData {
     /// The composed newspaper page, when a page was found.
     newspaper: Option<Drawing>,
     brochure: BrochureSettings,
-    /// The composed brochure.
-    booklet: crate::brochure::Booklet,
+    /// The composed brochure, when it was asked for.
+    booklet: Option<crate::brochure::Booklet>,
     /// The newspaper's grid, so that the template does not restate it.
     grid: crate::compose::grid::Spec,
     /// The families the layouts set.
@@ -93,9 +93,9 @@ impl PageData {
         self.newspaper.as_ref().map_or(0, |d| d.band)
     }
 
-    /// The composed brochure.
-    pub fn booklet(&self) -> &crate::brochure::Booklet {
-        &self.booklet
+    /// The composed brochure, when it was asked for.
+    pub fn booklet(&self) -> Option<&crate::brochure::Booklet> {
+        self.booklet.as_ref()
     }
 
     /// Whether the newspaper page was composed.
@@ -142,14 +142,15 @@ pub struct Typeset {
     pub order: Vec<usize>,
 }
 
-/// Builds the template data and composes the newspaper page; `photos` are
-/// in the report's photo order. `body` and `kai` measure text for the
+/// Builds the template data and composes the newspaper page (and the
+/// brochure, when `brochure`); `photos` are in the report's photo order. `body` and `kai` measure text for the
 /// composer.
 pub fn page_data(
     report: &Report,
     photos: &[LoadedPhoto],
     body: &dyn Metrics,
     kai: &dyn Metrics,
+    brochure: bool,
 ) -> Typeset {
     let sections = sections(report, photos);
     let title: Vec<String> = report.title.lines().into_iter().map(prepare).collect();
@@ -202,7 +203,7 @@ pub fn page_data(
         Composition::Page(page) => Some(page.drawing(band + page.band_air)),
         Composition::None(_) | Composition::TooManyStories(_) => None,
     };
-    let booklet = booklet(report, &sections, &lede, figures.as_ref(), body, kai);
+    let booklet = brochure.then(|| booklet(report, &sections, &lede, figures.as_ref(), body, kai));
     let data = PageData {
         booklet,
         period: report.period.as_deref().map(prepare),

@@ -289,7 +289,7 @@ fn brochure_of(data: &Path) -> (String, usize, usize, Vec<banmian::findings::Fin
     let broken = counts.iter().map(|c| c.count).sum();
     let mut said = found;
     said.extend(banmian::brochure::findings(
-        prepared.data.booklet(),
+        prepared.data.booklet().expect("the brochure was composed"),
         prepared.loaded.report.brochure.binding,
     ));
     (table(&counts), broken, document.pages().len(), said)
@@ -348,7 +348,7 @@ fn the_imposed_brochure_pairs_its_pages_in_printers_spreads() {
     let (document, _) = compile(&prepared, Layout::Brochure).unwrap();
     let pages = document.pages().len();
     let pdf = typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).unwrap();
-    let g = prepared.data.booklet().geometry;
+    let g = prepared.data.booklet().unwrap().geometry;
     let sheets = banmian::brochure::impose::impose(
         pdf,
         pages,

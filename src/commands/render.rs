@@ -124,7 +124,7 @@ fn imposed(
     document: &typst_layout::PagedDocument,
     (path, pdf): &(PathBuf, Vec<u8>),
 ) -> Result<(PathBuf, Vec<u8>), Failure> {
-    let g = prepared.data.booklet().geometry;
+    let g = crate::brochure::Geometry::of(prepared.loaded.report.brochure.paper);
     let sheets = crate::brochure::impose::impose(
         pdf.clone(),
         document.pages().len(),

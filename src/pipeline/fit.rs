@@ -55,7 +55,7 @@ pub(super) fn findings(
         // The narrowest group of pins whose removal lets a page compose.
         for which in crate::compose::failure::Pins::TRIES {
             if let Some(free) = crate::compose::failure::pins(&loaded.report, which)
-                && let Some(Ok(unpinned)) = compose_page(&free, fonts, Some(photos))
+                && let Some(Ok(unpinned)) = compose_page(&free, fonts, Some(photos), false)
                 && matches!(unpinned.composition, typeset::Composition::Page(_))
             {
                 found.retain(|f| f.code == "fit-unbalanced");
@@ -67,12 +67,14 @@ pub(super) fn findings(
     found
 }
 
-/// The template data, its stories composed; `None` when the photos could
-/// not be read (nothing to compose around).
+/// The template data, its stories composed (the brochure too when
+/// `brochure`); `None` when the photos could not be read (nothing to
+/// compose around).
 pub(super) fn compose_page(
     report: &report::Report,
     fonts: &Fonts,
     photos: Option<&[LoadedPhoto]>,
+    brochure: bool,
 ) -> Option<Result<typeset::Typeset, Vec<Finding>>> {
     let photos = photos?;
     let (Some(body), Some(kai)) = (fonts.metrics(fonts::SERIF), fonts.metrics(fonts::KAI)) else {
@@ -87,5 +89,7 @@ pub(super) fn compose_page(
         other: &body,
         chars: "“”‘’",
     };
-    Some(Ok(typeset::page_data(report, photos, &body, &kai)))
+    Some(Ok(typeset::page_data(
+        report, photos, &body, &kai, brochure,
+    )))
 }

@@ -103,7 +103,7 @@ pub fn run(request: &Request) -> Outcome {
         }
     };
     let mut findings = checks::lint::lint(&loaded);
-    let prepared = match prepare_loaded(loaded, &request.font_paths) {
+    let prepared = match prepare_loaded(loaded, &request.font_paths, &request.layouts) {
         Ok(prepared) => prepared,
         Err(found) => {
             findings.extend(found);
@@ -140,9 +140,9 @@ pub fn run(request: &Request) -> Outcome {
     if request.layouts.contains(&Layout::Newspaper) {
         findings.extend(prepared.fit.iter().filter(|f| !f.is_error()).cloned());
     }
-    if request.layouts.contains(&Layout::Brochure) {
+    if let Some(booklet) = prepared.data.booklet() {
         findings.extend(crate::brochure::findings(
-            prepared.data.booklet(),
+            booklet,
             prepared.loaded.report.brochure.binding,
         ));
     }
@@ -179,13 +179,14 @@ pub struct Prepared {
 /// Loads the report, the fonts and the photos, and checks that every
 /// character has a glyph. Returns every error found, not only the first.
 pub fn prepare(data: &Path, font_paths: &[PathBuf]) -> Result<Prepared, Vec<Finding>> {
-    prepare_loaded(report::load(data)?, font_paths)
+    prepare_loaded(report::load(data)?, font_paths, Layout::ALL)
 }
 
 /// [`prepare`] for a report already loaded.
 pub fn prepare_loaded(
     loaded: LoadedReport,
     font_paths: &[PathBuf],
+    layouts: &[Layout],
 ) -> Result<Prepared, Vec<Finding>> {
     // The photos are read first; Typst's decoder is memoised, so they are
     // decoded at once on other threads while this one loads the fonts and
@@ -195,7 +196,8 @@ pub fn prepare_loaded(
     let (fonts, decoding, data) = std::thread::scope(|scope| {
         let decoding = scope.spawn(|| photos::decode(&loaded, decoded));
         let fonts = Fonts::load(font_paths);
-        let data = fit::compose_page(&loaded.report, &fonts, photos.as_deref().ok());
+        let brochure = layouts.contains(&Layout::Brochure);
+        let data = fit::compose_page(&loaded.report, &fonts, photos.as_deref().ok(), brochure);
         (
             fonts,
             decoding.join().expect("decoding does not panic"),

@@ -24,7 +24,7 @@ pub fn check(
     inspection: &Inspection,
 ) -> Vec<RuleCount> {
     let mut tally = Tally::new(&Rule::BROCHURE);
-    let g = prepared.data.booklet().geometry;
+    let g = crate::brochure::Geometry::of(prepared.loaded.report.brochure.paper);
     let pages = document.pages().len();
     let per = prepared.loaded.report.brochure.binding.pages_per_sheet();
     if !pages.is_multiple_of(per) {
