@@ -203,7 +203,17 @@ pub fn page_data(
         Composition::Page(page) => Some(page.drawing(band + page.band_air)),
         Composition::None(_) | Composition::TooManyStories(_) => None,
     };
-    let booklet = brochure.then(|| booklet(report, &sections, &lede, figures.as_ref(), body, kai));
+    let booklet = brochure.then(|| {
+        booklet(
+            report,
+            &sections,
+            &title,
+            &lede,
+            figures.as_ref(),
+            body,
+            kai,
+        )
+    });
     let data = PageData {
         booklet,
         period: report.period.as_deref().map(prepare),
@@ -294,6 +304,7 @@ fn sections(report: &Report, photos: &[LoadedPhoto]) -> Vec<SectionData> {
 fn booklet(
     report: &Report,
     sections: &[SectionData],
+    title: &[String],
     lede: &[String],
     figures: Option<&Figures>,
     body: &dyn Metrics,
@@ -326,10 +337,21 @@ fn booklet(
             }
         })
         .collect();
+    let credits: Vec<String> = sections
+        .iter()
+        .flat_map(|s| &s.photos)
+        .filter_map(|p| Some(format!("{}　{}", p.caption, p.credit.as_ref()?)))
+        .collect();
+    let byline_rows = 3 + usize::from(report.byline.photos.is_some());
     crate::brochure::compose(
         &stories,
-        lede,
-        figures.map_or(0, |f| f.items.len()),
+        &crate::brochure::Matters {
+            title,
+            lede,
+            figures: figures.map_or(0, |f| f.items.len()),
+            colophon_rows: byline_rows + report.publication.editors.len(),
+            credits,
+        },
         &report.brochure,
         &crate::brochure::Faces { song: body, kai },
     )

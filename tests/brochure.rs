@@ -290,7 +290,7 @@ fn brochure_of(data: &Path) -> (String, usize, usize, Vec<banmian::findings::Fin
     let mut said = found;
     said.extend(banmian::brochure::findings(
         prepared.data.booklet().expect("the brochure was composed"),
-        prepared.loaded.report.brochure.binding,
+        &prepared.loaded,
     ));
     (table(&counts), broken, document.pages().len(), said)
 }
@@ -309,7 +309,7 @@ fn the_example_is_a_booklet_of_a_multiple_of_four_pages_with_no_breach() {
 fn generated_reports_make_booklets_of_a_multiple_of_four_pages_with_no_breach() {
     let mut failures = Vec::new();
     let mut counts = Vec::new();
-    for seed in 1..=16u64 {
+    for seed in 1..=24u64 {
         let total = 1_000 + (seed as usize * 7_919) % 19_001;
         let case = crate::corpus::generate(seed + 500, Some(total), (1, 10), (0, 20), true);
         let dir = tempfile::tempdir().unwrap();
@@ -353,6 +353,7 @@ fn the_imposed_brochure_pairs_its_pages_in_printers_spreads() {
         pdf,
         pages,
         (g.width, g.height),
+        &prepared.data.booklet().unwrap().bleed_pages(),
         &prepared.fonts,
         prepared.date,
     )

@@ -65,6 +65,23 @@ pub struct Booklet {
     /// The page count is not one the binding takes.
     #[serde(skip)]
     pub off_count: Option<String>,
+    /// How much of a page the lede takes with the title over it (over 1:
+    /// it does not fit).
+    #[serde(skip)]
+    pub lede_fill: f64,
+}
+
+impl Booklet {
+    /// The pages printed into the bleed: the cover, a spread's photo page.
+    pub fn bleed_pages(&self) -> Vec<usize> {
+        self.pages
+            .iter()
+            .filter(|p| {
+                p.part == Part::Cover || p.story.as_ref().is_some_and(|s| s.kind == Kind::Spread)
+            })
+            .map(|p| p.number)
+            .collect()
+    }
 }
 
 /// The parts before and after the stories that can take one page or two.
@@ -79,6 +96,8 @@ pub struct Matter {
     pub lede_fill: f64,
     /// Key figures, by count.
     pub figures: usize,
+    /// The colophon fits a page (its list of photos is not too long).
+    pub colophon_fits: bool,
 }
 
 /// Figures a page holds: two across, six rows.
@@ -87,9 +106,9 @@ const FIGURES_PER_PAGE: usize = 12;
 /// share.
 pub const WHITE: f64 = 4.0;
 
-/// One choice for a part: its pages, whether it must open on a left page,
+/// One way to set a part: its pages, whether it must open on a left page,
 /// its cost.
-struct Option_ {
+struct Choice {
     pages: usize,
     opens_left: bool,
     cost: f64,
@@ -104,10 +123,10 @@ pub fn compose(
 ) -> Booklet {
     // Each part's choices: the front (cover + opening), each story, the
     // figures and the back cover.
-    let opening: Vec<Option_> = {
+    let opening: Vec<Choice> = {
         let mut v = Vec::new();
         if matter.opening_fits_one {
-            v.push(Option_ {
+            v.push(Choice {
                 pages: 1,
                 opens_left: false,
                 cost: 0.0,
@@ -122,7 +141,7 @@ pub fn compose(
             } else {
                 0.0
             };
-            v.push(Option_ {
+            v.push(Choice {
                 pages: alone.max(1),
                 opens_left: false,
                 cost,
@@ -140,15 +159,15 @@ pub fn compose(
                 .collect()
         })
         .collect();
-    let figures: Vec<Option_> = match matter.figures {
-        0 => vec![Option_ {
+    let figures: Vec<Choice> = match matter.figures {
+        0 => vec![Choice {
             pages: 0,
             opens_left: false,
             cost: 0.0,
         }],
         n => {
             let fewest = n.div_ceil(FIGURES_PER_PAGE);
-            let mut v = vec![Option_ {
+            let mut v = vec![Choice {
                 pages: fewest,
                 opens_left: false,
                 cost: 0.0,
@@ -161,7 +180,7 @@ pub fn compose(
                 } else {
                     1.5
                 };
-                v.push(Option_ {
+                v.push(Choice {
                     pages: fewest + 1,
                     opens_left: false,
                     cost,
@@ -170,33 +189,34 @@ pub fn compose(
             v
         }
     };
-    let mut parts: Vec<Vec<Option_>> = vec![opening];
+    let mut parts: Vec<Vec<Choice>> = vec![opening];
     for variants in &laid {
         parts.push(
             variants
                 .iter()
-                .map(|l| Option_ {
+                .map(|l| Choice {
                     pages: l.pages.len(),
                     opens_left: l.opens_left,
-                    cost: l.cost + 20.0 * l.faults as f64,
+                    cost: l.score(),
                 })
                 .collect(),
         );
     }
     parts.push(figures);
     // A colophon inside the back cover, where the count needs a page.
-    parts.push(vec![
-        Option_ {
-            pages: 0,
-            opens_left: false,
-            cost: 0.0,
-        },
-        Option_ {
+    let mut colophon = vec![Choice {
+        pages: 0,
+        opens_left: false,
+        cost: 0.0,
+    }];
+    if matter.colophon_fits {
+        colophon.push(Choice {
             pages: 1,
             opens_left: false,
             cost: 2.0,
-        },
-    ]);
+        });
+    }
+    parts.push(colophon);
     let chosen = search(&parts, binding);
     let (picks, off_count) = chosen;
     // Assemble the pages.
@@ -240,9 +260,7 @@ pub fn compose(
         let pick = &laid[s][picks[s + 1]];
         let best = laid[s]
             .iter()
-            .min_by(|a, b| {
-                (a.cost + 20.0 * a.faults as f64).total_cmp(&(b.cost + 20.0 * b.faults as f64))
-            })
+            .min_by(|a, b| a.score().total_cmp(&b.score()))
             .expect("a story has a variant");
         if best.pages.len() != pick.pages.len() {
             let change = pick.pages.len() as i64 - best.pages.len() as i64;
@@ -293,6 +311,7 @@ pub fn compose(
         contents,
         choices,
         off_count,
+        lede_fill: matter.lede_fill,
     }
 }
 
@@ -300,7 +319,7 @@ pub fn compose(
 /// count the binding takes at the least cost: each part's cost, and a
 /// spread only where it opens on a left-hand page. When no such count can
 /// be reached, the cheapest even count, or the cheapest of all, and why.
-fn search(parts: &[Vec<Option_>], binding: Binding) -> (Vec<usize>, Option<String>) {
+fn search(parts: &[Vec<Choice>], binding: Binding) -> (Vec<usize>, Option<String>) {
     use std::collections::BTreeMap;
     // For each part, by pages after it: (cost, option, pages before it).
     // The cover is page 1.
@@ -363,8 +382,8 @@ fn search(parts: &[Vec<Option_>], binding: Binding) -> (Vec<usize>, Option<Strin
 mod tests {
     use super::*;
 
-    fn option(pages: usize, opens_left: bool, cost: f64) -> Option_ {
-        Option_ {
+    fn option(pages: usize, opens_left: bool, cost: f64) -> Choice {
+        Choice {
             pages,
             opens_left,
             cost,

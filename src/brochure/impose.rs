@@ -42,12 +42,18 @@ pub fn saddle_order(pages: usize) -> Vec<[Option<usize>; 2]> {
         .collect()
 }
 
-/// The brochure's PDF (`pdf`, `pages` pages of `width` × `height` pt)
+/// The bleed the brochure's full-bleed pages (the cover, a spread's photo
+/// page) have on every side, pt: 3 mm, as `layouts/brochure.typ` sets it.
+pub const BLEED: f64 = 3.0 * 72.0 / 25.4;
+
+/// The brochure's PDF (`pdf`, `pages` pages of `width` × `height` pt
+/// trimmed; those numbered in `bleed` larger by [`BLEED`] on every side)
 /// imposed for saddle stitching.
 pub fn impose(
     pdf: Vec<u8>,
     pages: usize,
     (width, height): (f64, f64),
+    bleed: &[usize],
     fonts: &Fonts,
     today: Datetime,
 ) -> Result<PagedDocument, Vec<Finding>> {
@@ -55,6 +61,8 @@ pub fn impose(
         "page_width": width,
         "page_height": height,
         "sides": saddle_order(pages),
+        "bleed": bleed,
+        "bleed_width": BLEED,
     });
     let files = vec![
         (

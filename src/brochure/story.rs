@@ -53,6 +53,8 @@ pub struct Faces<'a> {
 fn headline_size(g: &Geometry) -> f64 {
     if g.columns > 1 { 22.0 } else { 18.0 }
 }
+/// How much wider bold sets than the regular face's advances say.
+const BOLD: f64 = 1.04;
 /// A display opener's headline: 一号.
 const DISPLAY: f64 = 26.0;
 const KICKER: f64 = 16.0;
@@ -236,6 +238,14 @@ pub struct Laid {
     pub faults: usize,
 }
 
+impl Laid {
+    /// What the search weighs: the cost, and each fault as more than any
+    /// design choice.
+    pub fn score(&self) -> f64 {
+        self.cost + FAULT * self.faults as f64
+    }
+}
+
 /// A story measured: its text broken into column lines once, its headline,
 /// quote and captions broken for their widths.
 pub struct Story<'a> {
@@ -262,17 +272,21 @@ impl Head {
     /// The headline at `size`: its lines broken for the text width, the
     /// kicker, the subhead and the rule under it.
     fn measure(input: &StoryInput, g: &Geometry, size: f64, song: &dyn Metrics) -> Self {
+        // Set bold, a little wider than the regular face measures.
+        let width = |size: f64| g.text_width() / size / BOLD;
         let lines: Vec<String> = input
             .headline
             .iter()
-            .flat_map(|line| compose::break_text(line, g.text_width() / size, song))
+            .flat_map(|line| compose::break_text(line, width(size), song))
             .collect();
         let mut height = lines.len() as f64 * size * 1.3;
-        if input.kicker.is_some() {
-            height += KICKER * 1.5;
+        if let Some(kicker) = input.kicker {
+            height += compose::break_text(kicker, width(KICKER), song).len() as f64 * KICKER * 1.5;
         }
-        if input.subhead.is_some() {
-            height += SUBHEAD * 1.6;
+        if let Some(subhead) = input.subhead {
+            let subhead = format!("——{subhead}");
+            height +=
+                compose::break_text(&subhead, width(SUBHEAD), song).len() as f64 * SUBHEAD * 1.6;
         }
         // The rule under it and its space.
         height += 14.0;
@@ -283,6 +297,12 @@ impl Head {
         }
     }
 }
+
+/// The most of a photo's height a frame may cut or add.
+const MAX_CROP: f64 = 0.15;
+/// What a breach of a brochure rule costs in the search: more than any
+/// design choice.
+pub const FAULT: f64 = 20.0;
 
 /// Lines of space after a block (photo, quote) in the text.
 const AIR: usize = 1;
@@ -427,15 +447,18 @@ impl<'a> Story<'a> {
         );
         let mut crop_cost = 0.0;
         if let (Opener::Wide(factor), Some(lead)) = (variant.opener, lead) {
-            let (item, depth) = self.photo_block(lead, g.text_width(), factor, g.lines / 2);
+            let (item, depth, crop) = self.photo_block(lead, g.text_width(), factor, g.lines / 2);
             flow.place_across(item, depth + AIR);
-            crop_cost = (factor - 1.0).abs() * 1.5;
+            // The crop as set (the page's half may have cut it further);
+            // past 15 % a photo is no longer the photographer's.
+            crop_cost = crop * 1.5 + if crop > MAX_CROP { FAULT } else { 0.0 };
         }
         // The flow: text lines, with the column photo, the quote and the
         // other photos (in the text) as blocks between paragraphs.
         let mut blocks: Vec<(usize, Block)> = Vec::new();
         if let (Opener::Column, Some(lead)) = (variant.opener, lead) {
-            let (item, depth) = self.photo_block(lead, g.column, 1.0, g.lines / 2);
+            let (item, depth, crop) = self.photo_block(lead, g.column, 1.0, g.lines / 2);
+            crop_cost = crop * 1.5 + if crop > MAX_CROP { FAULT } else { 0.0 };
             blocks.push((0, Block { item, depth }));
         }
         let paragraphs = self.input.paragraphs.len();
@@ -460,7 +483,7 @@ impl<'a> Story<'a> {
             for (j, photo) in others.iter().enumerate() {
                 // Spread through the text: after paragraph ⌈(j+1)·n/(k+1)⌉.
                 let after = ((j + 1) * paragraphs).div_ceil(others.len() + 1);
-                let (item, depth) = self.photo_block(photo, g.column, 1.0, g.lines / 2);
+                let (item, depth, _) = self.photo_block(photo, g.column, 1.0, g.lines / 2);
                 blocks.push((after.max(1), Block { item, depth }));
             }
         }
@@ -479,16 +502,16 @@ impl<'a> Story<'a> {
             units.push(Unit::Line(line));
         }
         units.extend(next_block.map(|(_, b)| Unit::Block(b)));
-        flow.pour(&units);
+        flow.pour(units);
         // The gallery after the text.
         if let Others::Gallery(across) = variant.others {
             flow.gallery(&self.gallery_rows(others, across));
         }
-        self.judge(variant, flow, lead.is_some(), crop_cost)
+        self.judge(variant, flow, crop_cost)
     }
 
     /// Cost and faults of a laid-out variant.
-    fn judge(&self, variant: Variant, flow: Flow, has_lead: bool, crop_cost: f64) -> Laid {
+    fn judge(&self, variant: Variant, flow: Flow, crop_cost: f64) -> Laid {
         let g = self.geometry;
         let pages = flow.pages;
         let long = self.lines.len() as f64 / (g.columns * g.lines) as f64;
@@ -501,7 +524,7 @@ impl<'a> Story<'a> {
                 Opener::Spread if long >= 2.0 => 0.0,
                 Opener::Spread if long >= 1.5 => 0.3,
                 Opener::Spread => 3.0,
-                Opener::Plain if has_lead || self.input.photos.is_empty() => 0.0,
+                Opener::Plain if self.input.photos.is_empty() => 0.0,
                 Opener::Plain => 1.5,
                 Opener::Display if self.input.photos.is_empty() => 0.8,
                 Opener::Display => 1.5,
@@ -533,21 +556,14 @@ impl<'a> Story<'a> {
                 faults += 1;
             }
         }
-        // The white left on the last page.
-        if let Some(last) = pages.last() {
-            let used = last
-                .items
-                .iter()
-                .map(|item| match item {
-                    Item::Line { y, .. } => y + g.pitch,
-                    Item::Photo { y, h, caption, .. } => {
-                        y + h + CAPTION_GAP + caption.len() as f64 * CAPTION_PITCH
-                    }
-                    Item::Headline { y, height, .. } | Item::Quote { y, height, .. } => y + height,
-                    Item::Bleed { .. } => g.text_height(),
-                })
-                .fold(0.0, f64::max);
-            cost += super::booklet::WHITE * (1.0 - used / g.text_height()).max(0.0);
+        // The white under each column of each page (a gallery's and a
+        // spread's pages are designed as they are).
+        for page in pages.iter().filter(|p| p.kind == Kind::Story) {
+            let white: f64 = (0..g.columns)
+                .map(|c| 1.0 - column_bottom(page, &g, c) / g.text_height())
+                .sum::<f64>()
+                / g.columns as f64;
+            cost += super::booklet::WHITE * white.max(0.0);
         }
         Laid {
             variant,
@@ -565,21 +581,25 @@ impl<'a> Story<'a> {
 
     /// A photo `width` wide, its height its own times `factor` (at most
     /// `most` lines with the caption), fitted to whole lines with its
-    /// caption: the item at (0, 0) and the lines it takes.
+    /// caption: the item at (0, 0), the lines it takes, and how much of
+    /// the photo's height the picture shows or adds (0 = none cropped).
     fn photo_block(
         &self,
         photo: &PhotoInput,
         width: f64,
         factor: f64,
         most: usize,
-    ) -> (Item, usize) {
+    ) -> (Item, usize, f64) {
         let g = self.geometry;
         let caption = self.caption_lines(photo, width);
         let under = CAPTION_GAP + caption.len() as f64 * CAPTION_PITCH;
         let natural = width / photo.aspect.max(0.1);
         let wanted = natural * factor + under;
-        let depth = ((wanted / g.pitch).round() as usize).clamp(4, most.max(4));
-        let h = (depth as f64 * g.pitch - under).max(g.pitch);
+        // At least three lines of picture above a caption, however long.
+        let least = g.lines_for(under) + 3;
+        let depth = ((wanted / g.pitch).round() as usize).clamp(least, most.max(least));
+        let h = depth as f64 * g.pitch - under;
+        let crop = (1.0 - h / natural).abs();
         (
             Item::Photo {
                 photo: photo.index,
@@ -590,6 +610,7 @@ impl<'a> Story<'a> {
                 caption,
             },
             depth,
+            crop,
         )
     }
 
@@ -698,7 +719,7 @@ impl Flow {
     /// Pours the units into the columns, page after page; the last page's
     /// columns balanced. No paragraph's first line alone at a column's
     /// foot, no last line alone at its head.
-    fn pour(&mut self, units: &[Unit]) {
+    fn pour(&mut self, mut units: Vec<Unit>) {
         let g = self.g;
         let mut next = 0;
         while next < units.len() {
@@ -706,19 +727,20 @@ impl Flow {
                 self.new_page();
             }
             let room = g.lines - self.top;
-            let depth = self.depth_for(units, next, room);
+            let depth = self.depth_for(&units, next, room);
             let mut deepest = 0;
             let before = next;
             for c in 0..g.columns {
                 if next >= units.len() {
                     break;
                 }
-                let (mut end, _) = self.column_end(units, next, depth);
+                defer_block(&mut units, next, depth);
+                let (mut end, _) = self.column_end(&units, next, depth);
                 if end == next {
-                    // A block deeper than what is left of the column: the
-                    // next column, or the next page, takes it.
-                    if self.top > 0 || c + 1 < g.columns {
-                        continue;
+                    // A block deeper than a column of this page: the next
+                    // page takes it; on a fresh page it is set regardless.
+                    if self.top > 0 {
+                        break;
                     }
                     end = next + 1;
                 }
@@ -775,7 +797,8 @@ impl Flow {
         {
             return depth;
         }
-        for depth in (room.saturating_sub(3).max(1)..=room).rev() {
+        let back = MIN_ALONE.div_ceil(self.g.columns);
+        for depth in (room.saturating_sub(back).max(1)..=room).rev() {
             let (end, _) = self.takes(units, from, depth);
             let rest: usize = units[end..].iter().map(Unit::depth).sum();
             if rest == 0 || rest >= MIN_ALONE {
@@ -786,13 +809,18 @@ impl Flow {
     }
 
     /// Where the page's columns at `depth` from `from` end, and whether
-    /// every column ends clean (no widow, no orphan).
+    /// every column ends clean (no widow, no orphan) and none is deeper
+    /// than the one before it.
     fn takes(&self, units: &[Unit], from: usize, depth: usize) -> (usize, bool) {
         let mut next = from;
         let mut clean = true;
+        let mut before = usize::MAX;
         for _ in 0..self.g.columns {
             let (end, ok) = self.column_end(units, next, depth);
-            clean &= ok;
+            // Balanced columns fall from left to right, never rise.
+            let used: usize = units[next..end].iter().map(Unit::depth).sum();
+            clean &= ok && used <= before;
+            before = used;
             next = end;
             if next >= units.len() {
                 break;
@@ -818,8 +846,14 @@ impl Flow {
         let first_line = |i: usize| matches!(units.get(i), Some(Unit::Line(l)) if l.indent);
         let continues = |i: usize| matches!(units.get(i), Some(Unit::Line(l)) if !l.indent);
         let last_line = |i: usize| matches!(units.get(i), Some(Unit::Line(l)) if !l.justify);
+        // The next line of text, past any block set between.
+        let next_line = |i: usize| {
+            (i..units.len())
+                .find(|&j| matches!(units[j], Unit::Line(_)))
+                .unwrap_or(units.len())
+        };
         let split_badly = |end: usize| {
-            let orphan = first_line(end - 1) && continues(end);
+            let orphan = first_line(end - 1) && continues(next_line(end));
             let widow = continues(end) && last_line(end);
             orphan || widow
         };
@@ -859,6 +893,62 @@ impl Flow {
             }
         }
     }
+}
+
+/// A block (photo, quote) that does not fit what is left of a column of
+/// `depth` from unit `from` waits: the lines after it that fit go first,
+/// and the block opens the next column — no white under a column for a
+/// float that did not fit.
+fn defer_block(units: &mut [Unit], from: usize, depth: usize) {
+    let mut used = 0;
+    let mut at = from;
+    while at < units.len() && used + units[at].depth() <= depth {
+        used += units[at].depth();
+        at += 1;
+    }
+    if !matches!(units.get(at), Some(Unit::Block(_))) {
+        return;
+    }
+    let room = depth - used;
+    let lines = units[at + 1..]
+        .iter()
+        .take(room)
+        .take_while(|u| matches!(u, Unit::Line(_)))
+        .count();
+    if lines > 0 {
+        units[at..=at + lines].rotate_left(1);
+    }
+}
+
+/// How far down column `c` of a page something is set, pt.
+fn column_bottom(page: &StoryPage, g: &Geometry, c: usize) -> f64 {
+    let (left, right) = (g.column_x(c), g.column_x(c) + g.column);
+    page.items
+        .iter()
+        .filter_map(|item| {
+            let (x, w, bottom) = match item {
+                Item::Line { x, y, w, .. } => (*x, *w, y + g.pitch),
+                Item::Photo {
+                    x,
+                    y,
+                    w,
+                    h,
+                    caption,
+                    ..
+                } => (
+                    *x,
+                    *w,
+                    y + h + CAPTION_GAP + caption.len() as f64 * CAPTION_PITCH,
+                ),
+                Item::Quote {
+                    x, y, w, height, ..
+                } => (*x, *w, y + height),
+                Item::Headline { y, height, .. } => (0.0, g.text_width(), y + height),
+                Item::Bleed { .. } => (0.0, g.text_width(), g.text_height()),
+            };
+            (x < right && x + w > left).then_some(bottom)
+        })
+        .fold(0.0, f64::max)
 }
 
 /// Moves an item to (x, y) (items built at the origin).
@@ -1051,9 +1141,7 @@ mod tests {
             .variants()
             .into_iter()
             .map(|v| measured.lay_out(v))
-            .min_by(|a, b| {
-                (a.cost + 20.0 * a.faults as f64).total_cmp(&(b.cost + 20.0 * b.faults as f64))
-            })
+            .min_by(|a, b| a.score().total_cmp(&b.score()))
             .unwrap();
         assert!(
             matches!(best.variant.others, Others::Gallery(_)),

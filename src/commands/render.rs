@@ -125,10 +125,16 @@ fn imposed(
     (path, pdf): &(PathBuf, Vec<u8>),
 ) -> Result<(PathBuf, Vec<u8>), Failure> {
     let g = crate::brochure::Geometry::of(prepared.loaded.report.brochure.paper);
+    let bleed = prepared
+        .data
+        .booklet()
+        .map(crate::brochure::Booklet::bleed_pages)
+        .unwrap_or_default();
     let sheets = crate::brochure::impose::impose(
         pdf.clone(),
         document.pages().len(),
         (g.width, g.height),
+        &bleed,
         &prepared.fonts,
         prepared.date,
     )

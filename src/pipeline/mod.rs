@@ -141,10 +141,7 @@ pub fn run(request: &Request) -> Outcome {
         findings.extend(prepared.fit.iter().filter(|f| !f.is_error()).cloned());
     }
     if let Some(booklet) = prepared.data.booklet() {
-        findings.extend(crate::brochure::findings(
-            booklet,
-            prepared.loaded.report.brochure.binding,
-        ));
+        findings.extend(crate::brochure::findings(booklet, &prepared.loaded));
     }
     findings.extend(checks::consistency::check(&prepared.loaded, &documents));
     Outcome {

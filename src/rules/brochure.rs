@@ -82,7 +82,8 @@ pub fn check(
                 format!("page {page}: {} photo(s), no text", pictures.len())
             });
         }
-        if part == "story" && (1..6).contains(&text) && pictures.is_empty() && heads == 0 {
+        // Body lines and nothing else (no photo, headline, quote, caption).
+        if part == "story" && (1..6).contains(&text) && pictures.is_empty() && content == text {
             tally.hit(Rule::ShortTextPage, || {
                 format!("page {page}: {text} line(s) alone")
             });
@@ -150,11 +151,11 @@ fn captioned(picture: &Picture, inspection: &Inspection) -> bool {
 fn widows_and_orphans(body: &[&Line], g: &Geometry, tally: &mut Tally) {
     // The text area's left edge: the inside margin on right-hand (odd)
     // pages, the outside margin on left-hand ones.
+    // The nearest column start (an indent is two characters, far less than
+    // half a column and its gutter).
     let column_of = |l: &Line| -> (usize, f64) {
         let left = if l.page % 2 == 1 { g.inside } else { g.outside };
-        let c = ((l.left() - left + 1.0) / (g.column + g.gutter))
-            .floor()
-            .max(0.0) as usize;
+        let c = ((l.left() - left) / (g.column + g.gutter)).round().max(0.0) as usize;
         (c, left + g.column_x(c))
     };
     let mut order: Vec<(usize, usize, f64, bool, &Line)> = body
