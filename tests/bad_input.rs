@@ -95,6 +95,28 @@ fn counts_no_real_report_reaches_are_refused_before_any_work() {
     let long = small_report(&"中站区精准研判、果断决策、快速行动。".repeat(700));
     ws.write("long.toml", long);
     assert_refused(&ws, &before, "long.toml", 1, "data-limit");
+    let quote = "中站区精准研判、果断决策、快速行动。".repeat(6);
+    let long_quote = small_report_with(&quote, |data| {
+        data["sections"][0]["quote"] = serde_json::json!(quote);
+    });
+    ws.write("quote.toml", long_quote);
+    assert_refused(&ws, &before, "quote.toml", 1, "data-limit");
+}
+
+#[test]
+fn a_pull_quote_not_in_its_story_is_refused_at_its_field() {
+    let (ws, before) = rendered();
+    let report = small_report_with("正文。", |data| {
+        data["sections"][0]["quote"] = serde_json::json!("这句话不在正文里");
+    });
+    ws.write("quote.toml", &report);
+    assert_refused(&ws, &before, "quote.toml", 1, "data-value");
+    let output = ws.run(&["check", "quote.toml"]);
+    assert!(
+        stderr(&output).contains("/sections/0/quote"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

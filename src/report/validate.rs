@@ -186,6 +186,9 @@ fn limits(report: &Report, fail: &mut Fail) {
 }
 
 /// One section: its headline, size and paragraphs.
+/// The longest pull quote: a sentence, set in 小三 beside the text.
+pub const MAX_QUOTE_CHARS: usize = 80;
+
 fn section(section: &Section, at: &FieldPath, fail: &mut Fail) {
     if section
         .headline
@@ -228,6 +231,16 @@ fn section(section: &Section, at: &FieldPath, fail: &mut Fail) {
     }
     if let Some(quote) = &section.quote {
         let quote = quote.trim();
+        if quote.chars().count() > MAX_QUOTE_CHARS {
+            fail(
+                "data-limit",
+                at.key("quote"),
+                format!(
+                    "a pull quote of {} characters; at most {MAX_QUOTE_CHARS} (one sentence, set large)",
+                    quote.chars().count()
+                ),
+            );
+        }
         if quote.is_empty() || !section.paragraphs.iter().any(|p| p.contains(quote)) {
             fail(
                 "data-value",
