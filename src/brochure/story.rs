@@ -556,9 +556,9 @@ impl<'a> Story<'a> {
                 faults += 1;
             }
         }
-        // The white under each column of each page (a gallery's and a
-        // spread's pages are designed as they are).
-        for page in pages.iter().filter(|p| p.kind == Kind::Story) {
+        // The white under each column of each page (a spread's photo page
+        // is full as it is).
+        for page in pages.iter().filter(|p| p.kind != Kind::Spread) {
             let white: f64 = (0..g.columns)
                 .map(|c| 1.0 - column_bottom(page, &g, c) / g.text_height())
                 .sum::<f64>()
