@@ -43,6 +43,10 @@ pub enum Command {
     /// blocks, widows and orphans, captions). Exit code 1 when any rule is
     /// broken.
     Rules(RulesCommand),
+    /// Render many reports in parallel into one folder: each as `render`
+    /// does, one line (or JSON line) per report; the exit code is the worst
+    /// of them.
+    Batch(BatchCommand),
     /// Show how the newspaper page was composed: a map of the grid (which
     /// module covers which columns and lines), each module, and every term
     /// of the score.
@@ -112,6 +116,51 @@ pub struct RulesCommand {
     /// brochure.
     #[arg(long, value_enum, default_value_t = LayoutArg::Newspaper)]
     pub layout: LayoutArg,
+
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+/// `banmian batch`.
+#[derive(Debug, Args)]
+pub struct BatchCommand {
+    /// The reports: .toml or .json files.
+    #[arg(required = true)]
+    pub data: Vec<PathBuf>,
+
+    /// Which layout to make of each; without it, every layout.
+    #[arg(long, value_enum)]
+    pub layout: Option<LayoutArg>,
+
+    /// The folder every output goes to, named <data-stem>.<layout>.<ext>.
+    #[arg(short, long, value_name = "DIR", default_value = "out")]
+    pub output: PathBuf,
+
+    /// What to write: PDF (default), or PNG or SVG previews.
+    #[arg(long, value_enum, default_value_t = FormatArg::Pdf)]
+    pub pages: FormatArg,
+
+    /// PNG resolution in pixels per inch.
+    #[arg(long, default_value_t = 144.0)]
+    pub ppi: f32,
+
+    /// Reports rendered at once (default: the machine's cores).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+
+    /// Only this run's share of the inputs: K of N (1/4, 2/4…), chosen by
+    /// a hash of each file's name, the same on every machine.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+
+    /// How to print each report's outcome: a line for people, or one JSON
+    /// line per report.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+
+    /// Overwrite existing output files banmian did not make.
+    #[arg(long)]
+    pub force: bool,
 
     #[command(flatten)]
     pub fonts: FontArgs,

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, FormatArg, LayoutArg, RenderCommand, ReportFormat};
-use banmian::commands::{self, Exit, Print, check, fonts, plan, render, rules, schema};
+use args::{BatchCommand, Cli, Command, FormatArg, LayoutArg, RenderCommand, ReportFormat};
+use banmian::commands::{self, Exit, Print, batch, check, fonts, plan, render, rules, schema};
 use banmian::export::{Destination, Output, OutputFormat};
 use banmian::layouts::Layout;
 use banmian::pipeline::Request;
@@ -70,6 +70,7 @@ const BROKEN_PIPE: u8 = 141;
 fn dispatch(command: Command) -> Result<Exit, String> {
     Ok(match command {
         Command::Render(command) => render::run(&render_config(command)?),
+        Command::Batch(command) => batch::run(&batch_config(command)?),
         Command::Check(command) => check::run(&check::CheckConfig {
             request: Request {
                 data: command.data,
@@ -94,6 +95,52 @@ fn dispatch(command: Command) -> Result<Exit, String> {
     })
 }
 
+fn batch_config(command: BatchCommand) -> Result<batch::BatchConfig, String> {
+    let shard = match &command.shard {
+        None => None,
+        Some(text) => {
+            let parsed = text
+                .split_once('/')
+                .and_then(|(k, n)| Some((k.trim().parse().ok()?, n.trim().parse().ok()?)))
+                .filter(|&(k, n): &(usize, usize)| n >= 1 && (1..=n).contains(&k));
+            Some(parsed.ok_or_else(|| format!("--shard takes K/N with 1 ≤ K ≤ N, not {text}"))?)
+        }
+    };
+    if !(command.ppi.is_finite() && (9.0..=1200.0).contains(&command.ppi)) {
+        return Err(format!(
+            "--ppi must be between 9 and 1200, not {}",
+            command.ppi
+        ));
+    }
+    let jobs = match command.jobs {
+        Some(0) => return Err("--jobs takes at least 1".into()),
+        Some(jobs) => jobs,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    Ok(batch::BatchConfig {
+        inputs: command.data,
+        layouts: layouts(command.layout),
+        output: Output {
+            destination: Destination::Folder(command.output),
+            format: output_format(command.pages),
+            ppi: command.ppi,
+        },
+        jobs,
+        shard,
+        print: print(command.format),
+        font_paths: commands::font_paths(command.fonts.font_paths)?,
+        force: command.force,
+    })
+}
+
+fn output_format(format: FormatArg) -> OutputFormat {
+    match format {
+        FormatArg::Pdf => OutputFormat::Pdf,
+        FormatArg::Png => OutputFormat::Png,
+        FormatArg::Svg => OutputFormat::Svg,
+    }
+}
+
 /// The layouts asked for: one, or every layout.
 fn layouts(layout: Option<LayoutArg>) -> Vec<Layout> {
     match layout {
@@ -113,11 +160,7 @@ fn print(format: ReportFormat) -> Print {
 /// Turns the render flags into a checked config, once.
 fn render_config(command: RenderCommand) -> Result<render::RenderConfig, String> {
     let layouts = layouts(command.layout);
-    let format = match command.format {
-        FormatArg::Pdf => OutputFormat::Pdf,
-        FormatArg::Png => OutputFormat::Png,
-        FormatArg::Svg => OutputFormat::Svg,
-    };
+    let format = output_format(command.format);
     if !(command.ppi.is_finite() && (9.0..=1200.0).contains(&command.ppi)) {
         return Err(format!(
             "--ppi must be between 9 and 1200, not {}",

@@ -7,6 +7,7 @@
 mod support;
 
 mod bad_input;
+mod batch;
 mod brochure;
 mod check;
 mod cli;

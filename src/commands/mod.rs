@@ -2,6 +2,7 @@
 //! types), prints what it found and returns how it ended ([`Exit`]);
 //! `main.rs` parses the command line and dispatches here.
 
+pub mod batch;
 pub mod check;
 pub mod fonts;
 pub mod plan;

@@ -1,0 +1,264 @@
+//! `banmian batch`: many reports rendered in parallel, each as `render`
+//! renders it (every check first, outputs written atomically), into one
+//! folder. One report's failure does not stop the others; the exit code is
+//! the worst of them. `--shard K/N` takes a stable share of the inputs, so
+//! that a CI matrix or indexed jobs spread a large batch over machines.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::Print;
+use super::render::{self, RenderConfig};
+use crate::exit::{Exit, Failure};
+use crate::export::{Destination, Output};
+use crate::findings::Finding;
+use crate::layouts::Layout;
+
+/// A validated batch request.
+#[derive(Debug, Clone)]
+pub struct BatchConfig {
+    /// The report files, as given.
+    pub inputs: Vec<PathBuf>,
+    /// The layouts to make of each.
+    pub layouts: Vec<Layout>,
+    /// The folder every output goes to, named `<stem>.<layout>.<ext>`, and
+    /// the format.
+    pub output: Output,
+    /// Reports rendered at once.
+    pub jobs: usize,
+    /// This run's share of the inputs: shard `k` (from 1) of `n`.
+    pub shard: Option<(usize, usize)>,
+    /// How to print each report's outcome.
+    pub print: Print,
+    /// Folders with extra fonts.
+    pub font_paths: Vec<PathBuf>,
+    /// Overwrite existing files banmian did not make.
+    pub force: bool,
+}
+
+/// What became of one report.
+struct Done {
+    data: PathBuf,
+    exit: Exit,
+    outputs: Vec<PathBuf>,
+    findings: Vec<Finding>,
+    seconds: f64,
+}
+
+/// Renders the shard's reports, prints one line (or JSON line) per
+/// report and a summary, and ends with the worst exit of them.
+pub fn run(config: &BatchConfig) -> Exit {
+    let inputs: Vec<&PathBuf> = config
+        .inputs
+        .iter()
+        .filter(|p| config.shard.is_none_or(|(k, n)| shard_of(p, n) == k))
+        .collect();
+    if let Some(clash) = same_names(&inputs) {
+        eprintln!("error: {clash}; their outputs would overwrite each other in one folder");
+        return Exit::CannotRun;
+    }
+    let Destination::Folder(folder) = &config.output.destination else {
+        eprintln!("error: batch writes into a folder (-o DIR)");
+        return Exit::CannotRun;
+    };
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(config.jobs)
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(err) => {
+            eprintln!("error: cannot start {} jobs: {err}", config.jobs);
+            return Exit::CannotRun;
+        }
+    };
+    let bar = progress(config.print, inputs.len());
+    let started = Instant::now();
+    let done: Vec<Done> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|data| {
+                let done = one(config, data, folder);
+                // Typst's caches keep what the next reports share (fonts,
+                // templates) and let the rest go: memory stays flat.
+                comemo::evict(4);
+                bar.inc(1);
+                report(config.print, &done, &bar);
+                done
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    let failed = done.iter().filter(|d| d.exit != Exit::Success).count();
+    if config.print == Print::Human {
+        eprintln!(
+            "{} report(s) in {:.1} s: {} made, {failed} failed{}",
+            done.len(),
+            started.elapsed().as_secs_f64(),
+            done.len() - failed,
+            config
+                .shard
+                .map(|(k, n)| format!(" (shard {k}/{n} of {} inputs)", config.inputs.len()))
+                .unwrap_or_default()
+        );
+    }
+    done.iter()
+        .map(|d| d.exit)
+        .max_by_key(|e| e.code())
+        .unwrap_or(Exit::Success)
+}
+
+/// Renders one report into `folder`.
+fn one(config: &BatchConfig, data: &Path, folder: &Path) -> Done {
+    let started = Instant::now();
+    let result = render::render(&RenderConfig {
+        data: data.to_path_buf(),
+        layouts: config.layouts.clone(),
+        output: Output {
+            destination: Destination::Folder(folder.to_path_buf()),
+            ..config.output.clone()
+        },
+        font_paths: config.font_paths.clone(),
+        force: config.force,
+        impose: false,
+    });
+    let (exit, outputs, findings) = match result {
+        Ok((outputs, findings)) => (Exit::Success, outputs, findings),
+        Err(failure) => {
+            let exit = failure.exit();
+            let findings = match failure {
+                Failure::Report(f) | Failure::CannotRun(f) => f,
+            };
+            (exit, Vec::new(), findings)
+        }
+    };
+    Done {
+        data: data.to_path_buf(),
+        exit,
+        outputs,
+        findings,
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// Prints one report's outcome: a JSON line on standard output, or a line
+/// for people (above the progress bar) with its errors.
+fn report(print: Print, done: &Done, bar: &indicatif::ProgressBar) {
+    match print {
+        Print::Json => {
+            let line = serde_json::json!({
+                "data": done.data.display().to_string(),
+                "status": match done.exit {
+                    Exit::Success => "made",
+                    Exit::Refused => "refused",
+                    Exit::CannotRun => "failed",
+                },
+                "exit": done.exit.code(),
+                "outputs": done.outputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+                "findings": done.findings.iter().map(Finding::to_json).collect::<Vec<_>>(),
+                "seconds": (done.seconds * 1000.0).round() / 1000.0,
+            });
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}");
+        }
+        Print::Human => {
+            let errors: Vec<String> = done
+                .findings
+                .iter()
+                .filter(|f| f.is_error())
+                .map(Finding::headline)
+                .collect();
+            let name = crate::cjk::escaped(&done.data.display().to_string());
+            let line = if done.exit == Exit::Success {
+                format!(
+                    "made     {name} ({} file(s), {:.2} s)",
+                    done.outputs.len(),
+                    done.seconds
+                )
+            } else {
+                let mut line = format!("FAILED   {name}: {} error(s)", errors.len());
+                for error in errors.iter().take(5) {
+                    line.push_str(&format!("\n         {error}"));
+                }
+                line
+            };
+            bar.suspend(|| eprintln!("{line}"));
+        }
+    }
+}
+
+/// A progress bar on a terminal when people read the output; none
+/// otherwise.
+fn progress(print: Print, total: usize) -> indicatif::ProgressBar {
+    if print != Print::Human || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} reports, {elapsed} (about {eta} left)",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// The shard (from 1) of `n` a report belongs to: FNV-1a of its file
+/// name, so the same file lands in the same shard on every machine and
+/// from any folder.
+pub fn shard_of(path: &Path, n: usize) -> usize {
+    let name = path
+        .file_name()
+        .map(|n| n.as_encoded_bytes())
+        .unwrap_or_default();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in name {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (hash % n.max(1) as u64) as usize + 1
+}
+
+/// Two inputs whose outputs would have the same names, in words.
+fn same_names(inputs: &[&PathBuf]) -> Option<String> {
+    let mut seen: std::collections::HashMap<&std::ffi::OsStr, &PathBuf> = Default::default();
+    for input in inputs {
+        let stem = input.file_stem()?;
+        if let Some(other) = seen.insert(stem, input) {
+            return Some(format!(
+                "{} and {} have the same name",
+                other.display(),
+                input.display()
+            ));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_input_is_in_exactly_one_shard() {
+        let inputs: Vec<PathBuf> = (0..200)
+            .map(|i| PathBuf::from(format!("r{i}.toml")))
+            .collect();
+        for n in [1, 2, 3, 7] {
+            let mut counts = vec![0; n];
+            for input in &inputs {
+                let k = shard_of(input, n);
+                assert!((1..=n).contains(&k));
+                counts[k - 1] += 1;
+            }
+            // Spread, not all in one.
+            assert!(counts.iter().all(|&c| c > 200 / n / 3), "{counts:?}");
+        }
+        // The folder does not matter, the name does.
+        assert_eq!(
+            shard_of(Path::new("a/b/r1.toml"), 5),
+            shard_of(Path::new("r1.toml"), 5)
+        );
+    }
+}
