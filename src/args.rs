@@ -43,6 +43,10 @@ pub enum Command {
     /// blocks, widows and orphans, captions). Exit code 1 when any rule is
     /// broken.
     Rules(RulesCommand),
+    /// Render, then render again on every change of the data file or its
+    /// photos; with --serve, a local page shows the pages and findings and
+    /// reloads after each render.
+    Watch(WatchCommand),
     /// Render many reports in parallel into one folder: each as `render`
     /// does, one line (or JSON line) per report; the exit code is the worst
     /// of them.
@@ -119,6 +123,19 @@ pub struct RulesCommand {
 
     #[command(flatten)]
     pub fonts: FontArgs,
+}
+
+/// `banmian watch`.
+#[derive(Debug, Args)]
+pub struct WatchCommand {
+    /// What each render makes, and where (as `render`).
+    #[command(flatten)]
+    pub render: RenderCommand,
+
+    /// Serve a preview page on this address (default 127.0.0.1 and a free
+    /// port; the address is printed).
+    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:0")]
+    pub serve: Option<String>,
 }
 
 /// `banmian batch`.

@@ -18,6 +18,7 @@ pub mod inspect;
 pub mod layouts;
 pub mod photos;
 pub mod pipeline;
+pub mod preview;
 pub mod report;
 pub mod rules;
 pub mod typeset;

@@ -10,7 +10,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::{BatchCommand, Cli, Command, FormatArg, LayoutArg, RenderCommand, ReportFormat};
-use banmian::commands::{self, Exit, Print, batch, check, fonts, plan, render, rules, schema};
+use banmian::commands::{
+    self, Exit, Print, batch, check, fonts, plan, render, rules, schema, watch,
+};
 use banmian::export::{Destination, Output, OutputFormat};
 use banmian::layouts::Layout;
 use banmian::pipeline::Request;
@@ -71,6 +73,10 @@ fn dispatch(command: Command) -> Result<Exit, String> {
     Ok(match command {
         Command::Render(command) => render::run(&render_config(command)?),
         Command::Batch(command) => batch::run(&batch_config(command)?),
+        Command::Watch(command) => watch::run(&watch::WatchConfig {
+            render: render_config(command.render)?,
+            serve: command.serve,
+        }),
         Command::Check(command) => check::run(&check::CheckConfig {
             request: Request {
                 data: command.data,

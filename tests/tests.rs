@@ -14,3 +14,4 @@ mod cli;
 mod corpus;
 mod layout;
 mod rules;
+mod watch;

@@ -9,6 +9,7 @@ pub mod plan;
 pub mod render;
 pub mod rules;
 pub mod schema;
+pub mod watch;
 
 use std::path::PathBuf;
 

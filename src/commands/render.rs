@@ -58,6 +58,23 @@ pub fn run(config: &RenderConfig) -> Exit {
 /// every file could be made; each is written to a temporary file and
 /// renamed. Returns the files written and the warnings and notes.
 pub fn render(config: &RenderConfig) -> Result<(Vec<PathBuf>, Vec<Finding>), Failure> {
+    render_documents(config).map(|rendered| (rendered.written, rendered.findings))
+}
+
+/// What a render made.
+pub struct Rendered {
+    /// The files written.
+    pub written: Vec<PathBuf>,
+    /// The warnings and notes.
+    pub findings: Vec<Finding>,
+    /// Each layout laid out, for a preview.
+    pub documents: Vec<(Layout, typst_layout::PagedDocument)>,
+    /// The files the report reads: its data file and photos.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// [`render`], keeping the laid-out documents and the files read.
+pub fn render_documents(config: &RenderConfig) -> Result<Rendered, Failure> {
     let outcome = pipeline::run(&Request {
         data: config.data.clone(),
         layouts: config.layouts.clone(),
@@ -114,7 +131,12 @@ pub fn render(config: &RenderConfig) -> Result<(Vec<PathBuf>, Vec<Finding>), Fai
     }
     let mut findings = outcome.findings;
     findings.extend(recovered);
-    Ok((targets, findings))
+    Ok(Rendered {
+        written: targets,
+        findings,
+        documents: outcome.documents,
+        inputs,
+    })
 }
 
 /// The brochure's PDF imposed for saddle stitching, named after it:

@@ -1,0 +1,138 @@
+//! `banmian watch`: a render on every edit, the last good output kept on a
+//! broken one, and the preview page on loopback that follows the edits.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use crate::support::{BIN, Workspace, small_report};
+
+/// The watch process, stopped when dropped.
+struct Watching {
+    child: Child,
+    lines: Receiver<String>,
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Watching {
+    fn start(ws: &Workspace, extra: &[&str]) -> Self {
+        let mut child = Command::new(BIN)
+            .args([
+                "watch",
+                "report.toml",
+                "--layout",
+                "newspaper",
+                "-o",
+                "out/",
+            ])
+            .args(extra)
+            .current_dir(ws.path("."))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self { child, lines }
+    }
+
+    /// The next line that starts with `prefix`, within 30 s.
+    fn next(&self, prefix: &str) -> String {
+        loop {
+            let line = self
+                .lines
+                .recv_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|_| panic!("no `{prefix}` line within 30 s"));
+            if line.starts_with(prefix) {
+                return line;
+            }
+        }
+    }
+}
+
+/// A GET on the preview server: the response's body.
+fn get(addr: &str, path: &str) -> Vec<u8> {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    // HTTP/1.0: the body as it is, not in chunks.
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let body = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    response[body..].to_vec()
+}
+
+#[test]
+fn an_edit_renders_again_and_a_broken_one_keeps_the_last_good_output() {
+    let ws = Workspace::new();
+    ws.photo("photos/a.jpg");
+    ws.write("report.toml", small_report("第一稿的正文。"));
+    let watching = Watching::start(&ws, &[]);
+    watching.next("made ");
+    let first = std::fs::read(ws.path("out/report.newspaper.pdf")).unwrap();
+    ws.write("report.toml", small_report("第二稿的正文，改了一句。"));
+    let line = watching.next("made ");
+    assert!(line.contains("page(s) in"), "{line}");
+    let second = std::fs::read(ws.path("out/report.newspaper.pdf")).unwrap();
+    assert_ne!(first, second, "the edit is in the new output");
+    ws.write("report.toml", "title = [\n");
+    let line = watching.next("refused");
+    assert!(line.contains("last good output is kept"), "{line}");
+    assert_eq!(
+        std::fs::read(ws.path("out/report.newspaper.pdf")).unwrap(),
+        second
+    );
+}
+
+#[test]
+fn the_preview_page_shows_the_pages_and_hears_of_each_render() {
+    let ws = Workspace::new();
+    ws.photo("photos/a.jpg");
+    ws.write("report.toml", small_report("第一稿的正文。"));
+    let watching = Watching::start(&ws, &["--serve"]);
+    let line = watching.next("preview at http://");
+    let addr = line
+        .trim_start_matches("preview at http://")
+        .trim_end_matches('/')
+        .to_string();
+    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+    watching.next("made ");
+    let page = String::from_utf8(get(&addr, "/")).unwrap();
+    assert!(page.contains("/page/newspaper/1.png"), "{page}");
+    assert!(page.contains("EventSource('/events')"));
+    let png = get(&addr, "/page/newspaper/1.png");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(get(&addr, "/etc/passwd"), b"not found");
+    // The event stream tells the page of the next render.
+    let mut events = TcpStream::connect(&addr).unwrap();
+    write!(events, "GET /events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut head = [0u8; 64];
+    let n = events.read(&mut head).unwrap();
+    assert!(String::from_utf8_lossy(&head[..n]).contains("200 OK"));
+    ws.write("report.toml", small_report("第二稿的正文，改了一句。"));
+    let mut heard = String::new();
+    let mut buffer = [0u8; 256];
+    while !heard.contains("data: ") {
+        let n = events.read(&mut buffer).expect("an event within 30 s");
+        assert!(n > 0, "the stream closed");
+        heard.push_str(&String::from_utf8_lossy(&buffer[..n]));
+    }
+    watching.next("made ");
+}
