@@ -47,6 +47,11 @@ pub enum Command {
     /// photos; with --serve, a local page shows the pages and findings and
     /// reloads after each render.
     Watch(WatchCommand),
+    /// Print the shell completions for bash, zsh, fish, elvish or
+    /// PowerShell (e.g. `banmian completions bash > /etc/bash_completion.d/banmian`).
+    Completions(CompletionsCommand),
+    /// Print the man page (roff), e.g. `banmian manual > banmian.1`.
+    Manual,
     /// Render many reports in parallel into one folder: each as `render`
     /// does, one line (or JSON line) per report; the exit code is the worst
     /// of them.
@@ -123,6 +128,14 @@ pub struct RulesCommand {
 
     #[command(flatten)]
     pub fonts: FontArgs,
+}
+
+/// `banmian completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsCommand {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `banmian watch`.

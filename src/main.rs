@@ -73,6 +73,18 @@ fn dispatch(command: Command) -> Result<Exit, String> {
     Ok(match command {
         Command::Render(command) => render::run(&render_config(command)?),
         Command::Batch(command) => batch::run(&batch_config(command)?),
+        Command::Completions(command) => {
+            let mut cli = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(command.shell, &mut cli, "banmian", &mut std::io::stdout());
+            Exit::Success
+        }
+        Command::Manual => {
+            let cli = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cli).render(&mut std::io::stdout()) {
+                Ok(()) => Exit::Success,
+                Err(_) => Exit::CannotRun,
+            }
+        }
         Command::Watch(command) => watch::run(&watch::WatchConfig {
             render: render_config(command.render)?,
             serve: command.serve,

@@ -699,3 +699,21 @@ fn what_a_photo_carries_besides_its_pixels_stays_out_of_the_pdf() {
         assert!(!pdf.windows(secret.len()).any(|w| w == secret));
     }
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_command_line_itself() {
+    let ws = Workspace::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let output = ws.run(&["completions", shell]);
+        assert!(output.status.success());
+        let text = String::from_utf8_lossy(&output.stdout);
+        for command in ["render", "check", "batch", "watch"] {
+            assert!(text.contains(command), "{shell} completes {command}");
+        }
+    }
+    let output = ws.run(&["manual"]);
+    assert!(output.status.success());
+    let roff = String::from_utf8_lossy(&output.stdout);
+    assert!(roff.contains(".TH banmian 1"), "{roff}");
+    assert!(roff.contains("batch"));
+}
