@@ -7,6 +7,7 @@ use banmian::inspect::{Inspection, Line, inspect};
 use banmian::layouts::Layout;
 use banmian::pipeline::{Prepared, compile, prepare};
 use banmian::rules::{check_brochure, table};
+use hayro_syntax::object::Dict;
 
 use crate::support::headlines;
 
@@ -211,28 +212,18 @@ fn the_pdf_has_bookmarks_for_the_sections_and_metadata() {
         .status()
         .unwrap();
     assert!(status.success());
-    let pdf = lopdf::Document::load(&out).unwrap();
-    let catalog = pdf.catalog().unwrap();
-    let outlines = pdf
-        .get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap())
-        .unwrap();
-    let count = outlines.get(b"Count").unwrap().as_i64().unwrap();
+    let pdf = hayro_syntax::Pdf::new(std::fs::read(&out).unwrap()).unwrap();
+    let catalog: Dict = pdf.xref().get(pdf.xref().root_id()).unwrap();
+    let outlines: Dict = catalog.get(b"Outlines").unwrap();
+    let count: i64 = outlines.get(b"Count").unwrap();
     assert_eq!(
         count.unsigned_abs() as usize,
         prepared.loaded.report.sections.len()
     );
-    let lang = catalog
-        .get(b"Lang")
-        .and_then(|l| l.as_str())
-        .map(|l| String::from_utf8_lossy(l).into_owned());
-    assert_eq!(lang.ok().as_deref(), Some("zh-CN"));
-    let info = pdf
-        .trailer
-        .get(b"Info")
-        .and_then(|i| i.as_reference())
-        .and_then(|r| pdf.get_dictionary(r))
-        .unwrap();
-    assert!(info.has(b"Title") && info.has(b"Author"));
+    let lang: hayro_syntax::object::String = catalog.get(b"Lang").unwrap();
+    assert_eq!(lang.as_bytes(), b"zh-CN");
+    let info = pdf.metadata();
+    assert!(info.title.is_some() && info.author.is_some());
 }
 
 #[test]
@@ -457,15 +448,14 @@ fn render_impose_saddle_writes_the_sheets_beside_the_brochure() {
         "{}",
         crate::support::stderr(&output)
     );
-    let brochure = lopdf::Document::load(out.path().join("zhongzhan-2020.brochure.pdf")).unwrap();
-    let sheets =
-        lopdf::Document::load(out.path().join("zhongzhan-2020.brochure.imposed.pdf")).unwrap();
-    assert_eq!(sheets.get_pages().len() * 2, brochure.get_pages().len());
-    let width = |pdf: &lopdf::Document| -> f64 {
-        let (_, page) = pdf.get_pages().into_iter().nth(1).unwrap();
-        let media = pdf.get_dictionary(page).unwrap().get(b"MediaBox").unwrap();
-        let media = media.as_array().unwrap();
-        media[2].as_float().unwrap() as f64 - media[0].as_float().unwrap() as f64
+    let load =
+        |name: &str| hayro_syntax::Pdf::new(std::fs::read(out.path().join(name)).unwrap()).unwrap();
+    let brochure = load("zhongzhan-2020.brochure.pdf");
+    let sheets = load("zhongzhan-2020.brochure.imposed.pdf");
+    assert_eq!(sheets.pages().len() * 2, brochure.pages().len());
+    let width = |pdf: &hayro_syntax::Pdf| -> f64 {
+        let media = pdf.pages()[1].media_box();
+        media.x1 - media.x0
     };
     assert!((width(&sheets) - 2.0 * width(&brochure)).abs() < 1.0);
     // Only the brochure can be imposed, and only as a PDF.

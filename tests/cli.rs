@@ -46,25 +46,25 @@ fn renders_the_example_into_out() {
             "zhongzhan-2020.newspaper.pdf"
         ]
     );
-    let pdf = lopdf::Document::load(ws.path("out/zhongzhan-2020.newspaper.pdf")).unwrap();
-    let pages = pdf.get_pages();
-    assert_eq!(pages.len(), 1);
+    let bytes = std::fs::read(ws.path("out/zhongzhan-2020.newspaper.pdf")).unwrap();
+    let pdf = hayro_syntax::Pdf::new(bytes).unwrap();
+    assert_eq!(pdf.pages().len(), 1);
     // Every font is embedded (Type0 → CIDFont → descriptor → font file).
     let mut fonts = 0;
-    for (_, object) in pdf.objects.iter() {
-        if let Ok(dict) = object.as_dict()
+    for object in pdf.objects() {
+        if let hayro_syntax::object::Object::Dict(dict) = object
             && dict
-                .get(b"Type")
-                .and_then(|t| t.as_name())
-                .is_ok_and(|t| t == b"FontDescriptor")
+                .get::<hayro_syntax::object::Name>(b"Type")
+                .is_some_and(|t| t.as_ref() == b"FontDescriptor")
         {
             fonts += 1;
             assert!(
                 [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
                     .iter()
-                    .any(|key| dict.has(key)),
+                    .any(|key| dict.contains_key(key)),
                 "font not embedded: {:?}",
-                dict.get(b"FontName")
+                dict.get::<hayro_syntax::object::Name>(b"FontName")
+                    .map(|n| n.as_ref().to_vec())
             );
         }
     }
