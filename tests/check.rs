@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::BIN;
+use crate::support::{BIN, Workspace, small_report, stderr};
 
 /// The example report and its photos in a fresh folder, with `edit`
 /// applied to the report's text.
@@ -657,4 +657,22 @@ fn schema_describes_the_report_format() {
     )
     .unwrap();
     assert_eq!(findings["properties"]["version"]["const"], 1);
+}
+
+#[test]
+fn a_title_of_the_wrong_type_is_said_in_the_editors_words() {
+    let ws = Workspace::new();
+    ws.photo("photos/a.jpg");
+    let report = small_report("正文。").replacen("title = \"测试版面\"", "title = 1", 1);
+    assert!(report.contains("title = 1"));
+    ws.write("report.toml", &report);
+    let output = ws.run(&["check", "report.toml"]);
+    let said = stderr(&output);
+    assert!(
+        said.contains(
+            "`title` must be text in quotes, or a list in [ ] of lines in quotes, not `1`"
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("oneOf"), "{said}");
 }

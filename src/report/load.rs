@@ -290,6 +290,18 @@ fn check_schema(source: &SourceMap) -> Result<Vec<Finding>, Vec<Finding>> {
                 }
                 found.push(finding);
             }
+            // Title and headlines: one line, or a list of lines.
+            Kind::OneOfNotValid { .. } => {
+                let field = match at.segments().last() {
+                    Some(Segment::Key(key)) => format!("`{key}` "),
+                    _ => String::new(),
+                };
+                let message = format!(
+                    "{field}must be text in quotes, or a list in [ ] of lines in quotes, not {}",
+                    source.written(&at)
+                );
+                found.push(Finding::error("data-type", message).at(source.locate(&at)));
+            }
             _ => found.push(Finding::error("data-type", error.to_string()).at(source.locate(&at))),
         }
     }
