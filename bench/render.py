@@ -14,9 +14,12 @@ machine:
   under 200 ms;
 - composing the newspaper page (`examples/compose`: the search and the
   options it weighs, in-process, without loading or Typst), on the example
-  with its placement hints and without them: median under 100 ms.
+  with its placement hints and without them: median under 100 ms;
+- `batch` of 50 copies of the example (both layouts): `--jobs 2` at least
+  1.7× the throughput of `--jobs 1` (medians of 3 runs each).
 """
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -73,10 +76,45 @@ def compose(runs, tmp):
         os.remove(free)
 
 
+BATCH_COPIES = 50
+BATCH_SPEEDUP = 1.7
+
+
+def batch(tmp):
+    """Throughput of `batch` on copies of the example, one job and two."""
+    folder = os.path.join(tmp, "batch")
+    os.makedirs(folder)
+    # A copy: banmian reads no photo through a link out of the folder.
+    shutil.copytree(os.path.join(os.path.dirname(DATA), "photos"), os.path.join(folder, "photos"))
+    with open(DATA, encoding="utf-8") as f:
+        text = f.read()
+    inputs = []
+    for i in range(BATCH_COPIES):
+        inputs.append(os.path.join(folder, f"r{i}.toml"))
+        with open(inputs[-1], "w", encoding="utf-8") as g:
+            g.write(text)
+    medians = {}
+    for jobs in (1, 2):
+        times = []
+        for _ in range(3):
+            out = os.path.join(tmp, f"batch-out-{jobs}")
+            start = time.perf_counter()
+            subprocess.run([BIN, "batch", *inputs, "--jobs", str(jobs), "-o", out, "--force"],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times.append(time.perf_counter() - start)
+        medians[jobs] = statistics.median(times)
+    speedup = medians[1] / medians[2]
+    verdict = "within" if speedup >= BATCH_SPEEDUP else "OVER"
+    print(f"batch of {BATCH_COPIES}: --jobs 1 {medians[1]:.2f} s ({BATCH_COPIES / medians[1]:.1f} reports/s), "
+          f"--jobs 2 {medians[2]:.2f} s ({BATCH_COPIES / medians[2]:.1f} reports/s): {speedup:.2f}×; "
+          f"budget {BATCH_SPEEDUP}×: {verdict}")
+
+
 def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     with tempfile.TemporaryDirectory() as tmp:
         compose(runs, tmp)
+        batch(tmp)
         out = os.path.join(tmp, "page.pdf")
         for name, command, budget_ms in COMMANDS:
             for _ in range(2):
