@@ -23,7 +23,16 @@ fn main() {
     let mut times = Vec::new();
     for run in 0..=runs {
         let start = Instant::now();
-        let typeset = banmian::typeset::page_data(&loaded.report, &photos, &body, &kai, false);
+        let typeset = banmian::typeset::page_data(
+            &loaded.report,
+            &photos,
+            &body,
+            &kai,
+            banmian::typeset::Asked {
+                newspaper: true,
+                brochure: false,
+            },
+        );
         let elapsed = start.elapsed().as_secs_f64() * 1000.0;
         if run == 0 {
             let found = matches!(typeset.composition, banmian::typeset::Composition::Page(_));

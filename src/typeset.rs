@@ -124,6 +124,8 @@ pub enum Composition {
     None(Diagnosis),
     /// More stories than a page holds (their count): not composed.
     TooManyStories(usize),
+    /// The newspaper page was not asked for: not composed.
+    NotAsked,
 }
 
 /// The most stories one newspaper page holds: a feature page runs six to
@@ -142,15 +144,36 @@ pub struct Typeset {
     pub order: Vec<usize>,
 }
 
-/// Builds the template data and composes the newspaper page (and the
-/// brochure, when `brochure`); `photos` are in the report's photo order. `body` and `kai` measure text for the
+/// Which layouts to compose: each only when it is asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked {
+    /// The newspaper page.
+    pub newspaper: bool,
+    /// The brochure.
+    pub brochure: bool,
+}
+
+impl Asked {
+    /// The layouts in `layouts`.
+    pub fn of(layouts: &[crate::layouts::Layout]) -> Self {
+        use crate::layouts::Layout;
+        Self {
+            newspaper: layouts.contains(&Layout::Newspaper),
+            brochure: layouts.contains(&Layout::Brochure),
+        }
+    }
+}
+
+/// Builds the template data and composes the layouts asked for (the
+/// newspaper page, the brochure); `photos` are in the report's photo
+/// order. `body` and `kai` measure text for the
 /// composer.
 pub fn page_data(
     report: &Report,
     photos: &[LoadedPhoto],
     body: &dyn Metrics,
     kai: &dyn Metrics,
-    brochure: bool,
+    layouts: Asked,
 ) -> Typeset {
     let sections = sections(report, photos);
     let title: Vec<String> = report.title.lines().into_iter().map(prepare).collect();
@@ -190,7 +213,9 @@ pub fn page_data(
         body,
         kai,
     };
-    let (composition, order) = if sections.len() > MAX_STORIES {
+    let (composition, order) = if !layouts.newspaper {
+        (Composition::NotAsked, (0..sections.len()).collect())
+    } else if sections.len() > MAX_STORIES {
         (
             Composition::TooManyStories(sections.len()),
             (0..sections.len()).collect(),
@@ -201,9 +226,9 @@ pub fn page_data(
     drop(newspaper);
     let newspaper = match &composition {
         Composition::Page(page) => Some(page.drawing(band + page.band_air)),
-        Composition::None(_) | Composition::TooManyStories(_) => None,
+        Composition::None(_) | Composition::TooManyStories(_) | Composition::NotAsked => None,
     };
-    let booklet = brochure.then(|| {
+    let booklet = layouts.brochure.then(|| {
         booklet(
             report,
             &sections,
@@ -390,7 +415,9 @@ impl Newspaper<'_> {
     fn compose(&self) -> (Composition, Vec<usize>) {
         let rank = |c: &Composition| match c {
             Composition::Page(page) => (page.terms.lead_width > 0.0, page.terms.total()),
-            Composition::None(_) | Composition::TooManyStories(_) => (true, f64::INFINITY),
+            Composition::None(_) | Composition::TooManyStories(_) | Composition::NotAsked => {
+                (true, f64::INFINITY)
+            }
         };
         let mut best: Option<(Composition, Vec<usize>)> = None;
         for lead in self.leads() {

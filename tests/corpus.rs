@@ -424,7 +424,7 @@ fn example_with(edit: impl Fn(String) -> String) -> (tempfile::TempDir, PathBuf)
 fn arrangement(prepared: &Prepared) -> &banmian::compose::plan::Arrangement {
     match &prepared.composition {
         Composition::Page(page) => page,
-        Composition::None(_) | Composition::TooManyStories(_) => {
+        Composition::None(_) | Composition::TooManyStories(_) | Composition::NotAsked => {
             panic!("{:#?}", headlines(&prepared.fit))
         }
     }
@@ -618,7 +618,9 @@ fn the_same_report_gives_the_same_plan_and_the_same_bytes() {
         Composition::Page(page) => page
             .to_json(p.data.band(), &|s| p.data.section_headline(s))
             .to_string(),
-        Composition::None(_) | Composition::TooManyStories(_) => headlines(&p.fit).join("\n"),
+        Composition::None(_) | Composition::TooManyStories(_) | Composition::NotAsked => {
+            headlines(&p.fit).join("\n")
+        }
     };
     assert_eq!(plan(&once), plan(&twice));
     assert_eq!(once.json, twice.json, "the template data differ");

@@ -55,7 +55,15 @@ pub(super) fn findings(
         // The narrowest group of pins whose removal lets a page compose.
         for which in crate::compose::failure::Pins::TRIES {
             if let Some(free) = crate::compose::failure::pins(&loaded.report, which)
-                && let Some(Ok(unpinned)) = compose_page(&free, fonts, Some(photos), false)
+                && let Some(Ok(unpinned)) = compose_page(
+                    &free,
+                    fonts,
+                    Some(photos),
+                    typeset::Asked {
+                        newspaper: true,
+                        brochure: false,
+                    },
+                )
                 && matches!(unpinned.composition, typeset::Composition::Page(_))
             {
                 found.retain(|f| f.code == "fit-unbalanced");
@@ -67,14 +75,13 @@ pub(super) fn findings(
     found
 }
 
-/// The template data, its stories composed (the brochure too when
-/// `brochure`); `None` when the photos could not be read (nothing to
-/// compose around).
+/// The template data, the layouts asked for composed; `None` when the
+/// photos could not be read (nothing to compose around).
 pub(super) fn compose_page(
     report: &report::Report,
     fonts: &Fonts,
     photos: Option<&[LoadedPhoto]>,
-    brochure: bool,
+    layouts: typeset::Asked,
 ) -> Option<Result<typeset::Typeset, Vec<Finding>>> {
     let photos = photos?;
     let (Some(body), Some(kai)) = (fonts.metrics(fonts::SERIF), fonts.metrics(fonts::KAI)) else {
@@ -89,7 +96,5 @@ pub(super) fn compose_page(
         other: &body,
         chars: "“”‘’",
     };
-    Some(Ok(typeset::page_data(
-        report, photos, &body, &kai, brochure,
-    )))
+    Some(Ok(typeset::page_data(report, photos, &body, &kai, layouts)))
 }

@@ -193,8 +193,8 @@ pub fn prepare_loaded(
     let (fonts, decoding, data) = std::thread::scope(|scope| {
         let decoding = scope.spawn(|| photos::decode(&loaded, decoded));
         let fonts = Fonts::load(font_paths);
-        let brochure = layouts.contains(&Layout::Brochure);
-        let data = fit::compose_page(&loaded.report, &fonts, photos.as_deref().ok(), brochure);
+        let asked = typeset::Asked::of(layouts);
+        let data = fit::compose_page(&loaded.report, &fonts, photos.as_deref().ok(), asked);
         (
             fonts,
             decoding.join().expect("decoding does not panic"),
