@@ -86,17 +86,30 @@ pub struct Fonts {
     skipped: Vec<Skipped>,
 }
 
+/// The bundled faces, parsed once per process: every render of a `watch`
+/// or a `batch` shares them, and Typst's caches, which know a face by its
+/// data's hash, hash the 22 MB once.
+fn bundled() -> impl Iterator<Item = (&'static Font, &'static str)> {
+    static FACES: std::sync::OnceLock<Vec<(Font, &'static str)>> = std::sync::OnceLock::new();
+    FACES
+        .get_or_init(|| {
+            BUNDLED
+                .iter()
+                .flat_map(|face| Font::iter(Bytes::new(face.data)).map(|font| (font, face.file)))
+                .collect()
+        })
+        .iter()
+        .map(|(font, file)| (font, *file))
+}
+
 impl Fonts {
     /// The bundled faces, then every face found under `extra` (recursively).
     pub fn load(extra: &[std::path::PathBuf]) -> Self {
         let mut store = FontStore::new();
         let mut origins = Vec::new();
-        for face in BUNDLED {
-            for font in Font::iter(Bytes::new(face.data)) {
-                let info = font.info().clone();
-                store.push((font, info));
-                origins.push(Origin::Bundled(face.file));
-            }
+        for (font, file) in bundled() {
+            store.push((font.clone(), font.info().clone()));
+            origins.push(Origin::Bundled(file));
         }
         let mut skipped = Vec::new();
         for folder in extra {
