@@ -120,9 +120,24 @@ pub fn run(request: &Request) -> Outcome {
             ),
         )
     }));
+    // The layouts are laid out side by side (Typst's caches are shared and
+    // thread-safe); their findings are kept in the order asked.
+    let laid: Vec<(Layout, Result<(PagedDocument, Vec<Finding>), Vec<Finding>>)> =
+        std::thread::scope(|scope| {
+            let prepared = &prepared;
+            let handles: Vec<_> = request
+                .layouts
+                .iter()
+                .map(|&layout| (layout, scope.spawn(move || compile(prepared, layout))))
+                .collect();
+            handles
+                .into_iter()
+                .map(|(layout, handle)| (layout, handle.join().expect("layout does not panic")))
+                .collect()
+        });
     let mut documents = Vec::new();
-    for &layout in &request.layouts {
-        match compile(&prepared, layout) {
+    for (layout, result) in laid {
+        match result {
             Ok((document, found)) => {
                 findings.extend(found);
                 findings.extend(checks::resolution::check(
