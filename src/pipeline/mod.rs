@@ -122,19 +122,18 @@ pub fn run(request: &Request) -> Outcome {
     }));
     // The layouts are laid out side by side (Typst's caches are shared and
     // thread-safe); their findings are kept in the order asked.
-    let laid: Vec<(Layout, Result<(PagedDocument, Vec<Finding>), Vec<Finding>>)> =
-        std::thread::scope(|scope| {
-            let prepared = &prepared;
-            let handles: Vec<_> = request
-                .layouts
-                .iter()
-                .map(|&layout| (layout, scope.spawn(move || compile(prepared, layout))))
-                .collect();
-            handles
-                .into_iter()
-                .map(|(layout, handle)| (layout, handle.join().expect("layout does not panic")))
-                .collect()
-        });
+    let laid: Vec<(Layout, Laid)> = std::thread::scope(|scope| {
+        let prepared = &prepared;
+        let handles: Vec<_> = request
+            .layouts
+            .iter()
+            .map(|&layout| (layout, scope.spawn(move || compile(prepared, layout))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|(layout, handle)| (layout, handle.join().expect("layout does not panic")))
+            .collect()
+    });
     let mut documents = Vec::new();
     for (layout, result) in laid {
         match result {
@@ -166,6 +165,9 @@ pub fn run(request: &Request) -> Outcome {
         documents,
     }
 }
+
+/// One layout laid out, with its findings, or the errors that stopped it.
+type Laid = Result<(PagedDocument, Vec<Finding>), Vec<Finding>>;
 
 /// A report ready for layout: checked data, fonts, photos, template data.
 pub struct Prepared {
