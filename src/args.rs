@@ -145,9 +145,15 @@ pub struct WatchCommand {
     #[command(flatten)]
     pub render: RenderCommand,
 
-    /// Serve a preview page on this address (default 127.0.0.1 and a free
-    /// port; the address is printed).
-    #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:0")]
+    /// Serve a preview page: `--serve` on 127.0.0.1 and a free port (the
+    /// address is printed), or `--serve=ADDR`.
+    #[arg(
+        long,
+        value_name = "ADDR",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "127.0.0.1:0"
+    )]
     pub serve: Option<String>,
 }
 

@@ -49,6 +49,9 @@ impl Preview {
     }
 }
 
+/// Event streams open at once, at most (each holds a thread).
+const MAX_STREAMS: usize = 16;
+
 /// Starts the server on `addr` (port 0: a free one) on threads of its
 /// own; returns the address it listens on.
 pub fn serve(addr: &str, preview: Arc<Preview>) -> Result<SocketAddr, String> {
@@ -59,18 +62,41 @@ pub fn serve(addr: &str, preview: Arc<Preview>) -> Result<SocketAddr, String> {
         .to_ip()
         .ok_or_else(|| format!("{addr} is not an IP address"))?;
     let server = Arc::new(server);
-    // A few threads answer; an event stream holds one for as long as the
-    // page is open.
+    let streams = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    // A few threads answer; an event stream holds one of its own for as
+    // long as the page is open.
     for _ in 0..4 {
         let server = Arc::clone(&server);
         let preview = Arc::clone(&preview);
+        let streams = Arc::clone(&streams);
         std::thread::spawn(move || {
             for request in server.incoming_requests() {
-                let preview = Arc::clone(&preview);
-                if request.url() == "/events" {
-                    std::thread::spawn(move || events(request, &preview));
+                // Only a page on this machine asks: a web page elsewhere
+                // that rebinds its name to 127.0.0.1 sends its own Host.
+                if !host_is(&request, bound) {
+                    let _ = request.respond(
+                        tiny_http::Response::from_string("forbidden").with_status_code(403),
+                    );
+                    continue;
+                }
+                let path = request.url().split('?').next().unwrap_or("").to_string();
+                if path == "/events" {
+                    use std::sync::atomic::Ordering;
+                    if streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
+                        streams.fetch_sub(1, Ordering::SeqCst);
+                        let _ = request.respond(
+                            tiny_http::Response::from_string("busy").with_status_code(503),
+                        );
+                        continue;
+                    }
+                    let preview = Arc::clone(&preview);
+                    let streams = Arc::clone(&streams);
+                    std::thread::spawn(move || {
+                        events(request, &preview);
+                        streams.fetch_sub(1, Ordering::SeqCst);
+                    });
                 } else {
-                    answer(request, &preview);
+                    answer(request, &path, &preview);
                 }
             }
         });
@@ -78,8 +104,26 @@ pub fn serve(addr: &str, preview: Arc<Preview>) -> Result<SocketAddr, String> {
     Ok(bound)
 }
 
-fn answer(request: tiny_http::Request, preview: &Preview) {
-    let url = request.url().split('?').next().unwrap_or("").to_string();
+/// Whether the request's Host is the address served (or, on loopback,
+/// `localhost`).
+fn host_is(request: &tiny_http::Request, bound: SocketAddr) -> bool {
+    let Some(host) = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string())
+    else {
+        // HTTP/1.0 without a Host: only a local program speaks so.
+        return bound.ip().is_loopback();
+    };
+    let port = bound.port().to_string();
+    let name = host.strip_suffix(&format!(":{port}")).unwrap_or("");
+    name == bound.ip().to_string()
+        || (bound.ip().is_loopback() && matches!(name, "localhost" | "127.0.0.1" | "[::1]"))
+        || (bound.is_ipv6() && name == format!("[{}]", bound.ip()))
+}
+
+fn answer(request: tiny_http::Request, url: &str, preview: &Preview) {
     let header = |value: &str| {
         tiny_http::Header::from_bytes(&b"Content-Type"[..], value.as_bytes())
             .expect("a valid header")
@@ -87,7 +131,7 @@ fn answer(request: tiny_http::Request, preview: &Preview) {
     let response = if url == "/" {
         tiny_http::Response::from_string(page(&preview.shown()))
             .with_header(header("text/html; charset=utf-8"))
-    } else if let Some(png) = picture(&url, preview) {
+    } else if let Some(png) = picture(url, preview) {
         tiny_http::Response::from_data(png).with_header(header("image/png"))
     } else {
         tiny_http::Response::from_string("not found").with_status_code(404)
@@ -100,19 +144,28 @@ fn picture(url: &str, preview: &Preview) -> Option<Vec<u8>> {
     let rest = url.strip_prefix("/page/")?;
     let (layout, file) = rest.split_once('/')?;
     let n: usize = file.strip_suffix(".png")?.parse().ok()?;
-    let shown = preview.shown();
-    let (_, document) = shown.documents.iter().find(|(l, _)| l.name() == layout)?;
-    let page = document.pages().get(n.checked_sub(1)?)?;
+    // The page taken out, and drawn with the lock let go.
+    let page = {
+        let shown = preview.shown();
+        let (_, document) = shown.documents.iter().find(|(l, _)| l.name() == layout)?;
+        document.pages().get(n.checked_sub(1)?)?.clone()
+    };
     let options = typst_render::RenderOptions {
         pixel_per_pt: (96.0 / 72.0).into(),
         render_bleed: false,
     };
-    typst_render::render(page, &options).encode_png().ok()
+    typst_render::render(&page, &options).encode_png().ok()
 }
 
 /// The event stream: one event (its data the generation) after each
-/// render, until the page goes away.
+/// render, until the page goes away. `?since=G` is the generation the
+/// page shows: a render that ended before the stream opened is told at
+/// once.
 fn events(request: tiny_http::Request, preview: &Preview) {
+    let since: Option<u64> = request
+        .url()
+        .split_once("?since=")
+        .and_then(|(_, g)| g.parse().ok());
     let mut writer = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\
                 Connection: keep-alive\r\n\r\n";
@@ -123,7 +176,7 @@ fn events(request: tiny_http::Request, preview: &Preview) {
     {
         return;
     }
-    let mut seen = preview.shown().generation;
+    let mut seen = since.unwrap_or_else(|| preview.shown().generation);
     loop {
         let shown = preview.shown();
         let (shown, _) = preview
@@ -195,7 +248,8 @@ fn page(shown: &Shown) -> String {
         }
     }
     html.push_str(
-        "<script>new EventSource('/events').onmessage = () => location.reload();</script></body></html>",
+        "<script>new EventSource('/events?since=' + document.getElementById('status').dataset.generation)\
+         .onmessage = () => location.reload();</script></body></html>",
     );
     html
 }

@@ -80,9 +80,14 @@ fn shards_cover_every_input_exactly_once() {
     let mut all = names.clone();
     all.sort();
     assert_eq!(seen, all);
-    // A shard that does not exist is refused.
-    let output = ws.run(&["batch", "r0.toml", "--shard", "4/3"]);
-    assert_eq!(output.status.code(), Some(2));
+    // A shard that does not exist is refused; spaces are no matter.
+    for wrong in ["4/3", "0/0", "1/0", "0/2", "2", "a/b"] {
+        let output = ws.run(&["batch", "r0.toml", "--shard", wrong]);
+        assert_eq!(output.status.code(), Some(2), "{wrong}");
+        assert!(stderr(&output).contains("--shard"), "{wrong}");
+    }
+    let output = ws.run(&["batch", "r0.toml", "--shard", " 1/1 ", "--format", "json"]);
+    assert_eq!(lines(&output).len(), 1);
 }
 
 #[test]
@@ -96,4 +101,19 @@ fn two_reports_of_one_name_are_refused_before_any_work() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("same name"), "{}", stderr(&output));
     assert!(!ws.path("made").exists());
+    // Also r.toml beside r.json, and also when only one is in this shard.
+    ws.write("a/report.json", "{}");
+    for shard in ["1/2", "2/2"] {
+        let output = ws.run(&["batch", "a/report.toml", "a/report.json", "--shard", shard]);
+        assert_eq!(output.status.code(), Some(2), "{shard}");
+    }
+    // The same file twice is one report, not a clash.
+    let output = ws.run(&[
+        "batch",
+        "a/report.toml",
+        "a/./report.toml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(lines(&output).len(), 1, "{}", stderr(&output));
 }

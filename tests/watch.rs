@@ -56,8 +56,8 @@ impl Watching {
         loop {
             let line = self
                 .lines
-                .recv_timeout(Duration::from_secs(30))
-                .unwrap_or_else(|_| panic!("no `{prefix}` line within 30 s"));
+                .recv_timeout(Duration::from_secs(120))
+                .unwrap_or_else(|_| panic!("no `{prefix}` line within 120 s"));
             if line.starts_with(prefix) {
                 return line;
             }
@@ -113,19 +113,41 @@ fn the_preview_page_shows_the_pages_and_hears_of_each_render() {
     watching.next("made ");
     let page = String::from_utf8(get(&addr, "/")).unwrap();
     assert!(page.contains("/page/newspaper/1.png"), "{page}");
-    assert!(page.contains("EventSource('/events')"));
+    assert!(page.contains("EventSource('/events?since="));
     let png = get(&addr, "/page/newspaper/1.png");
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     assert_eq!(get(&addr, "/etc/passwd"), b"not found");
+    // A page elsewhere that rebinds its name to this address is refused.
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: evil.example:80\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut refused = String::new();
+    stream.read_to_string(&mut refused).unwrap();
+    assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
     // The event stream tells the page of the next render.
     let mut events = TcpStream::connect(&addr).unwrap();
-    write!(events, "GET /events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    write!(
+        events,
+        "GET /events?since=1 HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+    )
+    .unwrap();
     events
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
-    let mut head = [0u8; 64];
-    let n = events.read(&mut head).unwrap();
-    assert!(String::from_utf8_lossy(&head[..n]).contains("200 OK"));
+    let mut head = String::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with("\r\n\r\n") {
+        assert_eq!(
+            events.read(&mut byte).unwrap(),
+            1,
+            "the stream closed: {head}"
+        );
+        head.push(byte[0] as char);
+    }
+    assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
     ws.write("report.toml", small_report("第二稿的正文，改了一句。"));
     let mut heard = String::new();
     let mut buffer = [0u8; 256];
@@ -135,4 +157,18 @@ fn the_preview_page_shows_the_pages_and_hears_of_each_render() {
         heard.push_str(&String::from_utf8_lossy(&buffer[..n]));
     }
     watching.next("made ");
+}
+
+#[test]
+fn a_missing_photo_put_in_place_renders_again() {
+    let ws = Workspace::new();
+    // The report names photos/a.jpg, which is not there yet.
+    ws.write("report.toml", small_report("正文。"));
+    std::fs::create_dir_all(ws.path("photos")).unwrap();
+    let watching = Watching::start(&ws, &[]);
+    let line = watching.next("refused");
+    assert!(line.contains("error"), "{line}");
+    ws.photo("photos/a.jpg");
+    watching.next("made ");
+    assert!(ws.path("out/report.newspaper.pdf").is_file());
 }

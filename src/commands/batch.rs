@@ -51,21 +51,32 @@ struct Done {
 /// Renders the shard's reports, prints one line (or JSON line) per
 /// report and a summary, and ends with the worst exit of them.
 pub fn run(config: &BatchConfig) -> Exit {
-    let inputs: Vec<&PathBuf> = config
-        .inputs
-        .iter()
-        .filter(|p| config.shard.is_none_or(|(k, n)| shard_of(p, n) == k))
-        .collect();
-    if let Some(clash) = same_names(&inputs) {
+    // The same file named twice is rendered once.
+    let mut unique: Vec<&PathBuf> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for input in &config.inputs {
+        if seen.insert(std::fs::canonicalize(input).unwrap_or_else(|_| input.clone())) {
+            unique.push(input);
+        }
+    }
+    // Checked over every input, not only this shard's: shards write into
+    // one folder too.
+    if let Some(clash) = same_names(&unique) {
         eprintln!("error: {clash}; their outputs would overwrite each other in one folder");
         return Exit::CannotRun;
     }
+    let inputs: Vec<&PathBuf> = unique
+        .into_iter()
+        .filter(|p| config.shard.is_none_or(|(k, n)| shard_of(p, n) == k))
+        .collect();
     let Destination::Folder(folder) = &config.output.destination else {
         eprintln!("error: batch writes into a folder (-o DIR)");
         return Exit::CannotRun;
     };
+    // Stacks as deep as the main thread's: Typst recurses.
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs)
+        .stack_size(8 << 20)
         .build()
     {
         Ok(pool) => pool,
@@ -76,14 +87,21 @@ pub fn run(config: &BatchConfig) -> Exit {
     };
     let bar = progress(config.print, inputs.len());
     let started = Instant::now();
+    let finished = std::sync::atomic::AtomicUsize::new(0);
     let done: Vec<Done> = pool.install(|| {
         inputs
             .par_iter()
             .map(|data| {
                 let done = one(config, data, folder);
                 // Typst's caches keep what the next reports share (fonts,
-                // templates) and let the rest go: memory stays flat.
-                comemo::evict(4);
+                // templates) and let the rest go: memory stays flat. They
+                // age once a round of jobs, not once a report.
+                if finished
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                    .is_multiple_of(config.jobs)
+                {
+                    comemo::evict(4);
+                }
                 bar.inc(1);
                 report(config.print, &done, &bar);
                 done
@@ -110,20 +128,35 @@ pub fn run(config: &BatchConfig) -> Exit {
         .unwrap_or(Exit::Success)
 }
 
-/// Renders one report into `folder`.
+/// Renders one report into `folder`. A panic (a bug of banmian's) fails
+/// this report only.
 fn one(config: &BatchConfig, data: &Path, folder: &Path) -> Done {
     let started = Instant::now();
-    let result = render::render(&RenderConfig {
-        data: data.to_path_buf(),
-        layouts: config.layouts.clone(),
-        output: Output {
-            destination: Destination::Folder(folder.to_path_buf()),
-            ..config.output.clone()
-        },
-        font_paths: config.font_paths.clone(),
-        force: config.force,
-        impose: false,
-    });
+    let render = || {
+        render::render(&RenderConfig {
+            data: data.to_path_buf(),
+            layouts: config.layouts.clone(),
+            output: Output {
+                destination: Destination::Folder(folder.to_path_buf()),
+                ..config.output.clone()
+            },
+            font_paths: config.font_paths.clone(),
+            force: config.force,
+            impose: false,
+        })
+    };
+    let result =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(render)).unwrap_or_else(|panic| {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(Failure::CannotRun(vec![Finding::error(
+                "internal-error",
+                format!("internal error (a bug of banmian's, please report it): {why}"),
+            )]))
+        });
     let (exit, outputs, findings) = match result {
         Ok((outputs, findings)) => (Exit::Success, outputs, findings),
         Err(failure) => {
@@ -205,11 +238,12 @@ fn progress(print: Print, total: usize) -> indicatif::ProgressBar {
 }
 
 /// The shard (from 1) of `n` a report belongs to: FNV-1a of its file
-/// name, so the same file lands in the same shard on every machine and
-/// from any folder.
+/// name without its extension (the name its outputs take), so the same
+/// report lands in the same shard on every machine and from any folder,
+/// and `r.toml` and `r.json` in the same one.
 pub fn shard_of(path: &Path, n: usize) -> usize {
     let name = path
-        .file_name()
+        .file_stem()
         .map(|n| n.as_encoded_bytes())
         .unwrap_or_default();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -224,7 +258,9 @@ pub fn shard_of(path: &Path, n: usize) -> usize {
 fn same_names(inputs: &[&PathBuf]) -> Option<String> {
     let mut seen: std::collections::HashMap<&std::ffi::OsStr, &PathBuf> = Default::default();
     for input in inputs {
-        let stem = input.file_stem()?;
+        let Some(stem) = input.file_stem() else {
+            continue;
+        };
         if let Some(other) = seen.insert(stem, input) {
             return Some(format!(
                 "{} and {} have the same name",

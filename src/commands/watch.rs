@@ -32,33 +32,48 @@ const SETTLE: Duration = Duration::from_millis(40);
 /// Renders until stopped (Ctrl-C). Ends early only when it cannot watch or
 /// serve.
 pub fn run(config: &WatchConfig) -> Exit {
+    let data = match std::fs::canonicalize(&config.render.data) {
+        Ok(data) if data.is_file() => data,
+        _ => {
+            eprintln!("error: cannot read {}", config.render.data.display());
+            return Exit::CannotRun;
+        }
+    };
     let preview = Arc::new(Preview::default());
     if let Some(addr) = &config.serve {
         match crate::preview::serve(addr, Arc::clone(&preview)) {
-            Ok(bound) => println!("preview at http://{bound}/"),
+            Ok(bound) => {
+                if !bound.ip().is_loopback() {
+                    eprintln!(
+                        "warning: the preview is served on {bound}, beyond this machine: \
+                         anyone who reaches it sees the unpublished pages"
+                    );
+                }
+                println!("preview at http://{bound}/");
+            }
             Err(err) => {
                 eprintln!("error: {err}");
                 return Exit::CannotRun;
             }
         }
     }
-    let data = match std::fs::canonicalize(&config.render.data) {
-        Ok(data) => data,
-        Err(err) => {
-            eprintln!("error: cannot read {}: {err}", config.render.data.display());
-            return Exit::CannotRun;
-        }
-    };
-    let folder = data.parent().unwrap_or(Path::new("/")).to_path_buf();
     let (events, changes) = std::sync::mpsc::channel();
+    let changed = data.clone();
     let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        // Reading a file is an event too (render reads them all): only
-        // what changes a file counts.
-        if let Ok(event) = event
-            && !event.kind.is_access()
-            && !event.kind.is_other()
-        {
-            let _ = events.send(event.paths);
+        match event {
+            // Reading a file is an event too (a render reads them all):
+            // only what changes a file counts.
+            Ok(event) if event.kind.is_access() => {}
+            // The system's queue overflowed: anything may have changed.
+            Ok(event) if event.need_rescan() => {
+                let _ = events.send(vec![changed.clone()]);
+            }
+            Ok(event) => {
+                let _ = events.send(event.paths);
+            }
+            Err(_) => {
+                let _ = events.send(vec![changed.clone()]);
+            }
         }
     });
     let mut watcher = match watcher {
@@ -68,21 +83,26 @@ pub fn run(config: &WatchConfig) -> Exit {
             return Exit::CannotRun;
         }
     };
-    if let Err(err) = watcher.watch(&folder, notify::RecursiveMode::Recursive) {
-        eprintln!("error: cannot watch {}: {err}", folder.display());
-        return Exit::CannotRun;
-    }
-    // The files a render depends on: the data file and its photos.
-    let mut inputs = vec![data.clone()];
+    // The folders of the inputs, each watched alone (not the trees under
+    // them), as the inputs come to be known.
+    let mut watched: Vec<PathBuf> = Vec::new();
     loop {
-        if let Some(read) = render_once(&config.render, &preview) {
-            inputs = read
-                .iter()
-                .filter_map(|p| std::fs::canonicalize(p).ok())
-                .collect();
-            inputs.push(data.clone());
+        // Watched before the render: an edit made while it runs is seen.
+        let inputs = inputs_of(&data);
+        for folder in inputs.iter().filter_map(|p| p.parent()) {
+            // A folder not there yet is tried again after the next change.
+            if !watched.iter().any(|w| w == folder)
+                && watcher
+                    .watch(folder, notify::RecursiveMode::NonRecursive)
+                    .is_ok()
+            {
+                watched.push(folder.to_path_buf());
+            }
         }
-        // Wait for a change to one of them, then for the edit to settle.
+        render_once(&config.render, &preview);
+        // Wait for a change to one of them, then for the edit to settle
+        // (at most half a second: a folder written to all the time does
+        // not hold the render back).
         loop {
             let Ok(paths) = changes.recv() else {
                 return Exit::CannotRun;
@@ -91,8 +111,33 @@ pub fn run(config: &WatchConfig) -> Exit {
                 break;
             }
         }
-        while changes.recv_timeout(SETTLE).is_ok() {}
+        let settled = Instant::now() + SETTLE_AT_MOST;
+        while Instant::now() < settled && changes.recv_timeout(SETTLE).is_ok() {}
     }
+}
+
+/// At most this long for an edit to settle.
+const SETTLE_AT_MOST: Duration = Duration::from_millis(500);
+
+/// The files a render reads: the data file and every photo it names (also
+/// when the report has errors, so that fixing a photo renders again).
+fn inputs_of(data: &Path) -> Vec<PathBuf> {
+    let mut inputs = vec![data.to_path_buf()];
+    if let Some(partial) = crate::report::partial(data) {
+        inputs.extend(
+            partial
+                .photos
+                .iter()
+                .filter(|p| !p.is_empty())
+                .map(|p| partial.root.join(p)),
+        );
+    }
+    // Compared as the events name them: absolute, links resolved where the
+    // file exists.
+    inputs
+        .into_iter()
+        .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
+        .collect()
 }
 
 fn touches(paths: &[PathBuf], inputs: &[PathBuf]) -> bool {
@@ -102,9 +147,8 @@ fn touches(paths: &[PathBuf], inputs: &[PathBuf]) -> bool {
     })
 }
 
-/// One render: its line, its findings, the preview updated. Returns the
-/// files it read when it succeeded.
-fn render_once(config: &RenderConfig, preview: &Preview) -> Option<Vec<PathBuf>> {
+/// One render: its line, its findings, the preview updated.
+fn render_once(config: &RenderConfig, preview: &Preview) {
     let started = Instant::now();
     let result = render::render_documents(config);
     let ms = started.elapsed().as_millis();
@@ -129,7 +173,6 @@ fn render_once(config: &RenderConfig, preview: &Preview) -> Option<Vec<PathBuf>>
             });
             println!("{line}");
             findings::print(&warnings);
-            Some(rendered.inputs)
         }
         Err(failure) => {
             let exit = failure.exit();
@@ -151,7 +194,6 @@ fn render_once(config: &RenderConfig, preview: &Preview) -> Option<Vec<PathBuf>>
                 shown.status = line.clone();
             });
             println!("{line}");
-            None
         }
     }
 }
