@@ -614,8 +614,8 @@ impl<'a> Story<'a> {
         )
     }
 
-    /// The gallery's rows: each `across` photos of one height, captions
-    /// under each; a row is as deep as its deepest cell.
+    /// The gallery's rows: `across` photos a row, each as tall as its own
+    /// aspect makes it, its caption under it.
     fn gallery_rows(&self, photos: &[PhotoInput], across: usize) -> Vec<(Vec<Item>, usize)> {
         let g = self.geometry;
         let across = across.max(1);
@@ -623,27 +623,37 @@ impl<'a> Story<'a> {
         photos
             .chunks(across)
             .map(|row| {
-                // One picture height for the row: the cell at 3:2, or a
-                // little taller for upright photos.
-                let aspect = row.iter().map(|p| p.aspect).fold(f64::INFINITY, f64::min);
-                let h = cell / aspect.clamp(1.0, 1.5);
-                let captions: Vec<Vec<String>> =
-                    row.iter().map(|p| self.caption_lines(p, cell)).collect();
-                let deepest = captions.iter().map(Vec::len).max().unwrap_or(0);
-                let depth = g.lines_for(h + CAPTION_GAP + deepest as f64 * CAPTION_PITCH);
-                let picture = depth as f64 * g.pitch - CAPTION_GAP - deepest as f64 * CAPTION_PITCH;
+                // Each photo at its own aspect (uncropped from 0.66 to
+                // 1.8, a tall upright to a wide panorama), its caption
+                // under it; the row as deep as its deepest cell.
+                let cells: Vec<(f64, Vec<String>)> = row
+                    .iter()
+                    .map(|p| {
+                        (
+                            cell / p.aspect.clamp(0.66, 1.8),
+                            self.caption_lines(p, cell),
+                        )
+                    })
+                    .collect();
+                let depth = cells
+                    .iter()
+                    .map(|(h, caption)| {
+                        g.lines_for(h + CAPTION_GAP + caption.len() as f64 * CAPTION_PITCH)
+                    })
+                    .max()
+                    .unwrap_or(1);
                 // A last row short of photos is centred.
                 let short = (across - row.len()) as f64 * (cell + g.gutter) / 2.0;
                 let items = row
                     .iter()
-                    .zip(captions)
+                    .zip(cells)
                     .enumerate()
-                    .map(|(i, (photo, caption))| Item::Photo {
+                    .map(|(i, (photo, (h, caption)))| Item::Photo {
                         photo: photo.index,
                         x: short + i as f64 * (cell + g.gutter),
                         y: 0.0,
                         w: cell,
-                        h: picture,
+                        h,
                         caption,
                     })
                     .collect();
