@@ -353,6 +353,7 @@ fn booklet(
                     .map(|p| PhotoInput {
                         index: p.index,
                         aspect: f64::from(p.width.max(1)) / f64::from(p.height.max(1)),
+                        pixels: (p.width, p.height),
                         caption: match &p.credit {
                             Some(credit) => format!("{}　{credit}", p.caption),
                             None => p.caption.clone(),

@@ -18,6 +18,8 @@ pub struct PhotoInput {
     pub index: usize,
     /// Width over height.
     pub aspect: f64,
+    /// Its pixels, across and down.
+    pub pixels: (u32, u32),
     /// Caption and credit as printed.
     pub caption: String,
 }
@@ -298,6 +300,22 @@ impl Head {
     }
 }
 
+/// The resolution a photo needs to fill a page of a spread: what the
+/// print check asks of every photo without a warning.
+const SPREAD_PPI: f64 = 200.0;
+
+/// The resolution a photo prints at over the whole page (into the bleed),
+/// cropped to fill it.
+fn full_page_ppi(photo: &PhotoInput, g: &Geometry) -> f64 {
+    let bleed = 2.0 * super::impose::BLEED;
+    let (w, h) = (
+        f64::from(photo.pixels.0.max(1)),
+        f64::from(photo.pixels.1.max(1)),
+    );
+    let points_per_pixel = ((g.width + bleed) / w).max((g.height + bleed) / h);
+    72.0 / points_per_pixel
+}
+
 /// The most of a photo's height a frame may cut or add.
 const MAX_CROP: f64 = 0.15;
 /// What a breach of a brochure rule costs in the search: more than any
@@ -380,7 +398,10 @@ impl<'a> Story<'a> {
             if self.geometry.columns > 1 {
                 openers.push(Opener::Column);
             }
-            openers.push(Opener::Spread);
+            // Over a whole page only with the pixels for it.
+            if full_page_ppi(lead, &self.geometry) >= SPREAD_PPI {
+                openers.push(Opener::Spread);
+            }
         }
         let mut others = vec![Others::InText];
         let across: &[usize] = if self.geometry.columns > 1 {
@@ -998,6 +1019,7 @@ mod tests {
                 .map(|index| PhotoInput {
                     index,
                     aspect: 1.5,
+                    pixels: (6000, 4000),
                     caption: "图片说明。".into(),
                 })
                 .collect(),
@@ -1135,6 +1157,34 @@ mod tests {
                 .cost
         };
         assert!(cost(Opener::Spread) > cost(Opener::Wide(1.0)) + 2.0);
+    }
+
+    #[test]
+    fn a_photo_without_the_pixels_for_a_whole_page_never_opens_a_spread() {
+        let g = Geometry::of(Paper::A4);
+        let faces = Faces {
+            song: &Even,
+            kai: &Even,
+        };
+        let paragraphs: Vec<String> = (0..40).map(|_| "字".repeat(120)).collect();
+        let mut input = story(&paragraphs, 1);
+        // 1600 × 1067 over an A4 page: about 90 ppi.
+        input.photos[0].pixels = (1600, 1067);
+        let measured = Story::new(&input, g, &faces);
+        assert!(
+            measured
+                .variants()
+                .iter()
+                .all(|v| v.opener != Opener::Spread)
+        );
+        input.photos[0].pixels = (6000, 4000);
+        let measured = Story::new(&input, g, &faces);
+        assert!(
+            measured
+                .variants()
+                .iter()
+                .any(|v| v.opener == Opener::Spread)
+        );
     }
 
     #[test]
