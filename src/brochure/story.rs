@@ -316,6 +316,27 @@ fn full_page_ppi(photo: &PhotoInput, g: &Geometry) -> f64 {
     72.0 / points_per_pixel
 }
 
+/// What printing a lead photo this large costs: a breach under the print
+/// check's 100 ppi (it would refuse the brochure), a little under 200 (it
+/// would warn).
+fn resolution_cost(photo: &PhotoInput, item: &Item) -> f64 {
+    let Item::Photo { w, h, .. } = item else {
+        return 0.0;
+    };
+    let (px_w, px_h) = (
+        f64::from(photo.pixels.0.max(1)),
+        f64::from(photo.pixels.1.max(1)),
+    );
+    let ppi = 72.0 / (w / px_w).max(h / px_h);
+    if ppi < 100.0 {
+        FAULT
+    } else if ppi < SPREAD_PPI {
+        1.0
+    } else {
+        0.0
+    }
+}
+
 /// The most of a photo's height a frame may cut or add.
 const MAX_CROP: f64 = 0.15;
 /// What a breach of a brochure rule costs in the search: more than any
@@ -469,10 +490,11 @@ impl<'a> Story<'a> {
         let mut crop_cost = 0.0;
         if let (Opener::Wide(factor), Some(lead)) = (variant.opener, lead) {
             let (item, depth, crop) = self.photo_block(lead, g.text_width(), factor, g.lines / 2);
-            flow.place_across(item, depth + AIR);
             // The crop as set (the page's half may have cut it further);
             // past 15 % a photo is no longer the photographer's.
             crop_cost = crop * 1.5 + if crop > MAX_CROP { FAULT } else { 0.0 };
+            crop_cost += resolution_cost(lead, &item);
+            flow.place_across(item, depth + AIR);
         }
         // The flow: text lines, with the column photo, the quote and the
         // other photos (in the text) as blocks between paragraphs.
@@ -480,6 +502,7 @@ impl<'a> Story<'a> {
         if let (Opener::Column, Some(lead)) = (variant.opener, lead) {
             let (item, depth, crop) = self.photo_block(lead, g.column, 1.0, g.lines / 2);
             crop_cost = crop * 1.5 + if crop > MAX_CROP { FAULT } else { 0.0 };
+            crop_cost += resolution_cost(lead, &item);
             blocks.push((0, Block { item, depth }));
         }
         let paragraphs = self.input.paragraphs.len();
