@@ -172,3 +172,20 @@ fn a_missing_photo_put_in_place_renders_again() {
     watching.next("made ");
     assert!(ws.path("out/report.newspaper.pdf").is_file());
 }
+
+#[test]
+fn a_save_that_replaces_the_file_renders_once_without_a_false_error() {
+    let ws = Workspace::new();
+    ws.photo("photos/a.jpg");
+    ws.write("report.toml", small_report("第一稿的正文。"));
+    let watching = Watching::start(&ws, &[]);
+    watching.next("made ");
+    // As editors save: the old file removed, the new one renamed in.
+    ws.write("report.toml.new", small_report("第二稿的正文。"));
+    std::fs::remove_file(ws.path("report.toml")).unwrap();
+    // Longer than an edit takes to settle: the watch sees the file gone.
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::rename(ws.path("report.toml.new"), ws.path("report.toml")).unwrap();
+    let line = watching.next("");
+    assert!(line.starts_with("made "), "{line}");
+}

@@ -99,7 +99,12 @@ pub fn run(config: &WatchConfig) -> Exit {
                 watched.push(folder.to_path_buf());
             }
         }
-        render_once(&config.render, &preview);
+        // An editor that saves by writing a new file and renaming it over
+        // the old one leaves no file for a moment: nothing to say then,
+        // the rename is the next event.
+        if data.is_file() {
+            render_once(&config.render, &preview);
+        }
         // Wait for a change to one of them, then for the edit to settle
         // (at most half a second: a folder written to all the time does
         // not hold the render back).
