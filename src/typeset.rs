@@ -352,7 +352,6 @@ fn booklet(
                     .into_iter()
                     .map(|p| PhotoInput {
                         index: p.index,
-                        aspect: f64::from(p.width.max(1)) / f64::from(p.height.max(1)),
                         pixels: (p.width, p.height),
                         caption: match &p.credit {
                             Some(credit) => format!("{}　{credit}", p.caption),

@@ -270,9 +270,24 @@ fn a5_is_selected_in_the_data() {
     }
 }
 
-/// The brochure of `data` laid out: its rules' table, breaches and pages,
-/// and what composing it said.
-fn brochure_of(data: &Path) -> (String, usize, usize, Vec<banmian::findings::Finding>) {
+/// A brochure laid out and measured.
+struct Booklet {
+    document: typst_layout::PagedDocument,
+    /// The rules' table, and the breaches it counts.
+    table: String,
+    broken: usize,
+    /// What laying out and composing it said.
+    said: Vec<banmian::findings::Finding>,
+}
+
+impl Booklet {
+    fn pages(&self) -> usize {
+        self.document.pages().len()
+    }
+}
+
+/// The brochure of `data`, laid out and measured against its rules.
+fn brochure_of(data: &Path) -> Booklet {
     let prepared = prepare(data, &[]).unwrap_or_else(|e| panic!("{:#?}", headlines(&e)));
     let (document, found) =
         compile(&prepared, Layout::Brochure).unwrap_or_else(|e| panic!("{:#?}", headlines(&e)));
@@ -283,15 +298,20 @@ fn brochure_of(data: &Path) -> (String, usize, usize, Vec<banmian::findings::Fin
         prepared.data.booklet().expect("the brochure was composed"),
         &prepared.loaded,
     ));
-    (table(&counts), broken, document.pages().len(), said)
+    Booklet {
+        document,
+        table: table(&counts),
+        broken,
+        said,
+    }
 }
 
 #[test]
 fn the_example_is_a_booklet_of_a_multiple_of_four_pages_with_no_breach() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhongzhan-2020.toml");
-    let (table, broken, pages, _) = brochure_of(&data);
-    assert_eq!(pages % 4, 0, "{pages} pages");
-    assert_eq!(broken, 0, "{table}");
+    let booklet = brochure_of(&data);
+    assert_eq!(booklet.pages() % 4, 0, "{} pages", booklet.pages());
+    assert_eq!(booklet.broken, 0, "{}", booklet.table);
 }
 
 /// Reports of every shape: 1 to 10 stories, 0 to 20 photos, 1,000 to
@@ -305,13 +325,16 @@ fn generated_reports_make_booklets_of_a_multiple_of_four_pages_with_no_breach() 
         let case = crate::corpus::generate(seed + 500, Some(total), (1, 10), (0, 20), true);
         let dir = tempfile::tempdir().unwrap();
         let data = crate::corpus::write(dir.path(), &case);
-        let (table, broken, pages, said) = brochure_of(&data);
+        let booklet = brochure_of(&data);
+        let pages = booklet.pages();
         counts.push(pages);
-        if pages % 4 != 0 || broken > 0 {
+        if !pages.is_multiple_of(4) || booklet.broken > 0 {
             failures.push(format!(
-                "{}: {pages} pages, {broken} breach(es)\n{table}{:#?}",
+                "{}: {pages} pages, {} breach(es)\n{}{:#?}",
                 case.name,
-                headlines(&said)
+                booklet.broken,
+                booklet.table,
+                headlines(&booklet.said)
             ));
         }
     }
@@ -485,15 +508,14 @@ fn render_impose_saddle_writes_the_sheets_beside_the_brochure() {
 #[test]
 fn the_photo_example_is_a_booklet_its_photo_story_a_gallery_its_cover_the_period() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhongzhan-2020-photos.toml");
-    let (table, broken, pages, _) = brochure_of(&data);
-    assert_eq!(pages % 4, 0, "{pages} pages");
-    assert_eq!(broken, 0, "{table}");
-    let prepared = prepare(&data, &[]).unwrap();
-    let (document, _) = compile(&prepared, Layout::Brochure).unwrap();
-    let inspection = inspect(&document);
+    let booklet = brochure_of(&data);
+    assert_eq!(booklet.pages() % 4, 0, "{} pages", booklet.pages());
+    assert_eq!(booklet.broken, 0, "{}", booklet.table);
+    let document = &booklet.document;
+    let inspection = inspect(document);
     // The eight photos of the photo story: one or two gallery pages.
     let pages_with_photos: std::collections::BTreeSet<usize> =
-        banmian::inspect::markers(&document, "banmian-photo")
+        banmian::inspect::markers(document, "banmian-photo")
             .iter()
             .filter(|m| m.value["photo"].as_u64().is_some_and(|p| p < 8) && m.page > 1)
             .map(|m| m.page)

@@ -16,12 +16,17 @@ use crate::compose::lines::{self as compose, ComposedLine, Metrics, Slot};
 pub struct PhotoInput {
     /// Its index among the report's photos.
     pub index: usize,
-    /// Width over height.
-    pub aspect: f64,
     /// Its pixels, across and down.
     pub pixels: (u32, u32),
     /// Caption and credit as printed.
     pub caption: String,
+}
+
+impl PhotoInput {
+    /// Width over height.
+    pub fn aspect(&self) -> f64 {
+        f64::from(self.pixels.0.max(1)) / f64::from(self.pixels.1.max(1))
+    }
 }
 
 /// A story as the brochure gets it: text prepared for setting, the lead
@@ -413,7 +418,7 @@ impl<'a> Story<'a> {
         let mut openers = vec![Opener::Plain, Opener::Display];
         if photos > 0 {
             let lead = &self.input.photos[0];
-            if lead.aspect >= 1.0 || self.geometry.columns == 1 {
+            if lead.aspect() >= 1.0 || self.geometry.columns == 1 {
                 openers.extend([Opener::Wide(0.85), Opener::Wide(1.0), Opener::Wide(1.15)]);
             }
             if self.geometry.columns > 1 {
@@ -637,7 +642,7 @@ impl<'a> Story<'a> {
         let g = self.geometry;
         let caption = self.caption_lines(photo, width);
         let under = CAPTION_GAP + caption.len() as f64 * CAPTION_PITCH;
-        let natural = width / photo.aspect.max(0.1);
+        let natural = width / photo.aspect();
         let wanted = natural * factor + under;
         // At least three lines of picture above a caption, however long.
         let least = g.lines_for(under) + 3;
@@ -674,7 +679,7 @@ impl<'a> Story<'a> {
                     .iter()
                     .map(|p| {
                         (
-                            cell / p.aspect.clamp(0.66, 1.8),
+                            cell / p.aspect().clamp(0.66, 1.8),
                             self.caption_lines(p, cell),
                         )
                     })
@@ -1041,7 +1046,6 @@ mod tests {
             photos: (0..photos)
                 .map(|index| PhotoInput {
                     index,
-                    aspect: 1.5,
                     pixels: (6000, 4000),
                     caption: "图片说明。".into(),
                 })

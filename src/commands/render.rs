@@ -69,11 +69,9 @@ pub struct Rendered {
     pub findings: Vec<Finding>,
     /// Each layout laid out, for a preview.
     pub documents: Vec<(Layout, typst_layout::PagedDocument)>,
-    /// The files the report reads: its data file and photos.
-    pub inputs: Vec<PathBuf>,
 }
 
-/// [`render`], keeping the laid-out documents and the files read.
+/// [`render`], keeping the laid-out documents.
 pub fn render_documents(config: &RenderConfig) -> Result<Rendered, Failure> {
     let outcome = pipeline::run(&Request {
         data: config.data.clone(),
@@ -135,7 +133,6 @@ pub fn render_documents(config: &RenderConfig) -> Result<Rendered, Failure> {
         written: targets,
         findings,
         documents: outcome.documents,
-        inputs,
     })
 }
 
