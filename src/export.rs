@@ -4,13 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
-use typst::foundations::{Datetime, Smart};
+use typst::foundations::Smart;
 use typst_layout::PagedDocument;
 
 use crate::exit::Failure;
 use crate::findings::Finding;
 use crate::layouts::Layout;
-use crate::pipeline::from_typst;
+use crate::photos;
+use crate::pipeline::{self, Prepared, from_typst};
 
 /// What to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +62,7 @@ pub fn export(
     layout: Layout,
     data: &Path,
     output: &Output,
-    date: Datetime,
+    prepared: &Prepared,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, Failure> {
     let ext = output.format.extension();
     let stem = data
@@ -90,12 +91,29 @@ pub fn export(
         OutputFormat::Pdf => {
             let options = typst_pdf::PdfOptions {
                 ident: Smart::Custom(format!("banmian/{stem}/{}", layout.name())),
-                timestamp: Some(typst_pdf::Timestamp::new_utc(date)),
+                timestamp: Some(typst_pdf::Timestamp::new_utc(prepared.date)),
                 ..Default::default()
             };
-            let pdf = typst_pdf::pdf(document, &options).map_err(|errors| {
-                Failure::Report(errors.iter().map(|d| from_typst(layout, d, None)).collect())
-            })?;
+            let write = |document: &PagedDocument| {
+                typst_pdf::pdf(document, &options).map_err(|errors| {
+                    Failure::Report(errors.iter().map(|d| from_typst(layout, d, None)).collect())
+                })
+            };
+            let pdf = write(document)?;
+            if prepared.pixels {
+                return Ok(vec![(target(None), pdf)]);
+            }
+            // Laid out with stand-ins: the photos go back in. Should Typst
+            // ever write a PDF the restore does not know, the layout is
+            // made again with the photos themselves: slower, never wrong.
+            let pdf = match photos::restore(&pdf, &prepared.photos) {
+                Ok(pdf) => pdf,
+                Err(_) => {
+                    let (document, _) =
+                        pipeline::compile_with_pixels(prepared, layout).map_err(Failure::Report)?;
+                    write(&document)?
+                }
+            };
             Ok(vec![(target(None), pdf)])
         }
         OutputFormat::Png => pages

@@ -86,7 +86,10 @@ fn dispatch(command: Command) -> Result<Exit, String> {
             }
         }
         Command::Watch(command) => watch::run(&watch::WatchConfig {
-            render: render_config(command.render)?,
+            render: render::RenderConfig {
+                preview: command.serve.is_some(),
+                ..render_config(command.render)?
+            },
             serve: command.serve,
         }),
         Command::Check(command) => check::run(&check::CheckConfig {
@@ -94,6 +97,7 @@ fn dispatch(command: Command) -> Result<Exit, String> {
                 data: command.data,
                 layouts: layouts(command.layout),
                 font_paths: commands::font_paths(command.fonts.font_paths)?,
+                pixels: false,
             },
             print: print(command.format),
             strict: command.strict,
@@ -219,5 +223,6 @@ fn render_config(command: RenderCommand) -> Result<render::RenderConfig, String>
         font_paths,
         force: command.force,
         impose: command.impose.is_some(),
+        preview: false,
     })
 }

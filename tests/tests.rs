@@ -13,5 +13,6 @@ mod check;
 mod cli;
 mod corpus;
 mod layout;
+mod photos;
 mod rules;
 mod watch;

@@ -55,7 +55,7 @@ fuzz_target!(|data: &[u8]| {
     for layout in banmian::layouts::Layout::ALL.iter().copied() {
         if let Ok((document, _)) = banmian::pipeline::compile(&prepared, layout) {
             // Made in memory only: nothing is written.
-            let _ = banmian::export::export(&document, layout, &path, &output, prepared.date);
+            let _ = banmian::export::export(&document, layout, &path, &output, &prepared);
         }
     }
     comemo::evict(0);

@@ -143,6 +143,7 @@ fn one(config: &BatchConfig, data: &Path, folder: &Path) -> Done {
             font_paths: config.font_paths.clone(),
             force: config.force,
             impose: false,
+            preview: false,
         })
     };
     let result =

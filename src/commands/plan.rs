@@ -16,6 +16,7 @@ pub fn run(data: PathBuf, font_paths: Vec<PathBuf>, print: Print) -> Exit {
         data,
         layouts: Vec::new(),
         font_paths,
+        pixels: false,
     });
     let errors = |found: &[Finding]| {
         found

@@ -24,6 +24,9 @@ pub struct RenderConfig {
     pub force: bool,
     /// Also write the brochure imposed for saddle stitching.
     pub impose: bool,
+    /// The documents are also drawn for a preview, so layout sees the
+    /// photos' pixels even for a PDF.
+    pub preview: bool,
 }
 
 /// Renders, prints the warnings and the files written (or the errors),
@@ -77,6 +80,7 @@ pub fn render_documents(config: &RenderConfig) -> Result<Rendered, Failure> {
         data: config.data.clone(),
         layouts: config.layouts.clone(),
         font_paths: config.font_paths.clone(),
+        pixels: config.preview || config.output.format != OutputFormat::Pdf,
     });
     let prepared = match (&outcome.prepared, outcome.exit(false)) {
         (Some(prepared), Exit::Success) => prepared,
@@ -85,13 +89,7 @@ pub fn render_documents(config: &RenderConfig) -> Result<Rendered, Failure> {
     };
     let mut outputs = Vec::new();
     for (layout, document) in &outcome.documents {
-        let files = export::export(
-            document,
-            *layout,
-            &config.data,
-            &config.output,
-            prepared.date,
-        )?;
+        let files = export::export(document, *layout, &config.data, &config.output, prepared)?;
         if config.impose && *layout == Layout::Brochure {
             outputs.push(imposed(prepared, document, &files[0])?);
         }

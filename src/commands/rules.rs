@@ -17,6 +17,7 @@ pub fn run(data: PathBuf, layout: Layout, font_paths: Vec<PathBuf>) -> Exit {
         data,
         layouts: vec![layout],
         font_paths,
+        pixels: false,
     });
     let (Some(prepared), [(_, document)], Exit::Success) = (
         &outcome.prepared,

@@ -61,6 +61,55 @@ pub fn strip(bytes: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
+/// What a JPEG's header says before its first scan.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Header {
+    /// Bits per sample (8 for nearly every photo).
+    pub precision: u8,
+    /// Colour components: 1 grey, 3 YCbCr or RGB, 4 CMYK or YCCK.
+    pub components: u8,
+    /// The ICC profile's APP2 segments, markers and lengths included.
+    pub icc: Vec<u8>,
+}
+
+/// The header of a JPEG whose segments [`strip`] could follow; `None`
+/// when there is no frame header before the first scan.
+pub fn header(bytes: &[u8]) -> Option<Header> {
+    let mut at = 2;
+    let mut icc = Vec::new();
+    let mut frame = None;
+    while let (Some(&0xFF), Some(&marker)) = (bytes.get(at), bytes.get(at + 1)) {
+        if marker == 0xFF {
+            at += 1;
+            continue;
+        }
+        if marker == 0xDA {
+            break;
+        }
+        let length = usize::from(u16::from_be_bytes([
+            *bytes.get(at + 2)?,
+            *bytes.get(at + 3)?,
+        ]));
+        let segment = bytes.get(at..at + 2 + length)?;
+        let payload = &segment[4..];
+        match marker {
+            // Frame headers: every SOFn but DHT (C4), JPG (C8) and DAC (CC).
+            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+                frame = Some((*payload.first()?, *payload.get(5)?));
+            }
+            0xE2 if payload.starts_with(b"ICC_PROFILE\0") => icc.extend_from_slice(segment),
+            _ => {}
+        }
+        at += 2 + length;
+    }
+    let (precision, components) = frame?;
+    Some(Header {
+        precision,
+        components,
+        icc,
+    })
+}
+
 /// Whether `a b` inside a compressed scan is a marker: 0xFF followed by
 /// neither a stuffed 0x00, a restart marker nor more fill.
 fn is_marker(a: u8, b: u8) -> bool {
@@ -132,6 +181,15 @@ mod tests {
         let with_icc = with_segment(&plain, 0xE2, b"ICC_PROFILE\0\x01\x01profile bytes");
         let clean = strip(&with_icc).unwrap();
         assert!(clean.windows(11).any(|w| w == b"ICC_PROFILE"));
+    }
+
+    #[test]
+    fn the_header_names_the_components_and_keeps_the_profile() {
+        let with_icc = with_segment(&jpeg(), 0xE2, b"ICC_PROFILE\0\x01\x01profile bytes");
+        let found = header(&with_icc).unwrap();
+        assert_eq!((found.precision, found.components), (8, 3));
+        assert!(found.icc.ends_with(b"profile bytes"));
+        assert_eq!(header(&[0xFF, 0xD8, 0xFF, 0xDA, 0, 2]), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! images before Typst sees them.
 
 mod jpeg;
+mod standin;
 
 use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
@@ -23,6 +24,8 @@ pub const MAX_SIDE: u32 = 30_000;
 
 /// A photo read and checked, ready to be served to the templates.
 pub struct LoadedPhoto {
+    /// Its place in the report's `photos`.
+    pub index: usize,
     /// Where templates find it, e.g. `/photos/3.jpg`.
     pub vpath: String,
     /// The file's bytes.
@@ -33,6 +36,36 @@ pub struct LoadedPhoto {
     pub height: u32,
     /// The format, as Typst names it.
     format: ExchangeFormat,
+    /// A tiny JPEG Typst lays out in its place when no pixel is drawn
+    /// (see [`standin`]); `None` where the photo must be decoded.
+    standin: Option<Bytes>,
+}
+
+impl LoadedPhoto {
+    /// What Typst is given at [`Self::vpath`]: the photo itself when its
+    /// `pixels` are drawn (raster output), else its stand-in if it has one.
+    pub fn served(&self, pixels: bool) -> &Bytes {
+        match &self.standin {
+            Some(standin) if !pixels => standin,
+            _ => &self.bytes,
+        }
+    }
+}
+
+/// A PDF laid out with stand-ins (`pixels` false) with every photo's own
+/// bytes put back; an error when the PDF is not as Typst writes it.
+pub fn restore(pdf: &[u8], photos: &[LoadedPhoto]) -> Result<Vec<u8>, String> {
+    let swaps: Vec<standin::Swap> = photos
+        .iter()
+        .filter_map(|photo| {
+            Some(standin::Swap {
+                standin: photo.standin.as_deref()?,
+                original: &photo.bytes,
+                size: (photo.width, photo.height),
+            })
+        })
+        .collect();
+    standin::restore(pdf, &swaps)
 }
 
 /// Reads every photo of the report and checks it is an image; one finding
@@ -87,13 +120,19 @@ fn load_files(root: &Path, source: &SourceMap, files: &[&str]) -> (Vec<LoadedPho
     (photos, errors)
 }
 
-/// Decodes every photo with Typst's own decoder (see [`decode_all`]); one
-/// finding per photo Typst cannot decode.
-pub fn decode(loaded: &LoadedReport, photos: &[LoadedPhoto]) -> Vec<Finding> {
-    decode_all(photos)
+/// Decodes, with Typst's own decoder (see [`decode_all`]), every photo
+/// Typst will decode: all of them when their `pixels` are drawn, else
+/// those without a stand-in. One finding per photo Typst cannot decode.
+pub fn decode(loaded: &LoadedReport, photos: &[LoadedPhoto], pixels: bool) -> Vec<Finding> {
+    let needed: Vec<&LoadedPhoto> = photos
+        .iter()
+        .filter(|photo| pixels || photo.standin.is_none())
+        .collect();
+    decode_all(&needed)
         .into_iter()
-        .enumerate()
-        .filter_map(|(index, result)| {
+        .zip(&needed)
+        .filter_map(|(result, photo)| {
+            let index = photo.index;
             let path = FieldPath::root().key("photos").index(index).key("file");
             result.err().map(|message| {
                 Finding::error("photo-unreadable", message).at(loaded.source.locate(&path))
@@ -105,7 +144,7 @@ pub fn decode(loaded: &LoadedReport, photos: &[LoadedPhoto]) -> Vec<Finding> {
 /// Decodes every photo with Typst's own decoder, on all cores. Typst would
 /// decode them one by one during layout; its decoder is memoised, so layout
 /// then finds them decoded. A photo Typst cannot decode fails here, named.
-fn decode_all(photos: &[LoadedPhoto]) -> Vec<Result<(), String>> {
+fn decode_all(photos: &[&LoadedPhoto]) -> Vec<Result<(), String>> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, photos.len().max(1));
@@ -124,7 +163,7 @@ fn decode_all(photos: &[LoadedPhoto]) -> Vec<Result<(), String>> {
         queue.0 += u64::from(photos[i].width) * u64::from(photos[i].height);
         queue.1.push(i);
     }
-    let decode = |photo: &LoadedPhoto| {
+    let decode = |photo: &&LoadedPhoto| {
         RasterImage::new(photo.bytes.clone(), photo.format, Smart::Auto)
             .map(|_| ())
             .map_err(|err| format!("photo {} cannot be decoded: {err}", photo.vpath))
@@ -192,16 +231,26 @@ fn load_one(root: &Path, file: &str, index: usize) -> Result<LoadedPhoto, (&'sta
         ));
     }
     // What does not print does not go into the PDF.
-    let bytes = match format {
-        ExchangeFormat::Jpg => jpeg::strip(&bytes).unwrap_or(bytes),
-        _ => bytes,
+    // A JPEG whose segments can be followed gets a stand-in; one that
+    // cannot is left to the decoder, which names what is wrong.
+    let (bytes, standin) = match format {
+        ExchangeFormat::Jpg => match jpeg::strip(&bytes) {
+            Some(stripped) => {
+                let standin = standin::make(&stripped, index).map(Bytes::new);
+                (stripped, standin)
+            }
+            None => (bytes, None),
+        },
+        _ => (bytes, None),
     };
     Ok(LoadedPhoto {
+        index,
         vpath: format!("/photos/{index}.{ext}"),
         bytes: Bytes::new(bytes),
         width,
         height,
         format,
+        standin,
     })
 }
 

@@ -18,10 +18,26 @@ pub fn compile(
     prepared: &Prepared,
     layout: Layout,
 ) -> Result<(PagedDocument, Vec<Finding>), Vec<Finding>> {
+    compile_serving(prepared, layout, prepared.pixels)
+}
+
+/// [`compile`] with the photos themselves, whatever `prepared` asked.
+pub fn compile_with_pixels(
+    prepared: &Prepared,
+    layout: Layout,
+) -> Result<(PagedDocument, Vec<Finding>), Vec<Finding>> {
+    compile_serving(prepared, layout, true)
+}
+
+fn compile_serving(
+    prepared: &Prepared,
+    layout: Layout,
+    pixels: bool,
+) -> Result<(PagedDocument, Vec<Finding>), Vec<Finding>> {
     let files = prepared
         .photos
         .iter()
-        .map(|p| (p.vpath.clone(), p.bytes.clone()))
+        .map(|p| (p.vpath.clone(), p.served(pixels).clone()))
         .collect();
     let world = ReportWorld::new(
         layout,

@@ -21,7 +21,7 @@ use crate::photos::{self, LoadedPhoto};
 use crate::report::{self, LoadedReport};
 use crate::typeset;
 
-pub use compile::{compile, from_typst};
+pub use compile::{compile, compile_with_pixels, from_typst};
 
 /// What to run the pipeline on.
 #[derive(Debug, Clone)]
@@ -32,6 +32,10 @@ pub struct Request {
     pub layouts: Vec<Layout>,
     /// Folders with extra fonts.
     pub font_paths: Vec<PathBuf>,
+    /// Whether the documents will be drawn as pixels (PNG, SVG, the
+    /// preview), so that Typst must see the photos themselves; a PDF and
+    /// the checks need only their stand-ins.
+    pub pixels: bool,
 }
 
 /// Everything a run found, and what it laid out.
@@ -103,7 +107,12 @@ pub fn run(request: &Request) -> Outcome {
         }
     };
     let mut findings = checks::lint::lint(&loaded);
-    let prepared = match prepare_loaded(loaded, &request.font_paths, &request.layouts) {
+    let prepared = match prepare_loaded(
+        loaded,
+        &request.font_paths,
+        &request.layouts,
+        request.pixels,
+    ) {
         Ok(prepared) => prepared,
         Err(found) => {
             findings.extend(found);
@@ -177,6 +186,9 @@ pub struct Prepared {
     pub fonts: Fonts,
     /// The photos, read and checked.
     pub photos: Vec<LoadedPhoto>,
+    /// Whether layout sees the photos' pixels or their stand-ins (then a
+    /// PDF gets the photos back with [`photos::restore`]).
+    pub pixels: bool,
     /// The template data (the composed newspaper page included).
     pub data: typeset::PageData,
     /// How the newspaper page was composed (the plan, or why none).
@@ -193,22 +205,25 @@ pub struct Prepared {
 /// Loads the report, the fonts and the photos, and checks that every
 /// character has a glyph. Returns every error found, not only the first.
 pub fn prepare(data: &Path, font_paths: &[PathBuf]) -> Result<Prepared, Vec<Finding>> {
-    prepare_loaded(report::load(data)?, font_paths, Layout::ALL)
+    prepare_loaded(report::load(data)?, font_paths, Layout::ALL, true)
 }
 
-/// [`prepare`] for a report already loaded.
+/// [`prepare`] for a report already loaded, for `layouts`, with the
+/// photos' `pixels` when they will be drawn (see [`Request::pixels`]).
 pub fn prepare_loaded(
     loaded: LoadedReport,
     font_paths: &[PathBuf],
     layouts: &[Layout],
+    pixels: bool,
 ) -> Result<Prepared, Vec<Finding>> {
-    // The photos are read first; Typst's decoder is memoised, so they are
-    // decoded at once on other threads while this one loads the fonts and
-    // composes the stories, and layout later finds them decoded.
+    // The photos are read first; Typst's decoder is memoised, so those it
+    // will decode are decoded at once on other threads while this one
+    // loads the fonts and composes the stories, and layout later finds
+    // them decoded.
     let photos = photos::load(&loaded);
     let decoded: &[photos::LoadedPhoto] = photos.as_deref().unwrap_or(&[]);
     let (fonts, decoding, data) = std::thread::scope(|scope| {
-        let decoding = scope.spawn(|| photos::decode(&loaded, decoded));
+        let decoding = scope.spawn(|| photos::decode(&loaded, decoded, pixels));
         let fonts = Fonts::load(font_paths);
         let asked = typeset::Asked::of(layouts);
         let data = fit::compose_page(&loaded.report, &fonts, photos.as_deref().ok(), asked);
@@ -249,6 +264,7 @@ pub fn prepare_loaded(
         loaded,
         fonts,
         photos,
+        pixels,
         data,
         composition,
         json,

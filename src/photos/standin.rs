@@ -1,0 +1,327 @@
+//! Stand-ins: layout without decoding a photo.
+//!
+//! Typst decodes every image it lays out, yet a JPEG goes into the PDF as
+//! its own compressed bytes, and the templates size every photo from the
+//! pixel size banmian read from its header. Decoding is most of a render's
+//! time and memory and prints nothing. So Typst lays out a tiny JPEG in
+//! each photo's place — the same colour components and ICC profile, and a
+//! comment that makes it unique — and the PDF it writes gets the original
+//! back: the image object's stream, its `/Length`, `/Width` and `/Height`,
+//! and the cross-reference offsets after it. Raster output (PNG, SVG,
+//! the preview) still lays out the real photos.
+
+use memchr::memmem;
+
+/// The stand-in's side, in pixels.
+const SIDE: u32 = 8;
+
+/// A stand-in for a JPEG that [`super::jpeg::strip`] could follow: an
+/// 8-bit grey or colour JPEG. `None` for anything else (CMYK, 12-bit),
+/// which Typst then decodes as it is.
+pub fn make(jpeg: &[u8], index: usize) -> Option<Vec<u8>> {
+    let header = super::jpeg::header(jpeg)?;
+    if header.precision != 8 {
+        return None;
+    }
+    let image = match header.components {
+        1 => image::DynamicImage::ImageLuma8(image::GrayImage::new(SIDE, SIDE)),
+        3 => image::DynamicImage::ImageRgb8(image::RgbImage::new(SIDE, SIDE)),
+        _ => return None,
+    };
+    let mut encoded = Vec::new();
+    image
+        .write_to(
+            &mut std::io::Cursor::new(&mut encoded),
+            image::ImageFormat::Jpeg,
+        )
+        .ok()?;
+    // After SOI: the profile (Typst passes it to the PDF as the image's
+    // colour space), then a comment naming the photo and its bytes, so that
+    // no two stand-ins are alike and none is found by chance in a PDF.
+    let tag = format!("banmian stand-in {index} {:016x}", fnv1a(jpeg));
+    let mut out = encoded[..2].to_vec();
+    out.extend_from_slice(&header.icc);
+    out.extend_from_slice(&[0xFF, 0xFE]);
+    out.extend_from_slice(&u16::try_from(tag.len() + 2).ok()?.to_be_bytes());
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&encoded[2..]);
+    Some(out)
+}
+
+/// FNV-1a, 64 bits: a cheap fingerprint for the stand-in's tag.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// One photo to put back: its stand-in, and the original with its size.
+pub struct Swap<'a> {
+    /// The stand-in Typst laid out.
+    pub standin: &'a [u8],
+    /// The original JPEG's bytes.
+    pub original: &'a [u8],
+    /// The original's pixel size.
+    pub size: (u32, u32),
+}
+
+/// Bytes replacing `start..end` of the PDF.
+struct Splice<'a> {
+    start: usize,
+    end: usize,
+    with: std::borrow::Cow<'a, [u8]>,
+}
+
+/// The PDF with every stand-in's image object holding its original. An
+/// error names what was not as Typst writes it; the caller then lays out
+/// the real photos instead.
+pub fn restore(pdf: &[u8], swaps: &[Swap]) -> Result<Vec<u8>, String> {
+    let mut splices = Vec::new();
+    for swap in swaps {
+        for at in memmem::find_iter(pdf, swap.standin) {
+            let end = at + swap.standin.len();
+            let before = &pdf[..at];
+            let dict_end = before
+                .strip_suffix(b"stream\n")
+                .or_else(|| before.strip_suffix(b"stream\r\n"))
+                .ok_or("a stand-in outside a stream")?
+                .len();
+            if !(pdf[end..].starts_with(b"\nendstream") || pdf[end..].starts_with(b"\r\nendstream"))
+            {
+                return Err("a stand-in that is not a whole stream".into());
+            }
+            let dict_start = memmem::rfind(&pdf[..dict_end], b" obj")
+                .ok_or("a stand-in stream outside an object")?
+                + 4;
+            let mut dict = pdf[dict_start..dict_end].to_vec();
+            let (width, height) = swap.size;
+            for (key, old, new) in [
+                ("Length", swap.standin.len(), swap.original.len()),
+                ("Width", SIDE as usize, width as usize),
+                ("Height", SIDE as usize, height as usize),
+            ] {
+                dict = replace_number(&dict, key, old, new)
+                    .ok_or_else(|| format!("a stand-in's image object without /{key} {old}"))?;
+            }
+            splices.push(Splice {
+                start: dict_start,
+                end: dict_end,
+                with: dict.into(),
+            });
+            splices.push(Splice {
+                start: at,
+                end,
+                with: swap.original.into(),
+            });
+        }
+    }
+    if splices.is_empty() {
+        return Ok(pdf.to_vec());
+    }
+    splices.sort_by_key(|s| s.start);
+    if splices.windows(2).any(|w| w[0].end > w[1].start) {
+        return Err("stand-ins that overlap".into());
+    }
+    let xref = xref_offset(pdf).ok_or("no cross-reference table where startxref points")?;
+    if splices.last().is_some_and(|s| s.end > xref) {
+        return Err("a stand-in after the cross-reference table".into());
+    }
+    // Where each original offset lands.
+    let shift = |offset: usize| -> usize {
+        let delta: isize = splices
+            .iter()
+            .take_while(|s| s.end <= offset)
+            .map(|s| s.with.len() as isize - (s.end - s.start) as isize)
+            .sum();
+        offset
+            .checked_add_signed(delta)
+            .expect("offsets stay positive")
+    };
+    let mut out =
+        Vec::with_capacity(pdf.len() + splices.iter().map(|s| s.with.len()).sum::<usize>());
+    let mut copied = 0;
+    for splice in &splices {
+        out.extend_from_slice(&pdf[copied..splice.start]);
+        out.extend_from_slice(&splice.with);
+        copied = splice.end;
+    }
+    out.extend_from_slice(&pdf[copied..xref]);
+    let trailer = rewrite_xref(pdf, xref, &shift, &mut out)
+        .ok_or("a cross-reference table that cannot be read")?;
+    let startxref = memmem::rfind(&pdf[trailer..], b"startxref")
+        .map(|i| trailer + i)
+        .ok_or("no startxref")?;
+    out.extend_from_slice(&pdf[trailer..startxref]);
+    out.extend_from_slice(format!("startxref\n{}\n%%EOF", shift(xref)).as_bytes());
+    Ok(out)
+}
+
+/// `dict` with `/Key old` (a whole number) made `/Key new`; `None` unless
+/// it occurs exactly once.
+fn replace_number(dict: &[u8], key: &str, old: usize, new: usize) -> Option<Vec<u8>> {
+    let needle = format!("/{key} {old}");
+    let hits: Vec<usize> = memmem::find_iter(dict, needle.as_bytes())
+        .filter(|&i| {
+            dict.get(i + needle.len())
+                .is_none_or(|b| !b.is_ascii_digit())
+        })
+        .collect();
+    let [at] = hits[..] else {
+        return None;
+    };
+    let mut out = dict[..at].to_vec();
+    out.extend_from_slice(format!("/{key} {new}").as_bytes());
+    out.extend_from_slice(&dict[at + needle.len()..]);
+    Some(out)
+}
+
+/// Where the last `startxref` says the cross-reference table is, if a
+/// classic table (`xref`) is there.
+fn xref_offset(pdf: &[u8]) -> Option<usize> {
+    let at = memmem::rfind(pdf, b"startxref")?;
+    let digits: String = pdf[at + 9..]
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(|b| b.is_ascii_digit())
+        .map(|&b| char::from(b))
+        .collect();
+    let offset: usize = digits.parse().ok()?;
+    pdf.get(offset..)?.starts_with(b"xref").then_some(offset)
+}
+
+/// Copies the table at `xref` into `out` with every in-use offset moved by
+/// `shift`; returns where the trailer starts.
+fn rewrite_xref(
+    pdf: &[u8],
+    xref: usize,
+    shift: &dyn Fn(usize) -> usize,
+    out: &mut Vec<u8>,
+) -> Option<usize> {
+    let mut at = xref;
+    let line_end = |from: usize| -> Option<usize> {
+        let i = from + pdf.get(from..)?.iter().position(|&b| b == b'\n')?;
+        Some(i + 1)
+    };
+    let next = line_end(at)?;
+    out.extend_from_slice(&pdf[at..next]);
+    at = next;
+    while !pdf.get(at..)?.starts_with(b"trailer") {
+        // A subsection: "first count", then count entries of 20 bytes.
+        let next = line_end(at)?;
+        let header = std::str::from_utf8(&pdf[at..next]).ok()?;
+        let count: usize = header.split_whitespace().nth(1)?.parse().ok()?;
+        out.extend_from_slice(&pdf[at..next]);
+        at = next;
+        for _ in 0..count {
+            let entry = pdf.get(at..at + 20)?;
+            if entry[17] == b'n' {
+                let offset: usize = std::str::from_utf8(&entry[..10]).ok()?.parse().ok()?;
+                out.extend_from_slice(format!("{:010}", shift(offset)).as_bytes());
+                out.extend_from_slice(&entry[10..]);
+            } else {
+                out.extend_from_slice(entry);
+            }
+            at += 20;
+        }
+    }
+    Some(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jpeg(width: u32, height: u32) -> Vec<u8> {
+        let image = image::RgbImage::from_fn(width, height, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
+        let mut bytes = Vec::new();
+        image::DynamicImage::ImageRgb8(image)
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Jpeg,
+            )
+            .unwrap();
+        bytes
+    }
+
+    #[test]
+    fn a_stand_in_is_a_small_jpeg_of_the_same_kind_unique_to_its_photo() {
+        let original = jpeg(640, 480);
+        let a = make(&original, 0).unwrap();
+        let b = make(&original, 1).unwrap();
+        assert_ne!(a, b);
+        let decoded = image::load_from_memory(&a).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (SIDE, SIDE));
+        assert_eq!(decoded.color().channel_count(), 3);
+        assert!(a.len() < 1000, "{} bytes", a.len());
+    }
+
+    #[test]
+    fn the_original_goes_back_into_its_object_and_every_offset_follows() {
+        let standin = make(&jpeg(16, 16), 0).unwrap();
+        let original = jpeg(300, 200);
+        let mut pdf = b"%PDF-1.7\n1 0 obj\n<</Type/Catalog>>\nendobj\n".to_vec();
+        let image_at = pdf.len();
+        pdf.extend_from_slice(
+            format!(
+                "2 0 obj\n<</Length {}/Type/XObject/Subtype/Image/Width 8/Height 8>>\nstream\n",
+                standin.len()
+            )
+            .as_bytes(),
+        );
+        pdf.extend_from_slice(&standin);
+        pdf.extend_from_slice(b"\nendstream\nendobj\n");
+        let after_at = pdf.len();
+        pdf.extend_from_slice(b"3 0 obj\n<</Length 0>>\nstream\n\nendstream\nendobj\n");
+        let xref = pdf.len();
+        pdf.extend_from_slice(
+            format!(
+                "xref\n0 4\n0000000000 65535 f\r\n{:010} 00000 n\r\n{image_at:010} 00000 n\r\n{after_at:010} 00000 n\r\ntrailer\n<</Size 4/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF",
+                9
+            )
+            .as_bytes(),
+        );
+        let restored = restore(
+            &pdf,
+            &[Swap {
+                standin: &standin,
+                original: &original,
+                size: (300, 200),
+            }],
+        )
+        .unwrap();
+        let text = String::from_utf8_lossy(&restored);
+        assert!(text.contains(&format!(
+            "/Length {}/Type/XObject/Subtype/Image/Width 300/Height 200>>",
+            original.len()
+        )));
+        assert!(memmem::find(&restored, &original).is_some());
+        assert!(memmem::find(&restored, &standin).is_none());
+        // Every offset in the new table points at its object.
+        let xref = xref_offset(&restored).expect("startxref points at the table");
+        let table = String::from_utf8_lossy(&restored[xref..]);
+        let offsets: Vec<usize> = table
+            .lines()
+            .filter(|l| l.ends_with(" n"))
+            .map(|l| l[..10].parse().unwrap())
+            .collect();
+        for (n, offset) in offsets.iter().enumerate() {
+            assert!(restored[*offset..].starts_with(format!("{} 0 obj", n + 1).as_bytes()));
+        }
+    }
+
+    #[test]
+    fn a_pdf_not_as_expected_is_refused_not_broken() {
+        let standin = make(&jpeg(16, 16), 0).unwrap();
+        let mut pdf = b"%PDF-1.7\n1 0 obj\n<</Length 5>>\nstream\n".to_vec();
+        pdf.extend_from_slice(&standin);
+        pdf.extend_from_slice(b"\nendstream\nendobj\n");
+        let swap = Swap {
+            standin: &standin,
+            original: b"x",
+            size: (1, 1),
+        };
+        assert!(restore(&pdf, &[swap]).is_err());
+    }
+}
