@@ -2,6 +2,8 @@
 //! and the coverage query that keeps tofu off the page.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontInfo};
@@ -174,8 +176,10 @@ pub struct FaceMetrics {
     font: typst::text::FontInstance,
     // The composer asks for the same characters again and again: the Basic
     // Multilingual Plane in a table (NaN: not asked yet), the rest hashed.
-    bmp: std::cell::RefCell<Vec<f64>>,
-    cache: std::cell::RefCell<std::collections::HashMap<char, f64>>,
+    // Shared by the composer's threads: the table holds each advance's
+    // bits (NaN's: not asked yet), the rest sits behind a lock.
+    bmp: Box<[AtomicU64]>,
+    cache: Mutex<std::collections::HashMap<char, f64>>,
 }
 
 impl FaceMetrics {
@@ -202,17 +206,18 @@ impl crate::compose::Metrics for FaceMetrics {
         }
         let code = c as usize;
         if code < 0x10000 {
-            let known = self.bmp.borrow()[code];
+            let known = f64::from_bits(self.bmp[code].load(Ordering::Relaxed));
             if !known.is_nan() {
                 return known;
             }
             let advance = self.lookup(c);
-            self.bmp.borrow_mut()[code] = advance;
+            self.bmp[code].store(advance.to_bits(), Ordering::Relaxed);
             return advance;
         }
         *self
             .cache
-            .borrow_mut()
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
             .entry(c)
             .or_insert_with(|| self.lookup(c))
     }
@@ -235,7 +240,9 @@ impl Fonts {
         );
         Some(FaceMetrics {
             font: instance,
-            bmp: std::cell::RefCell::new(vec![f64::NAN; 0x10000]),
+            bmp: (0..0x10000)
+                .map(|_| AtomicU64::new(f64::NAN.to_bits()))
+                .collect(),
             cache: Default::default(),
         })
     }

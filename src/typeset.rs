@@ -213,32 +213,42 @@ pub fn page_data(
         body,
         kai,
     };
-    let (composition, order) = if !layouts.newspaper {
-        (Composition::NotAsked, (0..sections.len()).collect())
-    } else if sections.len() > MAX_STORIES {
-        (
-            Composition::TooManyStories(sections.len()),
-            (0..sections.len()).collect(),
-        )
-    } else {
-        newspaper.compose()
-    };
-    drop(newspaper);
-    let newspaper = match &composition {
-        Composition::Page(page) => Some(page.drawing(band + page.band_air)),
-        Composition::None(_) | Composition::TooManyStories(_) | Composition::NotAsked => None,
-    };
-    let booklet = layouts.brochure.then(|| {
-        booklet(
-            report,
-            &sections,
-            &title,
-            &lede,
-            figures.as_ref(),
-            body,
-            kai,
-        )
-    });
+    // The two layouts compose side by side.
+    let (newspaper, booklet) = rayon::join(
+        || {
+            let (composition, order) = if !layouts.newspaper {
+                (Composition::NotAsked, (0..sections.len()).collect())
+            } else if sections.len() > MAX_STORIES {
+                (
+                    Composition::TooManyStories(sections.len()),
+                    (0..sections.len()).collect(),
+                )
+            } else {
+                newspaper.compose()
+            };
+            let drawing = match &composition {
+                Composition::Page(page) => Some(page.drawing(band + page.band_air)),
+                Composition::None(_) | Composition::TooManyStories(_) | Composition::NotAsked => {
+                    None
+                }
+            };
+            (composition, order, drawing)
+        },
+        || {
+            layouts.brochure.then(|| {
+                booklet(
+                    report,
+                    &sections,
+                    &title,
+                    &lede,
+                    figures.as_ref(),
+                    body,
+                    kai,
+                )
+            })
+        },
+    );
+    let (composition, order, newspaper) = newspaper;
     let data = PageData {
         booklet,
         period: report.period.as_deref().map(prepare),

@@ -17,8 +17,8 @@ use serde::Serialize;
 use crate::cjk::{
     LEFT_ALIGNED, NO_END, NO_START, WORD_JOINER as WJ, is_cj, is_latin, is_punct as is_cjk_punct,
 };
-use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 pub use super::grid::{COLUMN, GUTTER, PITCH};
 /// Clearance between text and an obstacle, in em.
@@ -28,8 +28,9 @@ pub const MIN_BAND: f64 = 4.0;
 /// First-line indent, in em.
 pub const INDENT: f64 = 2.0;
 
-/// Advance widths of the body face, in em.
-pub trait Metrics {
+/// Advance widths of the body face, in em. Shared by the composer's
+/// threads.
+pub trait Metrics: Sync {
     /// The advance of `c` in em.
     fn advance(&self, c: char) -> f64;
 }
@@ -53,6 +54,14 @@ impl Metrics for Fallback<'_> {
             self.main.advance(c)
         }
     }
+}
+
+/// A cache's lock: a cache is whole between two statements, so a thread
+/// that panicked holding it left nothing half-written.
+pub fn locked<T>(cache: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Characters that break nowhere inside a run of them (words, numbers).
@@ -365,12 +374,12 @@ fn pour_paragraph(
         .map(|(breaks, paragraph)| (breaks, (paragraph, delta)));
     let ends = match key {
         Some((breaks, key)) => {
-            let found = breaks.0.borrow().get(&key).cloned();
+            let found = locked(&breaks.0).get(&key).cloned();
             match found {
                 Some(ends) => ends,
                 None => {
                     let ends = paragraph_ends(&run, slots, next, delta, &greedy, metrics);
-                    breaks.0.borrow_mut().insert(key, ends.clone());
+                    locked(&breaks.0).insert(key, ends.clone());
                     ends
                 }
             }
@@ -855,7 +864,7 @@ fn pour_in(
 /// starts, so pouring a story again and again around its photos breaks
 /// again only the paragraphs beside them.
 #[derive(Default)]
-pub struct KnownBreaks(RefCell<HashMap<(usize, i32), Option<Ends>>>);
+pub struct KnownBreaks(Mutex<HashMap<(usize, i32), Option<Ends>>>);
 
 /// Where each line of a paragraph ends, in characters.
 type Ends = Vec<usize>;
@@ -1057,7 +1066,7 @@ mod tests {
             }
         }
         assert!(
-            !known.0.borrow().is_empty(),
+            !locked(&known.0).is_empty(),
             "whole columns were remembered"
         );
     }

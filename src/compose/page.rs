@@ -17,6 +17,8 @@
 //! share, bumping headlines, order) are added and the cheapest page wins.
 //! Ties keep the first found: the search is deterministic.
 
+use rayon::prelude::*;
+
 use super::grid::COLUMNS;
 use super::lines::Metrics;
 use super::module::{self, FiguresShape, Head, RowTable, StoryCopy, Terms, TextOptions, weight};
@@ -109,9 +111,16 @@ impl<'a> Composer<'a> {
         body: &dyn Metrics,
         kai: &dyn Metrics,
     ) -> Self {
-        let spans = stories
-            .iter()
-            .map(|story| {
+        // Every (story, span) on its own: the longest part of composing,
+        // spread over the cores. The stories' caches are shared and
+        // locked; what each pair finds does not depend on the order.
+        let pairs: Vec<(usize, usize)> = (0..stories.len())
+            .flat_map(|s| (0..=COLUMNS).map(move |k| (s, k)))
+            .collect();
+        let mut found: Vec<Option<AtSpan>> = pairs
+            .par_iter()
+            .map(|&(s, k)| {
+                let story = &stories[s];
                 // With a pinned side column, a story in it takes its width
                 // and one beside it no more than the wide part's.
                 let widest = match (main_pin, story.place) {
@@ -120,16 +129,16 @@ impl<'a> Composer<'a> {
                     (None, Some(Place::Side)) => (MIN_SPAN, COLUMNS - MIN_SPAN),
                     (None, _) => (MIN_SPAN, COLUMNS),
                 };
-                (0..=COLUMNS)
-                    .map(|k| {
-                        if k < widest.0 || k > widest.1 {
-                            return None;
-                        }
-                        at_span(story, k, height, body, kai)
-                    })
-                    .collect()
+                if k < widest.0 || k > widest.1 {
+                    return None;
+                }
+                at_span(story, k, height, body, kai)
             })
             .collect();
+        let mut spans: Vec<Vec<Option<AtSpan>>> = Vec::with_capacity(stories.len());
+        for _ in stories {
+            spans.push(found.drain(..=COLUMNS).collect());
+        }
         let figure_spans = (0..=COLUMNS)
             .map(|k| {
                 let f = figures?;

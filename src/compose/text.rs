@@ -12,8 +12,8 @@
 
 use serde::Serialize;
 
-use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use crate::compose::{self, COLUMN, ComposedLine, GUTTER, KnownBreaks, Metrics, PITCH, Shape};
 
@@ -134,12 +134,12 @@ pub struct Copyfit<'a> {
     plain: usize,
     /// (paragraph, delta) → that paragraph alone, changed so, in a plain
     /// column (`None`: it cannot change so).
-    feasible: RefCell<HashMap<(usize, i32), Option<Lines>>>,
+    feasible: Mutex<HashMap<(usize, i32), Option<Lines>>>,
     /// Lines gained (or taken out, negative) → the text in one plain
     /// column with that many more lines, and the adjustments that made it.
-    loosened: RefCell<HashMap<i64, Option<Loosened>>>,
+    loosened: Mutex<HashMap<i64, Option<Loosened>>>,
     /// Captions broken at a width.
-    captions: RefCell<HashMap<(String, u64), Vec<String>>>,
+    captions: Mutex<HashMap<(String, u64), Vec<String>>>,
     /// The paragraphs' breaks in whole columns.
     known: KnownBreaks,
 }
@@ -159,9 +159,9 @@ impl<'a> Copyfit<'a> {
             body,
             kai,
             plain,
-            feasible: RefCell::default(),
-            loosened: RefCell::default(),
-            captions: RefCell::default(),
+            feasible: Mutex::default(),
+            loosened: Mutex::default(),
+            captions: Mutex::default(),
             known,
         }
     }
@@ -256,7 +256,7 @@ impl<'a> Copyfit<'a> {
     /// Lines gained by loosening (or taken out by tightening), in one plain
     /// column; cached, since every span asks for the same few.
     fn loosen(&self, balance: i64) -> Option<(Vec<ComposedLine>, Vec<String>, i64)> {
-        if let Some(known) = self.loosened.borrow().get(&balance) {
+        if let Some(known) = compose::locked(&self.loosened).get(&balance) {
             return known.clone();
         }
         let tall = compose::slots(1, self.plain + 2 * MAX_FIT_LINES as usize, &[]);
@@ -284,7 +284,7 @@ impl<'a> Copyfit<'a> {
                 })
             })
         };
-        self.loosened.borrow_mut().insert(balance, found.clone());
+        compose::locked(&self.loosened).insert(balance, found.clone());
         found
     }
 
@@ -295,16 +295,14 @@ impl<'a> Copyfit<'a> {
     /// One paragraph set in a plain column `delta` lines longer (or
     /// shorter), cached.
     fn paragraph(&self, paragraph: usize, delta: i32) -> Option<Vec<ComposedLine>> {
-        if let Some(known) = self.feasible.borrow().get(&(paragraph, delta)) {
+        if let Some(known) = compose::locked(&self.feasible).get(&(paragraph, delta)) {
             return known.clone();
         }
         let text = &self.paragraphs[paragraph];
         let column = compose::slots(1, text.chars().count() + 8, &[]);
         let one = std::slice::from_ref(text);
         let lines = compose::pour(one, &column, &[delta], self.body).map(|(lines, _)| lines);
-        self.feasible
-            .borrow_mut()
-            .insert((paragraph, delta), lines.clone());
+        compose::locked(&self.feasible).insert((paragraph, delta), lines.clone());
         lines
     }
 
@@ -366,11 +364,11 @@ impl<'a> Copyfit<'a> {
     /// same photo at many sizes.
     fn caption(&self, text: &str, width: f64) -> Vec<String> {
         let key = (text.to_string(), width.to_bits());
-        if let Some(known) = self.captions.borrow().get(&key) {
+        if let Some(known) = compose::locked(&self.captions).get(&key) {
             return known.clone();
         }
         let lines = compose::break_text(text, width, self.kai);
-        self.captions.borrow_mut().insert(key, lines.clone());
+        compose::locked(&self.captions).insert(key, lines.clone());
         lines
     }
 
