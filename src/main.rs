@@ -17,6 +17,9 @@ use banmian::export::{Destination, Output, OutputFormat};
 use banmian::layouts::Layout;
 use banmian::pipeline::Request;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let command = Cli::parse().command;
     banmian::export::clean_up_on_stop();
