@@ -99,6 +99,46 @@ fn an_edit_renders_again_and_a_broken_one_keeps_the_last_good_output() {
 }
 
 #[test]
+fn what_watch_remembers_between_renders_makes_the_page_a_fresh_render_makes() {
+    // The example, edited in one story after another and back: each page
+    // watch writes, from stories it partly remembers, is byte for byte the
+    // page a render of the same file makes from nothing.
+    let ws = Workspace::new();
+    let example = crate::support::example_in(&ws.path("."));
+    ws.write("report.toml", &example);
+    let watching = Watching::start(&ws, &[]);
+    watching.next("made ");
+    let edits = [
+        example.replacen("群众", "广大群众", 1),
+        example.replacen("项目", "重点项目", 1),
+        example.replacen("群众", "广大群众", 1),
+        example.clone(),
+    ];
+    for (n, edited) in edits.iter().enumerate() {
+        ws.write("report.toml", edited);
+        watching.next("made ");
+        let watched = std::fs::read(ws.path("out/report.newspaper.pdf")).unwrap();
+        let output = ws.run(&[
+            "render",
+            "report.toml",
+            "--layout",
+            "newspaper",
+            "-o",
+            "fresh/",
+        ]);
+        assert!(
+            output.status.success(),
+            "{}",
+            crate::support::stderr(&output)
+        );
+        assert!(
+            watched == std::fs::read(ws.path("fresh/report.newspaper.pdf")).unwrap(),
+            "edit {n}: watch made another page"
+        );
+    }
+}
+
+#[test]
 fn the_preview_page_shows_the_pages_and_hears_of_each_render() {
     let ws = Workspace::new();
     ws.photo("photos/a.jpg");

@@ -25,8 +25,9 @@ pub struct WatchConfig {
     pub serve: Option<String>,
 }
 
-/// Edits often come as several events (write, rename, metadata): they are
-/// gathered for this long before a render.
+/// Edits often come as several events (write, rename, metadata): unless
+/// one says the file is whole (closed after writing, renamed into place),
+/// they are gathered until none came for this long.
 const SETTLE: Duration = Duration::from_millis(40);
 
 /// Renders until stopped (Ctrl-C). Ends early only when it cannot watch or
@@ -39,6 +40,8 @@ pub fn run(config: &WatchConfig) -> Exit {
             return Exit::CannotRun;
         }
     };
+    // Each render reuses what the last found of the stories not edited.
+    crate::compose::memo::remember();
     let preview = Arc::new(Preview::default());
     if let Some(addr) = &config.serve {
         match crate::preview::serve(addr, Arc::clone(&preview)) {
@@ -60,19 +63,31 @@ pub fn run(config: &WatchConfig) -> Exit {
     let (events, changes) = std::sync::mpsc::channel();
     let changed = data.clone();
     let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind, RenameMode};
         match event {
+            // A file written and closed, or renamed into place: the edit
+            // is whole, render at once.
+            Ok(event)
+                if matches!(
+                    event.kind,
+                    EventKind::Access(AccessKind::Close(AccessMode::Write))
+                        | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+                ) =>
+            {
+                let _ = events.send((event.paths, true));
+            }
             // Reading a file is an event too (a render reads them all):
             // only what changes a file counts.
             Ok(event) if event.kind.is_access() => {}
             // The system's queue overflowed: anything may have changed.
             Ok(event) if event.need_rescan() => {
-                let _ = events.send(vec![changed.clone()]);
+                let _ = events.send((vec![changed.clone()], false));
             }
             Ok(event) => {
-                let _ = events.send(event.paths);
+                let _ = events.send((event.paths, false));
             }
             Err(_) => {
-                let _ = events.send(vec![changed.clone()]);
+                let _ = events.send((vec![changed.clone()], false));
             }
         }
     });
@@ -108,16 +123,25 @@ pub fn run(config: &WatchConfig) -> Exit {
         // Wait for a change to one of them, then for the edit to settle
         // (at most half a second: a folder written to all the time does
         // not hold the render back).
-        loop {
-            let Ok(paths) = changes.recv() else {
+        let mut whole = loop {
+            let Ok((paths, whole)) = changes.recv() else {
                 return Exit::CannotRun;
             };
             if touches(&paths, &inputs) {
-                break;
+                break whole;
+            }
+        };
+        // A write still going on settles, until an input is closed after
+        // writing or renamed into place (whole: render at once) or no event
+        // came for a moment.
+        let settled = Instant::now() + SETTLE_AT_MOST;
+        while !whole && Instant::now() < settled {
+            match changes.recv_timeout(SETTLE) {
+                Ok((paths, done)) => whole = done && touches(&paths, &inputs),
+                Err(_) => break,
             }
         }
-        let settled = Instant::now() + SETTLE_AT_MOST;
-        while Instant::now() < settled && changes.recv_timeout(SETTLE).is_ok() {}
+        while changes.try_recv().is_ok() {}
     }
 }
 

@@ -358,7 +358,7 @@ fn pour_paragraph(
     next: usize,
     delta: i32,
     metrics: &dyn Metrics,
-    known: Option<(&KnownBreaks, usize)>,
+    known: Option<&KnownBreaks>,
 ) -> Option<(Vec<ComposedLine>, usize)> {
     let run = Run::new(text, metrics);
     // The fewest lines it takes (greedy, punctuation squeezed as Typst
@@ -369,17 +369,23 @@ fn pour_paragraph(
     // the breaks are worked out once.
     let whole = (next..next + greedy.len() + delta.max(0) as usize + 1)
         .all(|i| slots.get(i).is_none_or(|s| s.width == COLUMN));
-    let key = known
-        .filter(|_| whole)
-        .map(|(breaks, paragraph)| (breaks, (paragraph, delta)));
-    let ends = match key {
-        Some((breaks, key)) => {
-            let found = locked(&breaks.0).get(&key).cloned();
+    let ends = match known.filter(|_| whole) {
+        Some(breaks) => {
+            let found = locked(&breaks.0)
+                .get(text)
+                .and_then(|by_delta| by_delta.get(&delta))
+                .cloned();
             match found {
                 Some(ends) => ends,
                 None => {
                     let ends = paragraph_ends(&run, slots, next, delta, &greedy, metrics);
-                    locked(&breaks.0).insert(key, ends.clone());
+                    let mut map = locked(&breaks.0);
+                    if map.len() >= MAX_KNOWN {
+                        map.clear();
+                    }
+                    map.entry(text.to_string())
+                        .or_default()
+                        .insert(delta, ends.clone());
                     ends
                 }
             }
@@ -851,7 +857,7 @@ fn pour_in(
             next,
             delta.get(i).copied().unwrap_or(0),
             metrics,
-            known.map(|k| (k, i)),
+            known,
         )?;
         lines.append(&mut more);
         next = after;
@@ -859,12 +865,18 @@ fn pour_in(
     Some((lines, slots.len() - next))
 }
 
-/// The breaks of one story's paragraphs in whole columns, by (paragraph,
-/// delta): a paragraph that meets no photo breaks the same wherever it
-/// starts, so pouring a story again and again around its photos breaks
-/// again only the paragraphs beside them.
+/// The breaks of paragraphs in whole columns, by text and delta: a
+/// paragraph that meets no photo breaks the same wherever it starts, so
+/// pouring a story again and again around its photos breaks again only
+/// the paragraphs beside them. One story's own, or (while `watch` runs,
+/// see [`super::memo`]) every story's from render to render, so that an
+/// edit breaks again only the paragraph edited.
 #[derive(Default)]
-pub struct KnownBreaks(Mutex<HashMap<(usize, i32), Option<Ends>>>);
+pub struct KnownBreaks(Mutex<HashMap<String, HashMap<i32, Option<Ends>>>>);
+
+/// The most paragraphs known breaks hold before they start afresh: a long
+/// watch session does not grow without end.
+const MAX_KNOWN: usize = 10_000;
 
 /// Where each line of a paragraph ends, in characters.
 type Ends = Vec<usize>;

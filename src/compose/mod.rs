@@ -8,6 +8,7 @@
 //! - [`module`]: what one story (or the key figures) can look like at each
 //!   span and depth: headline, photo rows, text;
 //! - [`page`]: the search over arrangements of modules, and its score;
+//! - [`memo`]: stories' options kept between compositions (`watch`);
 //! - [`plan`]: the chosen arrangement, as the template draws it and as
 //!   `banmian plan` prints it.
 
@@ -15,6 +16,7 @@ pub mod band;
 pub mod failure;
 pub mod grid;
 pub mod lines;
+pub mod memo;
 pub mod module;
 pub mod page;
 pub mod plan;

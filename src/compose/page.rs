@@ -19,8 +19,11 @@
 
 use rayon::prelude::*;
 
+use std::sync::{Arc, LazyLock};
+
 use super::grid::COLUMNS;
 use super::lines::Metrics;
+use super::memo::{self, Memo, StoryKey};
 use super::module::{self, FiguresShape, Head, RowTable, StoryCopy, Terms, TextOptions, weight};
 use super::plan::{Arrangement, Placed, PlacedModule};
 use crate::report::Place;
@@ -63,6 +66,13 @@ struct AtSpan {
     by_depth: Vec<[Option<Option_>; 2]>,
 }
 
+/// What stories could be, by story, span and height, while
+/// [`memo::remember`] is on.
+static SPANS: LazyLock<Memo<SpanKey, Option<Arc<AtSpan>>>> = LazyLock::new(Memo::default);
+
+/// A story, a span, the area's height.
+type SpanKey = (Arc<StoryKey>, usize, usize);
+
 /// The key figures' input.
 pub struct FiguresCopy {
     /// Whether the box has a title.
@@ -80,7 +90,7 @@ pub struct Composer<'a> {
     /// The wide part's columns, when the data pins them.
     main_pin: Option<usize>,
     /// [story][span] (span 0 and 1 unused).
-    spans: Vec<Vec<Option<AtSpan>>>,
+    spans: Vec<Vec<Option<Arc<AtSpan>>>>,
     /// [span]: the figures box.
     figure_spans: Vec<Option<FiguresShape>>,
     /// Arrangements tried (tier choices looked at).
@@ -117,7 +127,13 @@ impl<'a> Composer<'a> {
         let pairs: Vec<(usize, usize)> = (0..stories.len())
             .flat_map(|s| (0..=COLUMNS).map(move |k| (s, k)))
             .collect();
-        let mut found: Vec<Option<AtSpan>> = pairs
+        // While `watch` runs, what a story can be is remembered: an edit
+        // works out again only the story it touched.
+        let keys: Option<Vec<Arc<StoryKey>>> = memo::remembering().then(|| {
+            SPANS.round();
+            stories.iter().map(|s| Arc::new(StoryKey::of(s))).collect()
+        });
+        let mut found: Vec<Option<Arc<AtSpan>>> = pairs
             .par_iter()
             .map(|&(s, k)| {
                 let story = &stories[s];
@@ -132,10 +148,17 @@ impl<'a> Composer<'a> {
                 if k < widest.0 || k > widest.1 {
                     return None;
                 }
-                at_span(story, k, height, body, kai)
+                let make = || at_span(story, k, height, body, kai).map(Arc::new);
+                match &keys {
+                    Some(keys) => {
+                        let key = (Arc::clone(&keys[s]), k, height);
+                        Option::clone(&SPANS.get_or(key, make))
+                    }
+                    None => make(),
+                }
             })
             .collect();
-        let mut spans: Vec<Vec<Option<AtSpan>>> = Vec::with_capacity(stories.len());
+        let mut spans: Vec<Vec<Option<Arc<AtSpan>>>> = Vec::with_capacity(stories.len());
         for _ in stories {
             spans.push(found.drain(..=COLUMNS).collect());
         }

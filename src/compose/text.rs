@@ -13,7 +13,7 @@
 use serde::Serialize;
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use crate::compose::{self, COLUMN, ComposedLine, GUTTER, KnownBreaks, Metrics, PITCH, Shape};
 
@@ -122,6 +122,9 @@ type Lines = Vec<ComposedLine>;
 /// words, and the lines moved.
 type Loosened = (Lines, Vec<String>, i64);
 
+/// Every story's breaks, while stories are remembered between renders.
+static SHARED_BREAKS: LazyLock<Arc<KnownBreaks>> = LazyLock::new(Arc::default);
+
 /// A story's copy, with what copyfitting has learnt about it, shared by
 /// every span and depth the composer tries: the lines it takes in a plain
 /// column, and the ways to gain or take out lines by loosening or
@@ -141,7 +144,7 @@ pub struct Copyfit<'a> {
     /// Captions broken at a width.
     captions: Mutex<HashMap<(String, u64), Vec<String>>>,
     /// The paragraphs' breaks in whole columns.
-    known: KnownBreaks,
+    known: Arc<KnownBreaks>,
 }
 
 impl<'a> Copyfit<'a> {
@@ -150,7 +153,11 @@ impl<'a> Copyfit<'a> {
         // Every line holds a character at least.
         let most: usize = paragraphs.iter().map(|p| p.chars().count() + 1).sum();
         let tall = compose::slots(1, most, &[]);
-        let known = KnownBreaks::default();
+        let known = if super::memo::remembering() {
+            Arc::clone(&SHARED_BREAKS)
+        } else {
+            Arc::default()
+        };
         let plain = known
             .pour(paragraphs, &tall, &[], body)
             .map_or(0, |(lines, _)| lines.len());
@@ -164,6 +171,11 @@ impl<'a> Copyfit<'a> {
             captions: Mutex::default(),
             known,
         }
+    }
+
+    /// The paragraphs, prepared.
+    pub fn paragraphs(&self) -> &'a [String] {
+        self.paragraphs
     }
 
     /// Lines the copy takes in one plain column.

@@ -229,7 +229,7 @@ pub struct Section {
 }
 
 /// Which part of the newspaper page a story sits in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Place {
     /// The wide part on the left.
@@ -280,7 +280,7 @@ pub struct Photo {
 }
 
 /// Where a photo goes in its story on the newspaper page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PhotoPlace {
     /// In a row of photos above the story's text.
