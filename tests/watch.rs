@@ -229,3 +229,199 @@ fn a_save_that_replaces_the_file_renders_once_without_a_false_error() {
     let line = watching.next("");
     assert!(line.starts_with("made "), "{line}");
 }
+
+/// Chromium on this machine, if any.
+fn chromium() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| {
+            ["chromium", "chromium-browser", "google-chrome"].map(|name| dir.join(name))
+        })
+        .find(|candidate| candidate.is_file())
+}
+
+/// The DevTools targets (pages) of the browser at `addr`: an HTTP/1.1
+/// GET (Chromium answers 1.0 with nothing) whose body is as long as it
+/// says (it keeps the connection open).
+fn devtools_targets(addr: &str) -> serde_json::Value {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET /json/list HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap();
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    serde_json::from_slice(&body).unwrap()
+}
+
+/// A headless browser, stopped when dropped.
+struct Browser {
+    child: Child,
+    _profile: tempfile::TempDir,
+    socket: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>,
+    next_id: u64,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Browser {
+    /// Starts Chromium and connects to its page over the DevTools protocol.
+    fn start(binary: &std::path::Path) -> Self {
+        let profile = tempfile::tempdir().unwrap();
+        let child = Command::new(binary)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Chromium writes the port it took into the profile.
+        let port_file = profile.path().join("DevToolsActivePort");
+        let started = std::time::Instant::now();
+        let port = loop {
+            if let Some(port) = std::fs::read_to_string(&port_file)
+                .ok()
+                .and_then(|text| text.lines().next().map(str::to_string))
+                .filter(|line| !line.is_empty())
+            {
+                break port;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "Chromium did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let targets = devtools_targets(&format!("127.0.0.1:{port}"));
+        let url = targets
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["type"] == "page")
+            .and_then(|t| t["webSocketDebuggerUrl"].as_str())
+            .expect("a page to drive")
+            .to_string();
+        let (socket, _) = tungstenite::connect(url).unwrap();
+        Self {
+            child,
+            _profile: profile,
+            socket,
+            next_id: 0,
+        }
+    }
+
+    /// Calls a DevTools method and returns its result.
+    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let message = serde_json::json!({"id": id, "method": method, "params": params});
+        self.socket
+            .send(tungstenite::Message::text(message.to_string()))
+            .unwrap();
+        loop {
+            let reply = self.socket.read().unwrap();
+            let Ok(text) = reply.to_text() else { continue };
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+                continue;
+            };
+            if value["id"] == id {
+                return value["result"].clone();
+            }
+        }
+    }
+
+    /// What the page shows: its render generation, its status line, and
+    /// whether its first page image has loaded.
+    fn shown(&mut self) -> (u64, String, bool) {
+        let expression = "(() => { const s = document.getElementById('status'); \
+            const img = document.images[0]; \
+            return s ? [Number(s.dataset.generation), s.textContent, \
+            !!img && img.complete && img.naturalWidth > 0] : [0, '', false]; })()";
+        let result = self.call(
+            "Runtime.evaluate",
+            serde_json::json!({"expression": expression, "returnByValue": true}),
+        );
+        let value = &result["result"]["value"];
+        (
+            value[0].as_u64().unwrap_or(0),
+            value[1].as_str().unwrap_or("").to_string(),
+            value[2].as_bool().unwrap_or(false),
+        )
+    }
+
+    /// Waits (up to a minute) until the page shows what `wanted` accepts.
+    fn wait_for(&mut self, wanted: impl Fn(&(u64, String, bool)) -> bool) -> (u64, String, bool) {
+        let started = std::time::Instant::now();
+        loop {
+            let shown = self.shown();
+            if wanted(&shown) {
+                return shown;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the page still shows {shown:?}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+#[test]
+fn a_browser_sees_the_preview_change_after_an_edit() {
+    let Some(binary) = chromium() else {
+        assert_ne!(
+            std::env::var("BANMIAN_TEST_BROWSER").as_deref(),
+            Ok("required"),
+            "no Chromium on this machine (tools/test installs Debian's)"
+        );
+        eprintln!("skipped: no Chromium on this machine; `tools/test` installs it");
+        return;
+    };
+    let ws = Workspace::new();
+    ws.photo("photos/a.jpg");
+    ws.write("report.toml", small_report("第一稿的正文。"));
+    let watching = Watching::start(&ws, &["--serve"]);
+    let line = watching.next("preview at ");
+    let url = line.trim_start_matches("preview at ").to_string();
+    watching.next("made ");
+    let mut browser = Browser::start(&binary);
+    browser.call("Page.navigate", serde_json::json!({"url": url}));
+    let (first, status, _) = browser.wait_for(|(g, _, loaded)| *g > 0 && *loaded);
+    assert!(status.starts_with("made "), "{status}");
+    // An edit of one paragraph: the page reloads itself with the new render.
+    let edited = std::time::Instant::now();
+    ws.write("report.toml", small_report("第二稿的正文，改了一句。"));
+    let (second, status, _) = browser.wait_for(|(g, _, loaded)| *g > first && *loaded);
+    let seen = edited.elapsed();
+    assert!(status.starts_with("made "), "{status}");
+    assert_eq!(second, first + 1, "one render per edit");
+    eprintln!("the browser showed the edit after {} ms", seen.as_millis());
+}
