@@ -17,6 +17,9 @@ machine:
   with its placement hints and without them: median under 100 ms;
 - `batch` of 50 copies of the example (both layouts): `--jobs 2` at least
   1.7× the throughput of `--jobs 1` (medians of 3 runs each);
+- the brochure of the example's text repeated 1×, 4×, 16× and 64× (its
+  sections and photos up to 16×, then longer sections): the 64× one under 8 s and 800 MB, and time and memory per
+  page about flat from 1× to 64×;
 - the newspaper render against Typst alone on a plain page of the same
   report (`examples/plain`: same paper, fonts and photos, the text flowed
   by Typst in eight columns, to PDF, in a process of its own), measured in
@@ -36,15 +39,23 @@ BIN = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target
 DATA = os.path.join(ROOT, "data", "zhongzhan-2020.toml")
 
 
-def run_once(command, out):
-    start = time.perf_counter()
-    args = [BIN, *(part.replace("{out}", out).replace("{data}", DATA) for part in command)]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = (time.perf_counter() - start) * 1000
-    if status != 0:
-        sys.exit(f"{' '.join(args)} failed: {proc.stderr.read().decode()}")
+def timed(args):
+    """Wall time (ms) and peak memory (MiB) of one process."""
+    # Findings go to a file: a pipe nobody reads fills up and stops the
+    # process.
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = (time.perf_counter() - start) * 1000
+        if status != 0:
+            err.seek(0)
+            sys.exit(f"{' '.join(args)} failed: {err.read().decode()}")
     return elapsed, usage.ru_maxrss / 1024  # KiB → MiB
+
+
+def run_once(command, out):
+    return timed([BIN, *(part.replace("{out}", out).replace("{data}", DATA) for part in command)])
 
 
 COMMANDS = [
@@ -113,20 +124,69 @@ def batch(tmp):
           f"budget {BATCH_SPEEDUP}×: {verdict}")
 
 
+BROCHURE_SIZES = (1, 4, 16, 64)
+BROCHURE_BUDGET = (8.0, 800)  # the 64× brochure: seconds, MB
+
+
+def scaled(times, folder):
+    """The example's text and photos `times` times over, as JSON in
+    `folder` beside a copy of its photos: its sections repeated (ids made
+    unique) up to 16 times — a report holds at most 100 sections — and
+    beyond that each section's paragraphs repeated too."""
+    import json
+    import tomllib
+    with open(DATA, "rb") as f:
+        report = tomllib.load(f)
+    copies = min(times, 16)
+    longer = times // copies
+    sections, photos = [], []
+    for n in range(copies):
+        for section in report["sections"]:
+            sections.append(dict(section, id=f"{section['id']}-{n}",
+                                 paragraphs=section["paragraphs"] * longer))
+        for photo in report["photos"]:
+            photos.append(dict(photo, section=f"{photo['section']}-{n}"))
+    report = dict(report, sections=sections, photos=photos)
+    report.pop("newspaper", None)
+    path = os.path.join(folder, f"x{times}.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(report, f, ensure_ascii=False)
+    return path
+
+
+def brochure_scaling(runs, tmp):
+    """The brochure of the example repeated 1× to 64×: time and memory per
+    page should stay flat, and the 64× one within its budget."""
+    folder = os.path.join(tmp, "scaled")
+    shutil.copytree(os.path.join(os.path.dirname(DATA), "photos"), os.path.join(folder, "photos"))
+    rows = []
+    for times in BROCHURE_SIZES:
+        data = scaled(times, folder)
+        out = os.path.join(tmp, f"x{times}.pdf")
+        ms, mb = measure([BIN, "render", data, "--layout", "brochure", "-o", out, "--force"],
+                         max(3, runs // 3) if times < 64 else 3)
+        pages = pages_of(out)
+        rows.append((times, pages, ms, mb))
+        print(f"brochure ×{times}: {pages} pages, {ms / 1000:.2f} s, {mb:.0f} MiB; "
+              f"{ms / pages:.1f} ms and {mb / pages:.2f} MiB a page")
+    times, pages, ms, mb = rows[-1]
+    verdict = "within" if ms / 1000 < BROCHURE_BUDGET[0] and mb < BROCHURE_BUDGET[1] else "OVER"
+    print(f"brochure ×{times}: budget {BROCHURE_BUDGET[0]:.0f} s and {BROCHURE_BUDGET[1]} MB: {verdict}")
+
+
+def pages_of(pdf):
+    """A PDF's page count, from its page tree's /Count."""
+    with open(pdf, "rb") as f:
+        counts = [int(m) for m in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", f.read())]
+    return max(counts) if counts else 0
+
+
 TYPST_RATIO = 0.5
 
 
 def measure(args, runs):
     """Median wall time (ms) and peak memory (MiB) of a process."""
-    samples = []
-    for i in range(runs + 2):
-        start = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        if status != 0:
-            sys.exit(f"{' '.join(args)} failed: {proc.stderr.read().decode()}")
-        if i >= 2:
-            samples.append(((time.perf_counter() - start) * 1000, usage.ru_maxrss / 1024))
+    samples = [timed(args) for _ in range(runs + 2)][2:]
     return statistics.median(t for t, _ in samples), statistics.median(m for _, m in samples)
 
 
@@ -145,6 +205,7 @@ def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     with tempfile.TemporaryDirectory() as tmp:
         compose(runs, tmp)
+        brochure_scaling(runs, tmp)
         against_typst(runs, tmp)
         batch(tmp)
         out = os.path.join(tmp, "page.pdf")
