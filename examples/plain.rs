@@ -3,6 +3,9 @@
 //! Typst flows it (no composing, no runaround, no balancing) — to PDF, in a
 //! process of its own, as the Typst CLI would:
 //! `cargo run --release --example plain -- data/zhongzhan-2020.toml OUT.pdf`.
+//! With `--project DIR` instead of `OUT.pdf`, it writes the same page as a
+//! Typst project (`main.typ`, `report.json`, the photos) for the Typst CLI
+//! to compile with the bundled fonts: the benchmark times both.
 //!
 //! The report's text reaches the page through `json()`, as data, never as
 //! markup.
@@ -86,10 +89,15 @@ impl World for Plain {
 fn main() {
     let mut args = std::env::args().skip(1);
     let data = std::path::PathBuf::from(args.next().expect("a report file"));
-    let out = args.next().expect("an output file");
+    let out = args.next().expect("an output file, or --project DIR");
     let report: toml::Value =
         toml::from_str(&std::fs::read_to_string(&data).expect("readable")).expect("TOML");
     let folder = data.parent().expect("a folder");
+    if out == "--project" {
+        let project = std::path::PathBuf::from(args.next().expect("a project folder"));
+        write_project(&report, folder, &project);
+        return;
+    }
     let mut files = HashMap::new();
     files.insert(
         id("/report.json"),
@@ -112,4 +120,21 @@ fn main() {
     let pdf = typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
         .unwrap_or_else(|_| panic!("exports"));
     std::fs::write(out, pdf).expect("writable");
+}
+
+/// The page as a Typst project in `project`, for the CLI.
+fn write_project(report: &toml::Value, folder: &std::path::Path, project: &std::path::Path) {
+    std::fs::create_dir_all(project).expect("a writable folder");
+    std::fs::write(project.join("main.typ"), PAGE).expect("writable");
+    std::fs::write(
+        project.join("report.json"),
+        serde_json::to_vec(report).expect("JSON"),
+    )
+    .expect("writable");
+    for photo in report["photos"].as_array().into_iter().flatten() {
+        let file = photo["file"].as_str().expect("a photo file");
+        let target = project.join(file);
+        std::fs::create_dir_all(target.parent().expect("a folder")).expect("writable");
+        std::fs::copy(folder.join(file), target).expect("a readable photo");
+    }
 }

@@ -56,6 +56,12 @@ pub enum Command {
     /// does, one line (or JSON line) per report; the exit code is the worst
     /// of them.
     Batch(BatchCommand),
+    /// List (or, with -o, write out) the files an archived PDF carries:
+    /// the report's data file and banmian's manifest.
+    Extract(ExtractCommand),
+    /// Render an archived PDF again from the data it carries (photos from
+    /// beside it) and say whether the bytes match; exit 1 when they do not.
+    Verify(VerifyCommand),
     /// Show how the newspaper page was composed: a map of the grid (which
     /// module covers which columns and lines), each module, and every term
     /// of the score.
@@ -235,6 +241,55 @@ pub struct RenderCommand {
     /// printer's spreads, as <name>.imposed.pdf beside the brochure.
     #[arg(long, value_enum, value_name = "BINDING")]
     pub impose: Option<ImposeArg>,
+
+    /// PDF standards the PDF must conform to, as Typst names them: a-2b,
+    /// a-2u, a-3b, a-3u, a-4, ua-1, 1.7, 2.0… (comma-separated or repeated).
+    /// Typst refuses to write a PDF that breaks one.
+    #[arg(long = "pdf-standard", value_delimiter = ',', value_name = "STANDARD")]
+    pub pdf_standards: Vec<String>,
+
+    /// Make an archive PDF: PDF/A-3b carrying the report's data file and a
+    /// manifest (banmian's version, every input's SHA-256) as associated
+    /// files. `banmian extract` gets them back, `banmian verify` renders
+    /// them again and compares.
+    #[arg(long)]
+    pub archive: bool,
+
+    /// Also write <name>.manifest.json beside each PDF: what made it, and
+    /// the PDF's own SHA-256.
+    #[arg(long)]
+    pub manifest: bool,
+
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+/// `banmian extract`.
+#[derive(Debug, Args)]
+pub struct ExtractCommand {
+    /// An archived PDF (made with `render --archive`).
+    pub pdf: PathBuf,
+
+    /// Folder to write the files into (made if need be); without it, they
+    /// are only listed.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+
+    /// Overwrite files already there.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `banmian verify`.
+#[derive(Debug, Args)]
+pub struct VerifyCommand {
+    /// An archived PDF (made with `render --archive`).
+    pub pdf: PathBuf,
+
+    /// The folder the report's photos are named from. Default: the PDF's
+    /// own folder.
+    #[arg(long, value_name = "DIR")]
+    pub photos: Option<PathBuf>,
 
     #[command(flatten)]
     pub fonts: FontArgs,

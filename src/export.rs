@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use typst::foundations::Smart;
+use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
 
 use crate::exit::Failure;
@@ -53,6 +53,90 @@ pub struct Output {
     pub format: OutputFormat,
     /// Pixels per inch for PNG.
     pub ppi: f32,
+    /// What a PDF claims and carries.
+    pub pdf: PdfSettings,
+}
+
+/// What a PDF claims and what goes beside it.
+#[derive(Debug, Clone, Default)]
+pub struct PdfSettings {
+    /// The PDF standards it conforms to, as Typst names them (`a-3b`,
+    /// `ua-1`…); none: plain PDF 1.7.
+    pub standards: Vec<String>,
+    /// Also write `<name>.manifest.json` beside it: what made it, with
+    /// its own SHA-256.
+    pub manifest: bool,
+    /// The PDF's date as a Unix time (`SOURCE_DATE_EPOCH`), instead of the
+    /// report's date.
+    pub epoch: Option<i64>,
+}
+
+impl PdfSettings {
+    /// `SOURCE_DATE_EPOCH`, when it is set to a whole number of seconds
+    /// (anything else is an error: a build that asks for a fixed date and
+    /// silently gets another is not reproducible).
+    pub fn epoch_from_env() -> Result<Option<i64>, String> {
+        match std::env::var("SOURCE_DATE_EPOCH") {
+            Err(_) => Ok(None),
+            Ok(text) => text
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|&s| datetime_of_epoch(s).is_some())
+                .map(Some)
+                .ok_or_else(|| {
+                    format!(
+                        "SOURCE_DATE_EPOCH must be a number of seconds since 1970, not `{text}`"
+                    )
+                }),
+        }
+    }
+}
+
+/// The standards Typst enforces, from their names; an error names the one
+/// it does not know or the ones that do not go together.
+pub fn pdf_standards(names: &[String]) -> Result<typst_pdf::PdfStandards, String> {
+    let list = names
+        .iter()
+        .map(|name| {
+            serde_json::from_value::<typst_pdf::PdfStandard>(serde_json::Value::String(
+                name.clone(),
+            ))
+            .map_err(|_| format!("unknown PDF standard `{name}`"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    typst_pdf::PdfStandards::new(&list).map_err(|err| err.message().to_string())
+}
+
+/// The PDF's date: `epoch` (from `SOURCE_DATE_EPOCH`) when given, else
+/// the report's date — never the clock, so the same data gives the same
+/// bytes.
+pub fn timestamp(date: Datetime, epoch: Option<i64>) -> typst_pdf::Timestamp {
+    typst_pdf::Timestamp::new_utc(epoch.and_then(datetime_of_epoch).unwrap_or(date))
+}
+
+/// A Unix time as a UTC date and time (days to a civil date after Howard
+/// Hinnant's `civil_from_days`).
+fn datetime_of_epoch(seconds: i64) -> Option<Datetime> {
+    let days = seconds.div_euclid(86_400);
+    let rest = seconds.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Datetime::from_ymd_hms(
+        i32::try_from(year).ok()?,
+        u8::try_from(month).ok()?,
+        u8::try_from(day).ok()?,
+        u8::try_from(rest / 3600).ok()?,
+        u8::try_from(rest / 60 % 60).ok()?,
+        u8::try_from(rest % 60).ok()?,
+    )
 }
 
 /// The files one layout becomes: (path, bytes), named after the report
@@ -89,9 +173,13 @@ pub fn export(
     let per_page = |n: usize| if pages.len() == 1 { None } else { Some(n + 1) };
     match output.format {
         OutputFormat::Pdf => {
+            let standards = pdf_standards(&output.pdf.standards).map_err(|message| {
+                Failure::CannotRun(vec![Finding::error("output-failed", message)])
+            })?;
             let options = typst_pdf::PdfOptions {
                 ident: Smart::Custom(format!("banmian/{stem}/{}", layout.name())),
-                timestamp: Some(typst_pdf::Timestamp::new_utc(prepared.date)),
+                timestamp: Some(timestamp(prepared.date, output.pdf.epoch)),
+                standards,
                 ..Default::default()
             };
             let write = |document: &PagedDocument| {
@@ -101,7 +189,7 @@ pub fn export(
             };
             let pdf = write(document)?;
             if prepared.pixels {
-                return Ok(vec![(target(None), pdf)]);
+                return Ok(with_manifest(target(None), pdf, prepared, layout, output));
             }
             // Laid out with stand-ins: the photos go back in. Should Typst
             // ever write a PDF the restore does not know, the layout is
@@ -114,7 +202,7 @@ pub fn export(
                     write(&document)?
                 }
             };
-            Ok(vec![(target(None), pdf)])
+            Ok(with_manifest(target(None), pdf, prepared, layout, output))
         }
         OutputFormat::Png => pages
             .iter()
@@ -151,6 +239,30 @@ pub fn export(
             })
             .collect()),
     }
+}
+
+/// The PDF, and its manifest beside it when asked for.
+fn with_manifest(
+    path: PathBuf,
+    pdf: Vec<u8>,
+    prepared: &Prepared,
+    layout: Layout,
+    output: &Output,
+) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    if output.pdf.manifest {
+        let mut manifest = crate::archive::Manifest::of(prepared, layout, &output.pdf);
+        manifest.output = Some(crate::archive::Hashed {
+            file: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            sha256: crate::archive::sha256(&pdf),
+        });
+        files.push((path.with_extension("manifest.json"), manifest.to_bytes()));
+    }
+    files.insert(0, (path, pdf));
+    files
 }
 
 /// The most pixels of one PNG page: 150 megapixels, 600 MB as it is
@@ -406,10 +518,16 @@ pub fn guard(
         .collect();
     for target in targets {
         let shown = target.display();
-        if target
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_none_or(|e| !e.eq_ignore_ascii_case(format.extension()))
+        // A PDF's manifest goes beside it (`--manifest`).
+        let manifest = format == OutputFormat::Pdf
+            && target
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().ends_with(".manifest.json"));
+        if !manifest
+            && target
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_none_or(|e| !e.eq_ignore_ascii_case(format.extension()))
         {
             return refuse(
                 format!(
@@ -436,17 +554,37 @@ pub fn guard(
                 "choose another output path",
             );
         }
-        if !force && !is_output(target, format) {
+        let earlier = if manifest {
+            is_manifest(target)
+        } else {
+            is_output(target, format)
+        };
+        if !force && !earlier {
             return refuse(
                 format!(
                     "{shown} exists and is not a {} banmian made; it is left as it is",
-                    format.extension().to_uppercase()
+                    if manifest {
+                        "manifest".to_string()
+                    } else {
+                        format.extension().to_uppercase()
+                    }
                 ),
                 "choose another output path, or overwrite it deliberately with --force",
             );
         }
     }
     Ok(())
+}
+
+/// Whether the file at `path` is a manifest banmian wrote.
+fn is_manifest(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 64];
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let n = file.read(&mut head).unwrap_or(0);
+    String::from_utf8_lossy(&head[..n]).contains("\"generator\": \"banmian ")
 }
 
 /// Whether the file at `path` starts as a file of `format` does.

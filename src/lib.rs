@@ -5,6 +5,7 @@
 //! `export`. `commands` holds one module per subcommand; the binary only
 //! parses the command line and dispatches.
 
+pub mod archive;
 pub mod brochure;
 pub mod checks;
 pub mod cjk;

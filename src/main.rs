@@ -13,7 +13,7 @@ use args::{BatchCommand, Cli, Command, FormatArg, LayoutArg, RenderCommand, Repo
 use banmian::commands::{
     self, Exit, Print, batch, check, fonts, plan, render, rules, schema, watch,
 };
-use banmian::export::{Destination, Output, OutputFormat};
+use banmian::export::{self, Destination, Output, OutputFormat, PdfSettings};
 use banmian::layouts::Layout;
 use banmian::pipeline::Request;
 
@@ -81,6 +81,14 @@ fn dispatch(command: Command) -> Result<Exit, String> {
             clap_complete::generate(command.shell, &mut cli, "banmian", &mut std::io::stdout());
             Exit::Success
         }
+        Command::Extract(command) => {
+            commands::extract::run(&command.pdf, command.output.as_deref(), command.force)
+        }
+        Command::Verify(command) => commands::verify::run(&commands::verify::VerifyConfig {
+            pdf: command.pdf,
+            photos: command.photos,
+            font_paths: commands::font_paths(command.fonts.font_paths)?,
+        }),
         Command::Manual => {
             let cli = <Cli as clap::CommandFactory>::command();
             match clap_mangen::Man::new(cli).render(&mut std::io::stdout()) {
@@ -101,6 +109,8 @@ fn dispatch(command: Command) -> Result<Exit, String> {
                 layouts: layouts(command.layout),
                 font_paths: commands::font_paths(command.fonts.font_paths)?,
                 pixels: false,
+                pdf: Default::default(),
+                archive: false,
             },
             print: print(command.format),
             strict: command.strict,
@@ -149,6 +159,7 @@ fn batch_config(command: BatchCommand) -> Result<batch::BatchConfig, String> {
             destination: Destination::Folder(command.output),
             format: output_format(command.pages),
             ppi: command.ppi,
+            pdf: PdfSettings::default(),
         },
         jobs,
         shard,
@@ -202,6 +213,32 @@ fn render_config(command: RenderCommand) -> Result<render::RenderConfig, String>
             return Err("--impose writes a PDF for the printer: use it with --format pdf".into());
         }
     }
+    let mut standards: Vec<String> = command
+        .pdf_standards
+        .iter()
+        .map(|s| s.trim().to_lowercase())
+        .collect();
+    if command.archive {
+        if let Some(other) = standards
+            .iter()
+            .find(|s| s.starts_with("a-") && *s != "a-3b")
+        {
+            return Err(format!(
+                "--archive makes PDF/A-3b (PDF/A-3 carries files); it cannot also be {other}"
+            ));
+        }
+        if !standards.iter().any(|s| s == "a-3b") {
+            standards.push("a-3b".into());
+        }
+    }
+    if (command.archive || command.manifest || !standards.is_empty()) && format != OutputFormat::Pdf
+    {
+        return Err(
+            "--archive, --manifest and --pdf-standard are for PDF: use them with --format pdf"
+                .into(),
+        );
+    }
+    export::pdf_standards(&standards)?;
     let font_paths = commands::font_paths(command.fonts.font_paths)?;
     let destination = match command.output {
         None => Destination::Folder(PathBuf::from("out")),
@@ -222,10 +259,16 @@ fn render_config(command: RenderCommand) -> Result<render::RenderConfig, String>
             destination,
             format,
             ppi: command.ppi,
+            pdf: PdfSettings {
+                standards,
+                manifest: command.manifest,
+                epoch: PdfSettings::epoch_from_env()?,
+            },
         },
         font_paths,
         force: command.force,
         impose: command.impose.is_some(),
         preview: false,
+        archive: command.archive,
     })
 }

@@ -42,6 +42,16 @@ impl<'a> ReportWorld<'a> {
     ) -> Self {
         let mut files = files;
         files.push(("/report.json".into(), Bytes::new(report_json)));
+        // What the PDF is and carries: a plain PDF, nothing, unless the
+        // caller says otherwise.
+        for (path, default) in [
+            ("/attachments.json", "[]"),
+            ("/pdf.json", r#"{"pdfa": false}"#),
+        ] {
+            if !files.iter().any(|(served, _)| served == path) {
+                files.push((path.into(), Bytes::new(default.as_bytes().to_vec())));
+            }
+        }
         Self::with_entry(layout.entry(), fonts, files, today)
     }
 

@@ -51,6 +51,7 @@ fuzz_target!(|data: &[u8]| {
         destination: banmian::export::Destination::Folder(folder().path().join("out")),
         format: banmian::export::OutputFormat::Pdf,
         ppi: 72.0,
+        pdf: Default::default(),
     };
     for layout in banmian::layouts::Layout::ALL.iter().copied() {
         if let Ok((document, _)) = banmian::pipeline::compile(&prepared, layout) {

@@ -144,6 +144,7 @@ fn one(config: &BatchConfig, data: &Path, folder: &Path) -> Done {
             force: config.force,
             impose: false,
             preview: false,
+            archive: false,
         })
     };
     let result =

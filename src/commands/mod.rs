@@ -4,11 +4,13 @@
 
 pub mod batch;
 pub mod check;
+pub mod extract;
 pub mod fonts;
 pub mod plan;
 pub mod render;
 pub mod rules;
 pub mod schema;
+pub mod verify;
 pub mod watch;
 
 use std::path::PathBuf;

@@ -17,6 +17,8 @@ pub fn run(data: PathBuf, font_paths: Vec<PathBuf>, print: Print) -> Exit {
         layouts: Vec::new(),
         font_paths,
         pixels: false,
+        pdf: Default::default(),
+        archive: false,
     });
     let errors = |found: &[Finding]| {
         found

@@ -27,6 +27,9 @@ pub struct RenderConfig {
     /// The documents are also drawn for a preview, so layout sees the
     /// photos' pixels even for a PDF.
     pub preview: bool,
+    /// The PDF carries its data file and manifest (with PDF/A-3b among
+    /// `output.pdf.standards`).
+    pub archive: bool,
 }
 
 /// Renders, prints the warnings and the files written (or the errors),
@@ -81,6 +84,8 @@ pub fn render_documents(config: &RenderConfig) -> Result<Rendered, Failure> {
         layouts: config.layouts.clone(),
         font_paths: config.font_paths.clone(),
         pixels: config.preview || config.output.format != OutputFormat::Pdf,
+        pdf: config.output.pdf.clone(),
+        archive: config.archive,
     });
     let prepared = match (&outcome.prepared, outcome.exit(false)) {
         (Some(prepared), Exit::Success) => prepared,
@@ -91,7 +96,12 @@ pub fn render_documents(config: &RenderConfig) -> Result<Rendered, Failure> {
     for (layout, document) in &outcome.documents {
         let files = export::export(document, *layout, &config.data, &config.output, prepared)?;
         if config.impose && *layout == Layout::Brochure {
-            outputs.push(imposed(prepared, document, &files[0])?);
+            outputs.push(imposed(
+                config.output.pdf.epoch,
+                prepared,
+                document,
+                &files[0],
+            )?);
         }
         outputs.extend(files);
     }
@@ -137,6 +147,7 @@ pub fn render_documents(config: &RenderConfig) -> Result<Rendered, Failure> {
 /// The brochure's PDF imposed for saddle stitching, named after it:
 /// `report.brochure.pdf` → `report.brochure.imposed.pdf`.
 fn imposed(
+    epoch: Option<i64>,
     prepared: &pipeline::Prepared,
     document: &typst_layout::PagedDocument,
     (path, pdf): &(PathBuf, Vec<u8>),
@@ -162,7 +173,7 @@ fn imposed(
             "banmian/{}",
             target.file_name().unwrap_or_default().to_string_lossy()
         )),
-        timestamp: Some(typst_pdf::Timestamp::new_utc(prepared.date)),
+        timestamp: Some(export::timestamp(prepared.date, epoch)),
         ..Default::default()
     };
     let bytes = typst_pdf::pdf(&sheets, &options).map_err(|errors| {

@@ -18,6 +18,8 @@ pub fn run(data: PathBuf, layout: Layout, font_paths: Vec<PathBuf>) -> Exit {
         layouts: vec![layout],
         font_paths,
         pixels: false,
+        pdf: Default::default(),
+        archive: false,
     });
     let (Some(prepared), [(_, document)], Exit::Success) = (
         &outcome.prepared,

@@ -39,9 +39,17 @@ pub struct LoadedPhoto {
     /// A tiny JPEG Typst lays out in its place when no pixel is drawn
     /// (see [`standin`]); `None` where the photo must be decoded.
     standin: Option<Bytes>,
+    /// The file's bytes as read, where they differ from [`Self::bytes`]
+    /// (a JPEG with EXIF or comments taken out), for its hash.
+    file: Option<Bytes>,
 }
 
 impl LoadedPhoto {
+    /// The SHA-256 of the file as read (not as printed), lowercase hex.
+    pub fn file_sha256(&self) -> String {
+        crate::archive::sha256(self.file.as_ref().unwrap_or(&self.bytes))
+    }
+
     /// What Typst is given at [`Self::vpath`]: the photo itself when its
     /// `pixels` are drawn (raster output), else its stand-in if it has one.
     pub fn served(&self, pixels: bool) -> &Bytes {
@@ -233,15 +241,16 @@ fn load_one(root: &Path, file: &str, index: usize) -> Result<LoadedPhoto, (&'sta
     // What does not print does not go into the PDF.
     // A JPEG whose segments can be followed gets a stand-in; one that
     // cannot is left to the decoder, which names what is wrong.
-    let (bytes, standin) = match format {
+    let (bytes, standin, file) = match format {
         ExchangeFormat::Jpg => match jpeg::strip(&bytes) {
             Some(stripped) => {
                 let standin = standin::make(&stripped, index).map(Bytes::new);
-                (stripped, standin)
+                let file = (stripped != bytes).then(|| Bytes::new(bytes));
+                (stripped, standin, file)
             }
-            None => (bytes, None),
+            None => (bytes, None, None),
         },
-        _ => (bytes, None),
+        _ => (bytes, None, None),
     };
     Ok(LoadedPhoto {
         index,
@@ -251,6 +260,7 @@ fn load_one(root: &Path, file: &str, index: usize) -> Result<LoadedPhoto, (&'sta
         height,
         format,
         standin,
+        file,
     })
 }
 

@@ -34,11 +34,12 @@ fn compile_serving(
     layout: Layout,
     pixels: bool,
 ) -> Result<(PagedDocument, Vec<Finding>), Vec<Finding>> {
-    let files = prepared
+    let mut files: Vec<(String, typst::foundations::Bytes)> = prepared
         .photos
         .iter()
         .map(|p| (p.vpath.clone(), p.served(pixels).clone()))
         .collect();
+    files.extend(attachments(prepared, layout));
     let world = ReportWorld::new(
         layout,
         &prepared.fonts,
@@ -81,6 +82,58 @@ fn compile_serving(
         return Err(errors);
     }
     Ok((document, warnings))
+}
+
+/// What the templates learn of the PDF: `/pdf.json` says whether it is a
+/// PDF/A; an archived PDF's files are listed at `/attachments.json`, each
+/// file's bytes at `/attach/N` — the data file as read (relationship
+/// Source) and the manifest (Data).
+fn attachments(prepared: &Prepared, layout: Layout) -> Vec<(String, typst::foundations::Bytes)> {
+    use typst::foundations::Bytes;
+    let pdfa = prepared.pdf.standards.iter().any(|s| s.starts_with("a-"));
+    let output = (
+        "/pdf.json".to_string(),
+        Bytes::new(serde_json::json!({ "pdfa": pdfa }).to_string().into_bytes()),
+    );
+    if !prepared.archive {
+        return vec![output];
+    }
+    let loaded = &prepared.loaded;
+    let name = loaded
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mime = match loaded.source.format() {
+        report::Format::Toml => "application/toml",
+        report::Format::Json => "application/json",
+    };
+    let manifest = crate::archive::Manifest::of(prepared, layout, &prepared.pdf);
+    let list = serde_json::json!([
+        {
+            "name": name,
+            "path": "/attach/0",
+            "relationship": "source",
+            "mime": mime,
+            "description": "the report's data, as banmian read it",
+        },
+        {
+            "name": crate::archive::MANIFEST,
+            "path": "/attach/1",
+            "relationship": "data",
+            "mime": "application/json",
+            "description": "what made this PDF: banmian's version, and every input with its SHA-256",
+        },
+    ]);
+    vec![
+        output,
+        (
+            "/attachments.json".into(),
+            Bytes::new(list.to_string().into_bytes()),
+        ),
+        ("/attach/0".into(), Bytes::new(loaded.bytes.to_vec())),
+        ("/attach/1".into(), Bytes::new(manifest.to_bytes())),
+    ]
 }
 
 /// A Typst diagnostic as a finding. Report text never becomes Typst

@@ -36,6 +36,11 @@ pub struct Request {
     /// preview), so that Typst must see the photos themselves; a PDF and
     /// the checks need only their stand-ins.
     pub pixels: bool,
+    /// What the PDF claims (its standards: a PDF/A sets its colours in
+    /// sRGB, see `layouts/common.typ`).
+    pub pdf: crate::export::PdfSettings,
+    /// The PDF carries its data file and manifest (`render --archive`).
+    pub archive: bool,
 }
 
 /// Everything a run found, and what it laid out.
@@ -85,7 +90,13 @@ impl Outcome {
 
 /// Runs the pipeline: every check, every layout asked for.
 pub fn run(request: &Request) -> Outcome {
-    let loaded = match report::load(&request.data) {
+    run_with(request, report::load(&request.data))
+}
+
+/// [`run`] on a report already read (`banmian verify` reads it out of a
+/// PDF).
+pub fn run_with(request: &Request, loaded: Result<LoadedReport, Failure>) -> Outcome {
+    let loaded = match loaded {
         Ok(loaded) => loaded,
         Err(failure) => {
             let unreadable = matches!(failure, Failure::CannotRun(_));
@@ -113,7 +124,11 @@ pub fn run(request: &Request) -> Outcome {
         &request.layouts,
         request.pixels,
     ) {
-        Ok(prepared) => prepared,
+        Ok(prepared) => Prepared {
+            pdf: request.pdf.clone(),
+            archive: request.archive,
+            ..prepared
+        },
         Err(found) => {
             findings.extend(found);
             return Outcome::stopped(findings, false);
@@ -189,6 +204,10 @@ pub struct Prepared {
     /// Whether layout sees the photos' pixels or their stand-ins (then a
     /// PDF gets the photos back with [`photos::restore`]).
     pub pixels: bool,
+    /// What the PDF claims (see [`Request::pdf`]).
+    pub pdf: crate::export::PdfSettings,
+    /// The PDF carries its data and manifest (see [`Request::archive`]).
+    pub archive: bool,
     /// The template data (the composed newspaper page included).
     pub data: typeset::PageData,
     /// How the newspaper page was composed (the plan, or why none).
@@ -265,6 +284,8 @@ pub fn prepare_loaded(
         fonts,
         photos,
         pixels,
+        pdf: Default::default(),
+        archive: false,
         data,
         composition,
         json,

@@ -2,7 +2,8 @@
 //! from the model (every unknown field, missing field and wrong type at
 //! once, in the editor's terms), then parsed, then validated.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::source::{Format, SourceMap};
 use super::validate::validate;
@@ -185,6 +186,27 @@ pub const MAX_DATA_BYTES: u64 = 8_000_000;
 
 /// Parses and validates the bytes of the report file at `path`.
 fn read(path: &Path, bytes: Vec<u8>) -> Result<LoadedReport, Vec<Finding>> {
+    read_in(path, bytes, folder_of(path))
+}
+
+/// A report from `bytes` as if read from `path`, its photos read from
+/// `root` — `banmian verify` reads the data an archived PDF carries, with
+/// the photos beside the PDF.
+pub fn load_from(path: &Path, bytes: Vec<u8>, root: &Path) -> Result<LoadedReport, Failure> {
+    if bytes.len() as u64 > MAX_DATA_BYTES {
+        return Err(Failure::Report(vec![file_error(
+            path,
+            format!(
+                "the report holds more than {} MB",
+                MAX_DATA_BYTES / 1_000_000
+            ),
+        )]));
+    }
+    read_in(path, bytes, root.to_path_buf()).map_err(Failure::Report)
+}
+
+fn read_in(path: &Path, bytes: Vec<u8>, root: PathBuf) -> Result<LoadedReport, Vec<Finding>> {
+    let original = Arc::from(bytes.as_slice());
     let source = source_of(path, bytes)?;
     // Every error in the data at once: the schema finds all unknown and
     // missing fields and wrong types; serde then only parses.
@@ -196,8 +218,9 @@ fn read(path: &Path, bytes: Vec<u8>) -> Result<LoadedReport, Vec<Finding>> {
     let loaded = LoadedReport {
         report,
         path: path.to_path_buf(),
-        root: folder_of(path),
+        root,
         source,
+        bytes: original,
     };
     let errors = validate(&loaded);
     if errors.is_empty() {

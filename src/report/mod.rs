@@ -12,7 +12,7 @@ mod load;
 mod source;
 mod validate;
 
-pub use load::{Partial, json_pointer, load, partial, schema};
+pub use load::{Partial, json_pointer, load, load_from, partial, schema};
 pub use source::{Format, SourceMap};
 
 /// One report: a feature story with its sections, photos and key figures.
@@ -368,6 +368,8 @@ pub struct LoadedReport {
     pub root: PathBuf,
     /// The data file's text, with positions.
     pub source: SourceMap,
+    /// The data file's bytes as read (an archived PDF carries them).
+    pub bytes: std::sync::Arc<[u8]>,
 }
 
 /// Parses `YYYY-MM-DD` into (year, month, day), checking the calendar.

@@ -1,0 +1,181 @@
+//! Archive output: PDF/A-3b carrying the data file and a manifest, read
+//! back by `extract`, rendered again by `verify`, and the same bytes for
+//! the same data whatever the machine's time zone, locale or folder.
+
+use std::process::Command;
+
+use crate::support::{BIN, Workspace, example_in, stderr};
+
+/// A SHA-256 as `banmian` writes it.
+fn sha256(bytes: &[u8]) -> String {
+    banmian::archive::sha256(bytes)
+}
+
+/// The example in a workspace, rendered with `args` into `out/`.
+fn rendered(args: &[&str]) -> Workspace {
+    let ws = Workspace::new();
+    let example = example_in(&ws.path("."));
+    ws.write("report.toml", example);
+    let mut all = vec!["render", "report.toml", "-o", "out/"];
+    all.extend_from_slice(args);
+    let output = ws.run(&all);
+    assert!(output.status.success(), "{}", stderr(&output));
+    ws
+}
+
+#[test]
+fn an_archived_pdf_carries_its_data_and_manifest_and_verifies() {
+    let ws = rendered(&["--archive"]);
+    for layout in ["newspaper", "brochure"] {
+        let pdf = format!("out/report.{layout}.pdf");
+        let bytes = std::fs::read(ws.path(&pdf)).unwrap();
+        // PDF/A-3b, as its metadata says.
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            text.contains("<pdfaid:part>3</pdfaid:part>"),
+            "{layout}: not PDF/A-3"
+        );
+        assert!(text.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
+        assert!(
+            text.contains("/OutputIntents"),
+            "{layout}: no output intent"
+        );
+        assert!(
+            text.contains("/AFRelationship /Source") || text.contains("/AFRelationship/Source")
+        );
+        // The files come back byte for byte.
+        let folder = format!("x-{layout}");
+        let output = ws.run(&["extract", &pdf, "-o", &folder]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(
+            std::fs::read(ws.path(&format!("{folder}/report.toml"))).unwrap(),
+            std::fs::read(ws.path("report.toml")).unwrap()
+        );
+        let manifest: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(ws.path(&format!("{folder}/banmian-manifest.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(manifest["layout"], layout);
+        assert_eq!(
+            manifest["data"]["sha256"],
+            sha256(&std::fs::read(ws.path("report.toml")).unwrap())
+        );
+        let photos = manifest["photos"].as_array().unwrap();
+        assert!(!photos.is_empty());
+        for photo in photos {
+            let file = photo["file"].as_str().unwrap();
+            assert_eq!(
+                photo["sha256"],
+                sha256(&std::fs::read(ws.path(file)).unwrap())
+            );
+        }
+        assert!(!manifest["fonts"].as_array().unwrap().is_empty());
+        assert!(!manifest["templates"].as_array().unwrap().is_empty());
+        // No path of this machine in the PDF.
+        let here = ws.path(".").canonicalize().unwrap();
+        assert!(
+            !text.contains(here.to_str().unwrap()),
+            "{layout}: a path of the machine"
+        );
+        // Rendered again from what it carries: the same bytes.
+        let output = ws.run(&["verify", &pdf, "--photos", "."]);
+        assert!(output.status.success(), "{layout}: {}", stderr(&output));
+        assert!(String::from_utf8_lossy(&output.stdout).starts_with("verified: "));
+    }
+    // A photo changed since: verify says which, and fails.
+    let first = {
+        let manifest: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(ws.path("x-newspaper/banmian-manifest.json")).unwrap(),
+        )
+        .unwrap();
+        manifest["photos"][0]["file"].as_str().unwrap().to_string()
+    };
+    ws.photo(&first);
+    let output = ws.run(&["verify", "out/report.newspaper.pdf", "--photos", "."]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("is not the one the PDF was made from"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_pdf_without_files_is_not_an_archive() {
+    let ws = rendered(&["--layout", "newspaper"]);
+    let output = ws.run(&["extract", "out/report.newspaper.pdf"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("carries no files"));
+    let output = ws.run(&["verify", "out/report.newspaper.pdf"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no manifest"));
+}
+
+#[test]
+fn the_same_data_gives_the_same_bytes_whatever_the_machine() {
+    let ws = rendered(&["--archive", "--manifest"]);
+    // Another time zone, locale and working folder, the report named by an
+    // absolute path.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let data = ws.path("report.toml");
+    let output = Command::new(BIN)
+        .args([
+            "render",
+            data.to_str().unwrap(),
+            "--archive",
+            "--manifest",
+            "-o",
+        ])
+        .arg(elsewhere.path().join("out/"))
+        .current_dir(elsewhere.path())
+        .env("TZ", "America/Los_Angeles")
+        .env("LANG", "fr_FR.UTF-8")
+        .env("LC_ALL", "fr_FR.UTF-8")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    for name in [
+        "report.newspaper.pdf",
+        "report.brochure.pdf",
+        "report.newspaper.manifest.json",
+        "report.brochure.manifest.json",
+    ] {
+        assert!(
+            std::fs::read(ws.path(&format!("out/{name}"))).unwrap()
+                == std::fs::read(elsewhere.path().join("out").join(name)).unwrap(),
+            "{name} differs"
+        );
+    }
+    // The manifest beside the PDF holds the PDF's own hash.
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(ws.path("out/report.newspaper.manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        manifest["output"]["sha256"],
+        sha256(&std::fs::read(ws.path("out/report.newspaper.pdf")).unwrap())
+    );
+}
+
+#[test]
+fn source_date_epoch_sets_the_date_and_a_bad_one_is_refused() {
+    let ws = rendered(&["--layout", "newspaper"]);
+    let run = |epoch: &str, out: &str| {
+        Command::new(BIN)
+            .args(["render", "report.toml", "--layout", "newspaper", "-o", out])
+            .current_dir(ws.path("."))
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap()
+    };
+    let output = run("1609459200", "epoch.pdf");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&std::fs::read(ws.path("epoch.pdf")).unwrap()).into_owned();
+    assert!(
+        text.contains("2021-01-01T00:00:00"),
+        "the date of 1609459200"
+    );
+    let output = run("yesterday", "bad.pdf");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("SOURCE_DATE_EPOCH"));
+}
