@@ -159,10 +159,32 @@ fn walk(frame: &Frame, ts: Transform, clip: Option<[f64; 4]>, page: usize, out: 
                 line.push(run);
             }
             FrameItem::Group(group) => {
-                flush(&mut line, out);
                 let inner = ts
                     .pre_concat(Transform::translate(pos.x, pos.y))
                     .pre_concat(group.transform);
+                // A box inside a line (text kept together: `together` in
+                // layouts/common.typ) is part of that line: one run of text
+                // on the line's baseline joins it.
+                if group.clip.is_none() {
+                    let mut boxed = Inspection::default();
+                    walk(&group.frame, inner, clip, page, &mut boxed);
+                    if let ([only], []) = (&boxed.lines[..], &boxed.pictures[..]) {
+                        // It continues the line where the last run ends (up
+                        // to an em of justification after it), on its
+                        // baseline; else it starts a line of its own.
+                        let first = &only.runs[0];
+                        let continues = line.last().is_some_and(|last| {
+                            let gap = first.x - (last.x + last.width);
+                            (last.y - first.y).abs() <= 0.01 && (-1.0..=last.size).contains(&gap)
+                        });
+                        if !continues {
+                            flush(&mut line, out);
+                        }
+                        line.extend(only.runs.iter().cloned());
+                        continue;
+                    }
+                }
+                flush(&mut line, out);
                 let clip = match &group.clip {
                     Some(_) => {
                         let size = group.frame.size();

@@ -179,3 +179,122 @@ fn source_date_epoch_sets_the_date_and_a_bad_one_is_refused() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("SOURCE_DATE_EPOCH"));
 }
+
+/// A tool from Debian the test needs (tools/test installs it), or `None`
+/// when it is missing and the suite does not require it.
+fn tool(name: &str) -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    });
+    if found.is_none() {
+        assert_ne!(
+            std::env::var("BANMIAN_TEST_TOOLS").as_deref(),
+            Ok("required"),
+            "no {name} on this machine (tools/test installs it)"
+        );
+        eprintln!("skipped: no {name} on this machine; `tools/test` installs it");
+    }
+    found
+}
+
+/// What a PDF reader extracts from a PDF, without white space.
+fn text_of(pdftotext: &std::path::Path, pdf: &std::path::Path) -> String {
+    let output = Command::new(pdftotext)
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+#[test]
+fn every_sentence_caption_and_credit_is_found_by_a_text_search_of_each_pdf() {
+    let Some(pdftotext) = tool("pdftotext") else {
+        return;
+    };
+    let ws = rendered(&[]);
+    let report: banmian::report::Report =
+        toml::from_str(&std::fs::read_to_string(ws.path("report.toml")).unwrap()).unwrap();
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let mut wanted: Vec<String> = Vec::new();
+    for section in &report.sections {
+        for paragraph in &section.paragraphs {
+            let mut sentence = String::new();
+            for c in paragraph.chars() {
+                sentence.push(c);
+                if matches!(c, '。' | '！' | '？' | '；') {
+                    wanted.push(squeeze(&sentence));
+                    sentence.clear();
+                }
+            }
+            if !sentence.trim().is_empty() {
+                wanted.push(squeeze(&sentence));
+            }
+        }
+    }
+    for photo in &report.photos {
+        wanted.push(squeeze(&photo.caption));
+        if let Some(credit) = &photo.credit {
+            wanted.push(squeeze(credit));
+        }
+    }
+    assert!(
+        wanted.iter().any(|w| w.contains('～')),
+        "the example has a ～ to search for"
+    );
+    for layout in ["newspaper", "brochure"] {
+        let text = text_of(&pdftotext, &ws.path(&format!("out/report.{layout}.pdf")));
+        assert!(
+            !text.contains('\u{2060}'),
+            "{layout}: a word joiner in the text"
+        );
+        let missing: Vec<&String> = wanted
+            .iter()
+            .filter(|w| !text.contains(w.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{layout}: not found by a search: {missing:#?}"
+        );
+    }
+}
+
+#[test]
+fn the_archive_pdfs_pass_qpdf_and_embed_every_font() {
+    let (Some(qpdf), Some(pdffonts)) = (tool("qpdf"), tool("pdffonts")) else {
+        return;
+    };
+    let ws = rendered(&["--archive"]);
+    for layout in ["newspaper", "brochure"] {
+        let pdf = ws.path(&format!("out/report.{layout}.pdf"));
+        let output = Command::new(&qpdf)
+            .arg("--check")
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{layout}: qpdf --check: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            stderr(&output)
+        );
+        // Every font embedded and subset: pdffonts' `emb` and `sub` columns.
+        let output = Command::new(&pdffonts).arg(&pdf).output().unwrap();
+        let listing = String::from_utf8_lossy(&output.stdout).into_owned();
+        let fonts: Vec<&str> = listing.lines().skip(2).collect();
+        assert!(!fonts.is_empty(), "{layout}: no fonts listed");
+        for font in fonts {
+            let columns: Vec<&str> = font.split_whitespace().collect();
+            let flags = &columns[columns.len() - 5..columns.len() - 2];
+            assert_eq!(flags, ["yes", "yes", "yes"], "{layout}: {font}");
+        }
+    }
+}

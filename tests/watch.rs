@@ -398,7 +398,7 @@ impl Browser {
 fn a_browser_sees_the_preview_change_after_an_edit() {
     let Some(binary) = chromium() else {
         assert_ne!(
-            std::env::var("BANMIAN_TEST_BROWSER").as_deref(),
+            std::env::var("BANMIAN_TEST_TOOLS").as_deref(),
             Ok("required"),
             "no Chromium on this machine (tools/test installs Debian's)"
         );

@@ -221,6 +221,25 @@ pub struct Prepared {
     pub fit: Vec<Finding>,
 }
 
+/// The template data without the word joiners (U+2060) the composer reads
+/// as "no break here": every line it broke is placed as it is, and a PDF's
+/// text must be the report's text, searchable as written. Where Typst
+/// breaks lines itself, the templates keep ·, — and ～ with the character
+/// before them (`chinese` in `layouts/common.typ`). U+2060 is three bytes
+/// in UTF-8 that are part of no other character, so they go from the JSON
+/// as bytes.
+fn without_joiners(json: Vec<u8>) -> Vec<u8> {
+    const JOINER: &[u8] = "\u{2060}".as_bytes();
+    let mut out = Vec::with_capacity(json.len());
+    let mut rest = &json[..];
+    while let Some(at) = memchr::memmem::find(rest, JOINER) {
+        out.extend_from_slice(&rest[..at]);
+        rest = &rest[at + JOINER.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
 /// Loads the report, the fonts and the photos, and checks that every
 /// character has a glyph. Returns every error found, not only the first.
 pub fn prepare(data: &Path, font_paths: &[PathBuf]) -> Result<Prepared, Vec<Finding>> {
@@ -275,7 +294,7 @@ pub fn prepare_loaded(
         order,
     } = data;
     let fit = fit::findings(&loaded, &data, &composition, &order, &fonts, &photos);
-    let json = serde_json::to_vec(&data).expect("template data serialises");
+    let json = without_joiners(serde_json::to_vec(&data).expect("template data serialises"));
     let (year, month, day) =
         report::parse_date(&loaded.report.publication.date).unwrap_or((1970, 1, 1));
     let date = Datetime::from_ymd(year, month, day).expect("validated date");
