@@ -260,6 +260,17 @@ pub struct RenderCommand {
     #[arg(long)]
     pub manifest: bool,
 
+    /// The bleed around every page, e.g. 3mm (mm, cm, in or pt): the PDF's
+    /// page grows by it and gets a trim box; photos that reach the edge
+    /// reach into it.
+    #[arg(long, value_name = "LENGTH")]
+    pub bleed: Option<String>,
+
+    /// Crop and registration marks and a slug line (file, layout, date,
+    /// page) outside the bleed (3 mm unless --bleed says), with a bleed box.
+    #[arg(long)]
+    pub marks: bool,
+
     #[command(flatten)]
     pub fonts: FontArgs,
 }

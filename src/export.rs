@@ -69,6 +69,43 @@ pub struct PdfSettings {
     /// The PDF's date as a Unix time (`SOURCE_DATE_EPOCH`), instead of the
     /// report's date.
     pub epoch: Option<i64>,
+    /// The bleed around every page, in pt (`--bleed`); `None`: the
+    /// layout's own (none on the newspaper page, 3 mm on the brochure's
+    /// full-bleed pages).
+    pub bleed: Option<f64>,
+    /// Crop and registration marks and a slug line outside the bleed.
+    pub marks: bool,
+}
+
+/// The bleed `--marks` takes when `--bleed` does not say: 3 mm.
+pub const MARKS_BLEED: f64 = 3.0 * 72.0 / 25.4;
+
+/// A length as `3mm`, `0.125in`, `8.5pt` or `0.3cm`, in pt.
+pub fn parse_length(text: &str) -> Result<f64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a length such as 3mm"))?;
+    let pt = match unit {
+        "mm" => value * 72.0 / 25.4,
+        "cm" => value * 72.0 / 2.54,
+        "in" => value * 72.0,
+        "pt" => value,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a length such as 3mm (mm, cm, in or pt)"
+            ));
+        }
+    };
+    if !(0.0..=72.0).contains(&pt) {
+        return Err(format!("a bleed of {text} is not between 0 and 1 inch"));
+    }
+    Ok(pt)
 }
 
 impl PdfSettings {
@@ -189,6 +226,7 @@ pub fn export(
             };
             let pdf = write(document)?;
             if prepared.pixels {
+                let pdf = with_bleed_box(pdf, &output.pdf, layout)?;
                 return Ok(with_manifest(target(None), pdf, prepared, layout, output));
             }
             // Laid out with stand-ins: the photos go back in. Should Typst
@@ -202,6 +240,7 @@ pub fn export(
                     write(&document)?
                 }
             };
+            let pdf = with_bleed_box(pdf, &output.pdf, layout)?;
             Ok(with_manifest(target(None), pdf, prepared, layout, output))
         }
         OutputFormat::Png => pages
@@ -239,6 +278,25 @@ pub fn export(
             })
             .collect()),
     }
+}
+
+/// With marks, a page's media box holds them beyond the bleed: each page
+/// gets the bleed box Typst does not write.
+fn with_bleed_box(
+    pdf: Vec<u8>,
+    settings: &PdfSettings,
+    layout: Layout,
+) -> Result<Vec<u8>, Failure> {
+    if !settings.marks {
+        return Ok(pdf);
+    }
+    let bleed = settings.bleed.unwrap_or(MARKS_BLEED);
+    crate::pdfpatch::bleed_boxes(&pdf, bleed).map_err(|why| {
+        Failure::CannotRun(vec![Finding::error(
+            "output-failed",
+            format!("cannot mark the {} PDF's bleed: {why}", layout.name()),
+        )])
+    })
 }
 
 /// The PDF, and its manifest beside it when asked for.

@@ -17,6 +17,7 @@ pub mod findings;
 pub mod fonts;
 pub mod inspect;
 pub mod layouts;
+pub mod pdfpatch;
 pub mod photos;
 pub mod pipeline;
 pub mod preview;

@@ -239,6 +239,22 @@ fn render_config(command: RenderCommand) -> Result<render::RenderConfig, String>
         );
     }
     export::pdf_standards(&standards)?;
+    let bleed = command
+        .bleed
+        .as_deref()
+        .map(export::parse_length)
+        .transpose()?;
+    if (bleed.is_some() || command.marks) && format != OutputFormat::Pdf {
+        return Err(
+            "--bleed and --marks are for the printer's PDF: use them with --format pdf".into(),
+        );
+    }
+    if (bleed.is_some() || command.marks) && command.impose.is_some() {
+        return Err(
+            "--impose places the trimmed pages on sheets: make the imposed PDF without --bleed and --marks"
+                .into(),
+        );
+    }
     let font_paths = commands::font_paths(command.fonts.font_paths)?;
     let destination = match command.output {
         None => Destination::Folder(PathBuf::from("out")),
@@ -263,6 +279,8 @@ fn render_config(command: RenderCommand) -> Result<render::RenderConfig, String>
                 standards,
                 manifest: command.manifest,
                 epoch: PdfSettings::epoch_from_env()?,
+                bleed,
+                marks: command.marks,
             },
         },
         font_paths,

@@ -46,7 +46,10 @@ impl<'a> ReportWorld<'a> {
         // caller says otherwise.
         for (path, default) in [
             ("/attachments.json", "[]"),
-            ("/pdf.json", r#"{"pdfa": false}"#),
+            (
+                "/pdf.json",
+                r#"{"pdfa": false, "bleed": null, "marks": false, "slug": ""}"#,
+            ),
         ] {
             if !files.iter().any(|(served, _)| served == path) {
                 files.push((path.into(), Bytes::new(default.as_bytes().to_vec())));

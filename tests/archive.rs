@@ -182,7 +182,7 @@ fn source_date_epoch_sets_the_date_and_a_bad_one_is_refused() {
 
 /// A tool from Debian the test needs (tools/test installs it), or `None`
 /// when it is missing and the suite does not require it.
-fn tool(name: &str) -> Option<std::path::PathBuf> {
+pub fn tool(name: &str) -> Option<std::path::PathBuf> {
     let found = std::env::var_os("PATH").and_then(|path| {
         std::env::split_paths(&path)
             .map(|dir| dir.join(name))

@@ -15,5 +15,6 @@ mod cli;
 mod corpus;
 mod layout;
 mod photos;
+mod print;
 mod rules;
 mod watch;

@@ -23,7 +23,7 @@ pub struct Hashed {
 }
 
 /// What made one layout's PDF.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// `banmian <version>`.
     pub generator: String,
@@ -43,6 +43,12 @@ pub struct Manifest {
     /// (else it is the report's date).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_date_epoch: Option<i64>,
+    /// The bleed asked for, in pt (`--bleed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bleed: Option<f64>,
+    /// Crop marks (`--marks`).
+    #[serde(default)]
+    pub marks: bool,
     /// The PDF itself: only in the manifest written beside it
     /// (`--manifest`), not in the one it carries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,6 +91,8 @@ impl Manifest {
                 .collect(),
             pdf_standards: pdf.standards.clone(),
             source_date_epoch: pdf.epoch,
+            bleed: pdf.bleed,
+            marks: pdf.marks,
             output: None,
         }
     }

@@ -93,6 +93,8 @@ fn verify(config: &VerifyConfig) -> Result<Verdict, String> {
         standards: manifest.pdf_standards.clone(),
         manifest: false,
         epoch: manifest.source_date_epoch,
+        bleed: manifest.bleed,
+        marks: manifest.marks,
     };
     let outcome = pipeline::run_with(
         &Request {

@@ -12,6 +12,8 @@
 
 use memchr::memmem;
 
+use crate::pdfpatch::Splice;
+
 /// The stand-in's side, in pixels.
 const SIDE: u32 = 8;
 
@@ -65,13 +67,6 @@ pub struct Swap<'a> {
     pub size: (u32, u32),
 }
 
-/// Bytes replacing `start..end` of the PDF.
-struct Splice<'a> {
-    start: usize,
-    end: usize,
-    with: std::borrow::Cow<'a, [u8]>,
-}
-
 /// The PDF with every stand-in's image object holding its original. An
 /// error names what was not as Typst writes it; the caller then lays out
 /// the real photos instead.
@@ -115,45 +110,7 @@ pub fn restore(pdf: &[u8], swaps: &[Swap]) -> Result<Vec<u8>, String> {
             });
         }
     }
-    if splices.is_empty() {
-        return Ok(pdf.to_vec());
-    }
-    splices.sort_by_key(|s| s.start);
-    if splices.windows(2).any(|w| w[0].end > w[1].start) {
-        return Err("stand-ins that overlap".into());
-    }
-    let xref = xref_offset(pdf).ok_or("no cross-reference table where startxref points")?;
-    if splices.last().is_some_and(|s| s.end > xref) {
-        return Err("a stand-in after the cross-reference table".into());
-    }
-    // Where each original offset lands.
-    let shift = |offset: usize| -> usize {
-        let delta: isize = splices
-            .iter()
-            .take_while(|s| s.end <= offset)
-            .map(|s| s.with.len() as isize - (s.end - s.start) as isize)
-            .sum();
-        offset
-            .checked_add_signed(delta)
-            .expect("offsets stay positive")
-    };
-    let mut out =
-        Vec::with_capacity(pdf.len() + splices.iter().map(|s| s.with.len()).sum::<usize>());
-    let mut copied = 0;
-    for splice in &splices {
-        out.extend_from_slice(&pdf[copied..splice.start]);
-        out.extend_from_slice(&splice.with);
-        copied = splice.end;
-    }
-    out.extend_from_slice(&pdf[copied..xref]);
-    let trailer = rewrite_xref(pdf, xref, &shift, &mut out)
-        .ok_or("a cross-reference table that cannot be read")?;
-    let startxref = memmem::rfind(&pdf[trailer..], b"startxref")
-        .map(|i| trailer + i)
-        .ok_or("no startxref")?;
-    out.extend_from_slice(&pdf[trailer..startxref]);
-    out.extend_from_slice(format!("startxref\n{}\n%%EOF", shift(xref)).as_bytes());
-    Ok(out)
+    crate::pdfpatch::apply(pdf, splices)
 }
 
 /// `dict` with `/Key old` (a whole number) made `/Key new`; `None` unless
@@ -173,58 +130,6 @@ fn replace_number(dict: &[u8], key: &str, old: usize, new: usize) -> Option<Vec<
     out.extend_from_slice(format!("/{key} {new}").as_bytes());
     out.extend_from_slice(&dict[at + needle.len()..]);
     Some(out)
-}
-
-/// Where the last `startxref` says the cross-reference table is, if a
-/// classic table (`xref`) is there.
-fn xref_offset(pdf: &[u8]) -> Option<usize> {
-    let at = memmem::rfind(pdf, b"startxref")?;
-    let digits: String = pdf[at + 9..]
-        .iter()
-        .skip_while(|b| b.is_ascii_whitespace())
-        .take_while(|b| b.is_ascii_digit())
-        .map(|&b| char::from(b))
-        .collect();
-    let offset: usize = digits.parse().ok()?;
-    pdf.get(offset..)?.starts_with(b"xref").then_some(offset)
-}
-
-/// Copies the table at `xref` into `out` with every in-use offset moved by
-/// `shift`; returns where the trailer starts.
-fn rewrite_xref(
-    pdf: &[u8],
-    xref: usize,
-    shift: &dyn Fn(usize) -> usize,
-    out: &mut Vec<u8>,
-) -> Option<usize> {
-    let mut at = xref;
-    let line_end = |from: usize| -> Option<usize> {
-        let i = from + pdf.get(from..)?.iter().position(|&b| b == b'\n')?;
-        Some(i + 1)
-    };
-    let next = line_end(at)?;
-    out.extend_from_slice(&pdf[at..next]);
-    at = next;
-    while !pdf.get(at..)?.starts_with(b"trailer") {
-        // A subsection: "first count", then count entries of 20 bytes.
-        let next = line_end(at)?;
-        let header = std::str::from_utf8(&pdf[at..next]).ok()?;
-        let count: usize = header.split_whitespace().nth(1)?.parse().ok()?;
-        out.extend_from_slice(&pdf[at..next]);
-        at = next;
-        for _ in 0..count {
-            let entry = pdf.get(at..at + 20)?;
-            if entry[17] == b'n' {
-                let offset: usize = std::str::from_utf8(&entry[..10]).ok()?.parse().ok()?;
-                out.extend_from_slice(format!("{:010}", shift(offset)).as_bytes());
-                out.extend_from_slice(&entry[10..]);
-            } else {
-                out.extend_from_slice(entry);
-            }
-            at += 20;
-        }
-    }
-    Some(at)
 }
 
 #[cfg(test)]
@@ -299,7 +204,7 @@ mod tests {
         assert!(memmem::find(&restored, &original).is_some());
         assert!(memmem::find(&restored, &standin).is_none());
         // Every offset in the new table points at its object.
-        let xref = xref_offset(&restored).expect("startxref points at the table");
+        let xref = crate::pdfpatch::xref_offset(&restored).expect("startxref points at the table");
         let table = String::from_utf8_lossy(&restored[xref..]);
         let offsets: Vec<usize> = table
             .lines()

@@ -90,10 +90,30 @@ fn compile_serving(
 /// Source) and the manifest (Data).
 fn attachments(prepared: &Prepared, layout: Layout) -> Vec<(String, typst::foundations::Bytes)> {
     use typst::foundations::Bytes;
-    let pdfa = prepared.pdf.standards.iter().any(|s| s.starts_with("a-"));
+    let pdf = &prepared.pdf;
+    let pdfa = pdf.standards.iter().any(|s| s.starts_with("a-"));
+    let bleed = pdf
+        .bleed
+        .or(pdf.marks.then_some(crate::export::MARKS_BLEED));
+    let name = prepared
+        .loaded
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let publication = &prepared.loaded.report.publication;
     let output = (
         "/pdf.json".to_string(),
-        Bytes::new(serde_json::json!({ "pdfa": pdfa }).to_string().into_bytes()),
+        Bytes::new(
+            serde_json::json!({
+                "pdfa": pdfa,
+                "bleed": bleed,
+                "marks": pdf.marks,
+                "slug": format!("{name} · {} · {} · banmian {}", layout.name(), publication.date, env!("CARGO_PKG_VERSION")),
+            })
+            .to_string()
+            .into_bytes(),
+        ),
     );
     if !prepared.archive {
         return vec![output];
