@@ -100,6 +100,12 @@ pub struct CheckCommand {
     #[arg(long)]
     pub strict: bool,
 
+    /// Also preflight the PDFs as a printing plant would (page boxes, fonts
+    /// embedded and subset, no RGB colour, total ink); given a .pdf instead
+    /// of a report, preflight that file only.
+    #[arg(long)]
+    pub preflight: bool,
+
     #[command(flatten)]
     pub fonts: FontArgs,
 }

@@ -114,6 +114,7 @@ fn dispatch(command: Command) -> Result<Exit, String> {
             },
             print: print(command.format),
             strict: command.strict,
+            preflight: command.preflight,
         }),
         Command::Rules(command) => rules::run(
             command.data,

@@ -207,3 +207,96 @@ fn text_and_rules_are_cmyk_and_black_is_the_black_plate_only() {
         );
     }
 }
+
+/// A one-page PDF, written by hand, whose only content is `content`.
+fn pdf_with(content: &str) -> Vec<u8> {
+    let objects = [
+        "<</Type/Catalog/Pages 2 0 R>>".to_string(),
+        "<</Type/Pages/Kids[3 0 R]/Count 1>>".to_string(),
+        "<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 300]/Contents 4 0 R>>".to_string(),
+        format!(
+            "<</Length {}>>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+    ];
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+/// The codes `check --preflight --format json` found, and its exit code.
+fn preflight(ws: &Workspace, target: &str) -> (Option<i32>, Vec<String>) {
+    let output = ws.run(&["check", target, "--preflight", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("JSON: {}", stderr(&output)));
+    let codes = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect();
+    (output.status.code(), codes)
+}
+
+#[test]
+fn preflight_flags_an_rgb_rule_a_heavy_solid_and_a_low_resolution_photo() {
+    let ws = Workspace::new();
+    // A rule drawn in RGB, by hand; then a solid of four full inks.
+    ws.write("rule.pdf", pdf_with("1 0 0 RG 2 w 10 10 m 200 10 l S"));
+    let (code, codes) = preflight(&ws, "rule.pdf");
+    assert_eq!(code, Some(1));
+    assert!(codes.contains(&"preflight-rgb".to_string()), "{codes:?}");
+    assert!(
+        codes.contains(&"preflight-boxes".to_string()),
+        "no trim box: {codes:?}"
+    );
+    ws.write("solid.pdf", pdf_with("1 1 1 1 k 10 10 100 100 re f"));
+    let (code, codes) = preflight(&ws, "solid.pdf");
+    assert_eq!(code, Some(1));
+    assert!(codes.contains(&"preflight-ink".to_string()), "{codes:?}");
+    // The example, as the printer gets it, is clean.
+    ws.write("report.toml", example_in(&ws.path(".")));
+    for layout in ["newspaper", "brochure"] {
+        render(
+            &ws,
+            &["--layout", layout, "--bleed", "3mm", "--marks"],
+            &format!("{layout}.pdf"),
+        );
+        let (code, codes) = preflight(&ws, &format!("{layout}.pdf"));
+        assert_eq!((code, codes), (Some(0), Vec::new()), "{layout}");
+    }
+    // A photo too small for its place: found on the render.
+    let small = {
+        let image = image::RgbImage::from_fn(120, 80, |x, y| image::Rgb([x as u8, y as u8, 90]));
+        let mut bytes = Vec::new();
+        image::DynamicImage::ImageRgb8(image)
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Jpeg,
+            )
+            .unwrap();
+        bytes
+    };
+    ws.write("photos/01-wangxiaoping.jpg", small);
+    let (code, codes) = preflight(&ws, "report.toml");
+    assert_eq!(code, Some(1));
+    assert!(codes.contains(&"photo-resolution".to_string()), "{codes:?}");
+}

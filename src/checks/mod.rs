@@ -6,4 +6,5 @@
 pub mod consistency;
 pub mod glyphs;
 pub mod lint;
+pub mod preflight;
 pub mod resolution;
