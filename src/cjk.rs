@@ -19,6 +19,29 @@ pub const NO_END: &str = "“‘（［｛《〈「『【〖〔";
 /// punctuation, GB style): at a line's end their right half is dropped.
 pub const LEFT_ALIGNED: &str = "，。．、：；？！”’";
 
+/// Whether `c` is in `set` (one of the lists above): no list holds a Han
+/// character, and most characters of a Chinese text are Han, so they are
+/// answered without a search (the line breaker asks for every character
+/// of every line it tries).
+fn member(set: &str, c: char) -> bool {
+    !('\u{3400}'..='\u{9FFF}').contains(&c) && set.contains(c)
+}
+
+/// Whether `c` may not start a line ([`NO_START`]).
+pub fn no_start(c: char) -> bool {
+    member(NO_START, c)
+}
+
+/// Whether `c` may not end a line ([`NO_END`]).
+pub fn no_end(c: char) -> bool {
+    member(NO_END, c)
+}
+
+/// Whether `c` is set in the left half of its em ([`LEFT_ALIGNED`]).
+pub fn left_aligned(c: char) -> bool {
+    member(LEFT_ALIGNED, c)
+}
+
 /// The word joiner banmian puts where a line must not break.
 pub const WORD_JOINER: char = '\u{2060}';
 

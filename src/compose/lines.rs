@@ -15,7 +15,7 @@
 use serde::Serialize;
 
 use crate::cjk::{
-    LEFT_ALIGNED, NO_END, NO_START, WORD_JOINER as WJ, is_cj, is_latin, is_punct as is_cjk_punct,
+    WORD_JOINER as WJ, is_cj, is_latin, is_punct as is_cjk_punct, left_aligned, no_end, no_start,
 };
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -71,7 +71,7 @@ fn is_word(c: char) -> bool {
 
 /// Whether a line may break between `a` and `b`.
 fn may_break(a: char, b: char) -> bool {
-    if a == WJ || b == WJ || NO_START.contains(b) || NO_END.contains(a) {
+    if a == WJ || b == WJ || no_start(b) || no_end(a) {
         return false;
     }
     if (a == '—' && b == '—') || (a == '…' && b == '…') {
@@ -207,7 +207,7 @@ impl Measure {
     fn result(&self) -> (f64, usize) {
         let mut width = self.width - self.trailing;
         if let Some(l) = self.last
-            && LEFT_ALIGNED.contains(l)
+            && left_aligned(l)
             && self.before_last.is_none_or(|b| !is_word(b))
         {
             width -= self.last_advance / 2.0;
@@ -302,7 +302,7 @@ fn break_one(run: &Run, start: usize, width: f64, squeeze: f64) -> usize {
                 before_last = previous;
                 last = Some(c);
                 last_advance = advance;
-                last_shrink = if LEFT_ALIGNED.contains(c) || NO_END.contains(c) {
+                last_shrink = if left_aligned(c) || no_end(c) {
                     advance / 2.0
                 } else {
                     0.0
@@ -314,7 +314,7 @@ fn break_one(run: &Run, start: usize, width: f64, squeeze: f64) -> usize {
         let mut natural = adv_sum + spacing - trailing_spaces;
         if let Some(l) = last {
             let after_cjk = before_last.is_none_or(|b| !is_word(b));
-            if LEFT_ALIGNED.contains(l) && after_cjk {
+            if left_aligned(l) && after_cjk {
                 natural -= last_advance / 2.0;
             }
         }
@@ -927,6 +927,7 @@ pub fn break_text(text: &str, width: f64, metrics: &dyn Metrics) -> Vec<String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cjk::{NO_END, NO_START};
 
     /// Han and full-width marks 1 em, everything else half.
     struct Fixed;
