@@ -24,7 +24,7 @@ pub const LEFT_ALIGNED: &str = "，。．、：；？！”’";
 /// answered without a search (the line breaker asks for every character
 /// of every line it tries).
 fn member(set: &str, c: char) -> bool {
-    !('\u{3400}'..='\u{9FFF}').contains(&c) && set.contains(c)
+    !('\u{3400}'..='\u{9FFF}').contains(&c) && set.chars().any(|s| s == c)
 }
 
 /// Whether `c` may not start a line ([`NO_START`]).
@@ -93,9 +93,26 @@ pub fn is_latin(c: char) -> bool {
 pub fn is_punct(c: char) -> bool {
     let code = c as u32;
     ((0x3000..=0x303F).contains(&code) && !is_han(c))
-        || (0xFF00..=0xFFEF).contains(&code) && !c.is_alphanumeric()
+        || (0xFF00..=0xFFEF).contains(&code) && !fullwidth_alphanumeric(code)
         || (0xFE30..=0xFE4F).contains(&code)
         || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+}
+
+/// The letters and digits of the Halfwidth and Fullwidth Forms block, as
+/// `char::is_alphanumeric` has them, without its table search (the line
+/// breaker asks for every full-width mark it meets).
+fn fullwidth_alphanumeric(code: u32) -> bool {
+    matches!(
+        code,
+        0xFF10..=0xFF19
+            | 0xFF21..=0xFF3A
+            | 0xFF41..=0xFF5A
+            | 0xFF66..=0xFFBE
+            | 0xFFC2..=0xFFC7
+            | 0xFFCA..=0xFFCF
+            | 0xFFD2..=0xFFD7
+            | 0xFFDA..=0xFFDC
+    )
 }
 
 /// Han, kana or CJK punctuation: the characters between which a line
@@ -149,6 +166,20 @@ pub fn visible(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_width_letters_and_digits_are_what_the_standard_library_says() {
+        for code in 0xFF00..=0xFFEF {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            assert_eq!(
+                fullwidth_alphanumeric(code),
+                c.is_alphanumeric(),
+                "U+{code:04X}"
+            );
+        }
+    }
 
     #[test]
     fn the_iteration_mark_and_the_ideographic_zero_are_han_as_typst_counts_them() {

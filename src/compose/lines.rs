@@ -48,7 +48,8 @@ pub struct Fallback<'a> {
 
 impl Metrics for Fallback<'_> {
     fn advance(&self, c: char) -> f64 {
-        if self.chars.contains(c) {
+        // A Han character is never among them: no search for most text.
+        if !('\u{3400}'..='\u{9FFF}').contains(&c) && self.chars.chars().any(|s| s == c) {
             self.other.advance(c)
         } else {
             self.main.advance(c)
@@ -117,6 +118,42 @@ struct Run {
     /// `legal[end]`: a line may end before `chars[end]` (always at the
     /// text's end).
     legal: Vec<bool>,
+    /// Each character's classes ([`CJ`], [`LATIN`], [`WORD`], [`LEFT`],
+    /// [`SHRINK`]), worked out once: the breaker asks again for every
+    /// line it tries.
+    class: Vec<u8>,
+}
+
+/// Chinese or Japanese script.
+const CJ: u8 = 1;
+/// A Western letter or number.
+const LATIN: u8 = 2;
+/// Part of a word or number, which breaks nowhere inside.
+const WORD: u8 = 4;
+/// Set in the left half of its em.
+const LEFT: u8 = 8;
+/// Half of it may be squeezed out (left-aligned or an opening mark).
+const SHRINK: u8 = 16;
+
+/// The classes of `c`.
+fn class_of(c: char) -> u8 {
+    let mut class = 0;
+    if is_cj(c) {
+        class |= CJ;
+    }
+    if is_latin(c) {
+        class |= LATIN;
+    }
+    if is_word(c) {
+        class |= WORD;
+    }
+    if left_aligned(c) {
+        class |= LEFT | SHRINK;
+    }
+    if no_end(c) {
+        class |= SHRINK;
+    }
+    class
 }
 
 impl Run {
@@ -127,10 +164,12 @@ impl Run {
         let legal = (0..=n)
             .map(|end| end == 0 || end == n || may_break(chars[end - 1], chars[end]))
             .collect();
+        let class = chars.iter().map(|&c| class_of(c)).collect();
         Self {
             chars,
             advance,
             legal,
+            class,
         }
     }
 
@@ -278,20 +317,23 @@ fn break_one(run: &Run, start: usize, width: f64, squeeze: f64) -> usize {
     let mut adv_sum = 0.0;
     let mut spacing = 0.0;
     let mut trailing_spaces = 0.0;
-    let mut previous: Option<char> = None;
-    let mut last: Option<char> = None;
+    // The classes of the previous character, the last that is not a
+    // space, and the one before that.
+    let mut previous: Option<u8> = None;
+    let mut last: Option<u8> = None;
     let mut last_advance = 0.0;
-    let mut before_last: Option<char> = None;
+    let mut before_last: Option<u8> = None;
     let mut shrink_all = 0.0;
     let mut last_shrink = 0.0;
     let mut previous_natural = 0.0;
     for end in start + 1..=chars.len() {
         let c = chars[end - 1];
         if c != WJ {
+            let class = run.class[end - 1];
             let advance = run.advance[end - 1];
             adv_sum += advance;
             if let Some(p) = previous
-                && ((is_cj(p) && is_latin(c)) || (is_latin(p) && is_cj(c)))
+                && ((p & CJ != 0 && class & LATIN != 0) || (p & LATIN != 0 && class & CJ != 0))
             {
                 spacing += 0.25;
             }
@@ -300,21 +342,21 @@ fn break_one(run: &Run, start: usize, width: f64, squeeze: f64) -> usize {
             } else {
                 trailing_spaces = 0.0;
                 before_last = previous;
-                last = Some(c);
+                last = Some(class);
                 last_advance = advance;
-                last_shrink = if left_aligned(c) || no_end(c) {
+                last_shrink = if class & SHRINK != 0 {
                     advance / 2.0
                 } else {
                     0.0
                 };
                 shrink_all += last_shrink;
             }
-            previous = Some(c);
+            previous = Some(class);
         }
         let mut natural = adv_sum + spacing - trailing_spaces;
         if let Some(l) = last {
-            let after_cjk = before_last.is_none_or(|b| !is_word(b));
-            if left_aligned(l) && after_cjk {
+            let after_cjk = before_last.is_none_or(|b| b & WORD == 0);
+            if l & LEFT != 0 && after_cjk {
                 natural -= last_advance / 2.0;
             }
         }
