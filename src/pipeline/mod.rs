@@ -145,19 +145,16 @@ pub fn run_with(request: &Request, loaded: Result<LoadedReport, Failure>) -> Out
         )
     }));
     // The layouts are laid out side by side (Typst's caches are shared and
-    // thread-safe); their findings are kept in the order asked.
-    let laid: Vec<(Layout, Laid)> = std::thread::scope(|scope| {
-        let prepared = &prepared;
-        let handles: Vec<_> = request
+    // thread-safe), on rayon's threads: a batch's `--jobs` bounds every
+    // thread a report uses. Their findings are kept in the order asked.
+    let laid: Vec<(Layout, Laid)> = {
+        use rayon::prelude::*;
+        request
             .layouts
-            .iter()
-            .map(|&layout| (layout, scope.spawn(move || compile(prepared, layout))))
-            .collect();
-        handles
-            .into_iter()
-            .map(|(layout, handle)| (layout, handle.join().expect("layout does not panic")))
+            .par_iter()
+            .map(|&layout| (layout, compile(&prepared, layout)))
             .collect()
-    });
+    };
     let mut documents = Vec::new();
     for (layout, result) in laid {
         match result {
