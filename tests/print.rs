@@ -284,18 +284,7 @@ fn preflight_flags_an_rgb_rule_a_heavy_solid_and_a_low_resolution_photo() {
         assert_eq!((code, codes), (Some(0), Vec::new()), "{layout}");
     }
     // A photo too small for its place: found on the render.
-    let small = {
-        let image = image::RgbImage::from_fn(120, 80, |x, y| image::Rgb([x as u8, y as u8, 90]));
-        let mut bytes = Vec::new();
-        image::DynamicImage::ImageRgb8(image)
-            .write_to(
-                &mut std::io::Cursor::new(&mut bytes),
-                image::ImageFormat::Jpeg,
-            )
-            .unwrap();
-        bytes
-    };
-    ws.write("photos/01-wangxiaoping.jpg", small);
+    ws.write("photos/01-wangxiaoping.jpg", crate::support::jpeg(120, 80));
     let (code, codes) = preflight(&ws, "report.toml");
     assert_eq!(code, Some(1));
     assert!(codes.contains(&"photo-resolution".to_string()), "{codes:?}");

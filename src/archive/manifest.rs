@@ -59,16 +59,11 @@ impl Manifest {
     /// The manifest of `layout` rendered from `prepared`.
     pub fn of(prepared: &Prepared, layout: Layout, pdf: &PdfSettings) -> Self {
         let loaded = &prepared.loaded;
-        let name = loaded
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
         Self {
             generator: format!("banmian {}", env!("CARGO_PKG_VERSION")),
             layout: layout.name().into(),
             data: Hashed {
-                file: name,
+                file: loaded.file_name(),
                 sha256: sha256(&loaded.bytes),
             },
             photos: loaded

@@ -57,17 +57,7 @@ pub fn run(config: &CheckConfig) -> Exit {
                 serde_json::to_string_pretty(&json).expect("JSON serialises")
             );
         }
-        Print::Human => {
-            findings::print(found);
-            let count = |s: Severity| found.iter().filter(|f| f.severity == s).count();
-            eprintln!(
-                "{}: {} error(s), {} warning(s), {} note(s)",
-                data.display(),
-                count(Severity::Error),
-                count(Severity::Warning),
-                count(Severity::Note)
-            );
-        }
+        Print::Human => print_human(data, found),
     }
     outcome.exit(config.strict)
 }
@@ -128,18 +118,21 @@ fn print_findings(config: &CheckConfig, data: &Path, found: &[Finding]) {
             "{}",
             serde_json::to_string_pretty(&to_json(data, found)).expect("JSON serialises")
         ),
-        Print::Human => {
-            findings::print(found);
-            let count = |s: Severity| found.iter().filter(|f| f.severity == s).count();
-            eprintln!(
-                "{}: {} error(s), {} warning(s), {} note(s)",
-                data.display(),
-                count(Severity::Error),
-                count(Severity::Warning),
-                count(Severity::Note)
-            );
-        }
+        Print::Human => print_human(data, found),
     }
+}
+
+/// The findings for people, then the count of each severity.
+fn print_human(data: &Path, found: &[Finding]) {
+    findings::print(found);
+    let count = |s: Severity| found.iter().filter(|f| f.severity == s).count();
+    eprintln!(
+        "{}: {} error(s), {} warning(s), {} note(s)",
+        data.display(),
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note)
+    );
 }
 
 /// The JSON Schema of the findings output.

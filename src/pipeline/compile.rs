@@ -95,12 +95,7 @@ fn attachments(prepared: &Prepared, layout: Layout) -> Vec<(String, typst::found
     let bleed = pdf
         .bleed
         .or(pdf.marks.then_some(crate::export::MARKS_BLEED));
-    let name = prepared
-        .loaded
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = prepared.loaded.file_name();
     let publication = &prepared.loaded.report.publication;
     let output = (
         "/pdf.json".to_string(),
@@ -119,11 +114,6 @@ fn attachments(prepared: &Prepared, layout: Layout) -> Vec<(String, typst::found
         return vec![output];
     }
     let loaded = &prepared.loaded;
-    let name = loaded
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let mime = match loaded.source.format() {
         report::Format::Toml => "application/toml",
         report::Format::Json => "application/json",

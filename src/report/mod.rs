@@ -372,6 +372,17 @@ pub struct LoadedReport {
     pub bytes: std::sync::Arc<[u8]>,
 }
 
+impl LoadedReport {
+    /// The data file's name, without its folder: what a PDF may say of
+    /// it (no path of the machine).
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
 /// Parses `YYYY-MM-DD` into (year, month, day), checking the calendar.
 pub fn parse_date(text: &str) -> Option<(i32, u8, u8)> {
     let mut parts = text.split('-');

@@ -20,6 +20,21 @@ pub fn example_in(dir: &Path) -> String {
     std::fs::read_to_string(data.join("zhongzhan-2020.toml")).unwrap()
 }
 
+/// A JPEG of `width` × `height` px: a gradient.
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x / 7) as u8, (y / 5) as u8, 120])
+    });
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+    bytes
+}
+
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_banmian");
 
@@ -49,17 +64,7 @@ impl Workspace {
     /// A photo: a JPEG of 3000 × 2000 px (enough for a full-bleed A4 cover
     /// at over 100 ppi).
     pub fn photo(&self, name: &str) {
-        let image = image::RgbImage::from_fn(3000, 2000, |x, y| {
-            image::Rgb([(x / 7) as u8, (y / 5) as u8, 120])
-        });
-        let mut bytes = Vec::new();
-        image::DynamicImage::ImageRgb8(image)
-            .write_to(
-                &mut std::io::Cursor::new(&mut bytes),
-                image::ImageFormat::Jpeg,
-            )
-            .unwrap();
-        self.write(name, bytes);
+        self.write(name, jpeg(3000, 2000));
     }
 
     /// Runs banmian in the workspace.
