@@ -225,20 +225,19 @@ pub fn export(
                 })
             };
             let pdf = write(document)?;
-            if prepared.pixels {
-                let pdf = with_bleed_box(pdf, &output.pdf, layout)?;
-                return Ok(with_manifest(target(None), pdf, prepared, layout, output));
-            }
-            // Laid out with stand-ins: the photos go back in. Should Typst
+            // Laid out with stand-ins, the photos go back in. Should Typst
             // ever write a PDF the restore does not know, the layout is
             // made again with the photos themselves: slower, never wrong.
-            let pdf = match photos::restore(&pdf, &prepared.photos) {
-                Ok(pdf) => pdf,
-                Err(_) => {
-                    let (document, _) =
-                        pipeline::compile_with_pixels(prepared, layout).map_err(Failure::Report)?;
-                    write(&document)?
-                }
+            let pdf = match prepared.pixels {
+                true => pdf,
+                false => match photos::restore(&pdf, &prepared.photos) {
+                    Ok(pdf) => pdf,
+                    Err(_) => {
+                        let (document, _) = pipeline::compile_with_pixels(prepared, layout)
+                            .map_err(Failure::Report)?;
+                        write(&document)?
+                    }
+                },
             };
             let pdf = with_bleed_box(pdf, &output.pdf, layout)?;
             Ok(with_manifest(target(None), pdf, prepared, layout, output))

@@ -134,16 +134,7 @@ mod tests {
 
     /// A small real JPEG, made by the image crate.
     fn jpeg() -> Vec<u8> {
-        let image =
-            image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
-        let mut bytes = Vec::new();
-        image::DynamicImage::ImageRgb8(image)
-            .write_to(
-                &mut std::io::Cursor::new(&mut bytes),
-                image::ImageFormat::Jpeg,
-            )
-            .unwrap();
-        bytes
+        super::super::test_jpeg(64, 48)
     }
 
     /// `bytes` with a segment inserted after SOI.

@@ -336,6 +336,23 @@ pub fn read_inside(root: &Path, file: &str) -> Result<(String, Vec<u8>), (&'stat
     Ok((shown, bytes))
 }
 
+/// A real JPEG of `width` × `height` px (a gradient), made by the image
+/// crate, for the photo modules' tests.
+#[cfg(test)]
+fn test_jpeg(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8 * 4, (y % 256) as u8 * 5, 90])
+    });
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+    bytes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -136,19 +136,7 @@ fn replace_number(dict: &[u8], key: &str, old: usize, new: usize) -> Option<Vec<
 mod tests {
     use super::*;
 
-    fn jpeg(width: u32, height: u32) -> Vec<u8> {
-        let image = image::RgbImage::from_fn(width, height, |x, y| {
-            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
-        });
-        let mut bytes = Vec::new();
-        image::DynamicImage::ImageRgb8(image)
-            .write_to(
-                &mut std::io::Cursor::new(&mut bytes),
-                image::ImageFormat::Jpeg,
-            )
-            .unwrap();
-        bytes
-    }
+    use super::super::test_jpeg as jpeg;
 
     #[test]
     fn a_stand_in_is_a_small_jpeg_of_the_same_kind_unique_to_its_photo() {

@@ -39,7 +39,7 @@ fn compile_serving(
         .iter()
         .map(|p| (p.vpath.clone(), p.served(pixels).clone()))
         .collect();
-    files.extend(attachments(prepared, layout));
+    files.extend(pdf_files(prepared, layout));
     let world = ReportWorld::new(
         layout,
         &prepared.fonts,
@@ -88,7 +88,7 @@ fn compile_serving(
 /// PDF/A; an archived PDF's files are listed at `/attachments.json`, each
 /// file's bytes at `/attach/N` — the data file as read (relationship
 /// Source) and the manifest (Data).
-fn attachments(prepared: &Prepared, layout: Layout) -> Vec<(String, typst::foundations::Bytes)> {
+fn pdf_files(prepared: &Prepared, layout: Layout) -> Vec<(String, typst::foundations::Bytes)> {
     use typst::foundations::Bytes;
     let pdf = &prepared.pdf;
     let pdfa = pdf.standards.iter().any(|s| s.starts_with("a-"));
