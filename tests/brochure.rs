@@ -562,3 +562,30 @@ fn check_of_the_brochure_alone_says_nothing_of_the_newspaper() {
         .collect();
     assert!(codes.iter().all(|c| !c.starts_with("fit-")), "{codes:?}");
 }
+
+#[test]
+fn a_cover_is_never_made_of_a_photo_without_the_pixels_for_it() {
+    // Landscape photos of 1600 × 1067 px fill an A4 cover at under 100 ppi:
+    // the cover goes without a photo rather than refuse the brochure.
+    let ws = crate::support::Workspace::new();
+    ws.write("photos/a.jpg", crate::support::jpeg(1600, 1067));
+    ws.write(
+        "report.toml",
+        crate::support::small_report("第一篇的正文。"),
+    );
+    let output = ws.run(&[
+        "check",
+        "report.toml",
+        "--layout",
+        "brochure",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let cover_too_soft = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "photo-resolution" && f["severity"] == "error");
+    assert!(!cover_too_soft, "{json:#}");
+}
