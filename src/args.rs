@@ -277,6 +277,18 @@ pub struct RenderCommand {
     #[arg(long)]
     pub marks: bool,
 
+    /// The printing condition the PDF is made for, named in its output
+    /// intent (ICC registry: IFRA26, FOGRA39, FOGRA47) and what
+    /// --cmyk-photos separates for [default: newsprint for the newspaper
+    /// page, coated for the brochure].
+    #[arg(long, value_enum, value_name = "PRESS")]
+    pub press: Option<banmian::press::Press>,
+
+    /// Separate colour JPEG photos into CMYK for the press (its ink limit
+    /// and dot gain), instead of leaving RGB photos for the printer's RIP.
+    #[arg(long)]
+    pub cmyk_photos: bool,
+
     #[command(flatten)]
     pub fonts: FontArgs,
 }

@@ -12,6 +12,7 @@ use crate::findings::Finding;
 use crate::layouts::Layout;
 use crate::photos;
 use crate::pipeline::{self, Prepared, from_typst};
+use crate::press::Press;
 
 /// What to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +76,19 @@ pub struct PdfSettings {
     pub bleed: Option<f64>,
     /// Crop and registration marks and a slug line outside the bleed.
     pub marks: bool,
+    /// The printing condition (`--press`); `None`: the layout's own
+    /// ([`Press::of`]). Named in the output intent of every PDF that is
+    /// not PDF/A.
+    pub press: Option<Press>,
+    /// Colour photos separated into CMYK for the press (`--cmyk-photos`).
+    pub cmyk_photos: bool,
+}
+
+impl PdfSettings {
+    /// The printing condition `layout`'s PDF is made for.
+    pub fn press_for(&self, layout: Layout) -> Press {
+        self.press.unwrap_or(Press::of(layout))
+    }
 }
 
 /// The bleed `--marks` takes when `--bleed` does not say: 3 mm.
@@ -228,10 +242,18 @@ pub fn export(
             // Laid out with stand-ins, the photos go back in. Should Typst
             // ever write a PDF the restore does not know, the layout is
             // made again with the photos themselves: slower, never wrong.
+            let press = output.pdf.press_for(layout);
+            let separate = output.pdf.cmyk_photos.then_some(press);
             let pdf = match prepared.pixels {
                 true => pdf,
-                false => match photos::restore(&pdf, &prepared.photos) {
+                false => match photos::restore(&pdf, &prepared.photos, separate) {
                     Ok(pdf) => pdf,
+                    Err(why) if separate.is_some() => {
+                        return Err(Failure::CannotRun(vec![Finding::error(
+                            "output-failed",
+                            format!("cannot separate the {} PDF's photos: {why}", layout.name()),
+                        )]));
+                    }
                     Err(_) => {
                         let (document, _) = pipeline::compile_with_pixels(prepared, layout)
                             .map_err(Failure::Report)?;
@@ -240,6 +262,12 @@ pub fn export(
                 },
             };
             let pdf = with_bleed_box(pdf, &output.pdf, layout)?;
+            let pdf = crate::press::with_output_intent(&pdf, press).map_err(|why| {
+                Failure::CannotRun(vec![Finding::error(
+                    "output-failed",
+                    format!("cannot name the press in the {} PDF: {why}", layout.name()),
+                )])
+            })?;
             Ok(with_manifest(target(None), pdf, prepared, layout, output))
         }
         OutputFormat::Png => pages

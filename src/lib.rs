@@ -20,6 +20,7 @@ pub mod layouts;
 pub mod pdfpatch;
 pub mod photos;
 pub mod pipeline;
+pub mod press;
 pub mod preview;
 pub mod report;
 pub mod rules;

@@ -256,6 +256,18 @@ fn render_config(command: RenderCommand) -> Result<render::RenderConfig, String>
                 .into(),
         );
     }
+    if (command.cmyk_photos || command.press.is_some()) && format != OutputFormat::Pdf {
+        return Err(
+            "--press and --cmyk-photos are for the printer's PDF: use them with --format pdf"
+                .into(),
+        );
+    }
+    if command.cmyk_photos && standards.iter().any(|s| s.starts_with("a-")) {
+        return Err(
+            "--cmyk-photos: PDF/A allows CMYK photos only with a CMYK output profile, which Typst does not write; archive the RGB photos (without --cmyk-photos)"
+                .into(),
+        );
+    }
     let font_paths = commands::font_paths(command.fonts.font_paths)?;
     let destination = match command.output {
         None => Destination::Folder(PathBuf::from("out")),
@@ -282,6 +294,8 @@ fn render_config(command: RenderCommand) -> Result<render::RenderConfig, String>
                 epoch: PdfSettings::epoch_from_env()?,
                 bleed,
                 marks: command.marks,
+                press: command.press,
+                cmyk_photos: command.cmyk_photos,
             },
         },
         font_paths,

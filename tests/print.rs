@@ -272,6 +272,18 @@ fn preflight_flags_an_rgb_rule_a_heavy_solid_and_a_low_resolution_photo() {
     let (code, codes) = preflight(&ws, "solid.pdf");
     assert_eq!(code, Some(1));
     assert!(codes.contains(&"preflight-ink".to_string()), "{codes:?}");
+    // 250 % passes the default 300 %, not newsprint's 240 % when the
+    // output intent names newsprint.
+    let heavy = pdf_with("0.7 0.6 0.6 0.6 k 10 10 100 100 re f");
+    ws.write("heavy.pdf", heavy.clone());
+    let (_, codes) = preflight(&ws, "heavy.pdf");
+    assert!(!codes.contains(&"preflight-ink".to_string()), "{codes:?}");
+    let newsprint =
+        banmian::press::with_output_intent(&heavy, banmian::press::Press::Newsprint).unwrap();
+    ws.write("heavy-newsprint.pdf", newsprint);
+    let (code, codes) = preflight(&ws, "heavy-newsprint.pdf");
+    assert_eq!(code, Some(1));
+    assert!(codes.contains(&"preflight-ink".to_string()), "{codes:?}");
     // The example, as the printer gets it, is clean.
     ws.write("report.toml", example_in(&ws.path(".")));
     for layout in ["newspaper", "brochure"] {
@@ -281,11 +293,120 @@ fn preflight_flags_an_rgb_rule_a_heavy_solid_and_a_low_resolution_photo() {
             &format!("{layout}.pdf"),
         );
         let (code, codes) = preflight(&ws, &format!("{layout}.pdf"));
-        assert_eq!((code, codes), (Some(0), Vec::new()), "{layout}");
+        // Only a note: the photos are RGB, for the RIP to separate.
+        assert_eq!(
+            (code, codes),
+            (Some(0), vec!["preflight-rgb-photos".to_string()]),
+            "{layout}"
+        );
     }
     // A photo too small for its place: found on the render.
     ws.write("photos/01-wangxiaoping.jpg", crate::support::jpeg(120, 80));
     let (code, codes) = preflight(&ws, "report.toml");
     assert_eq!(code, Some(1));
     assert!(codes.contains(&"photo-resolution".to_string()), "{codes:?}");
+}
+
+/// The colour space of every image object in a PDF (Typst writes image
+/// dictionaries as plain objects).
+fn image_colour_spaces(pdf: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(pdf);
+    text.split("/Subtype/Image")
+        .skip(1)
+        .map(|rest| {
+            let dict = &rest[..rest.find(">>").unwrap()];
+            let at = dict
+                .find("/ColorSpace")
+                .expect("an image with a colour space")
+                + 11;
+            dict[at..]
+                .split(['/', '['])
+                .find(|part| !part.trim().is_empty())
+                .unwrap()
+                .trim()
+                .to_string()
+        })
+        .collect()
+}
+
+/// The output condition identifiers a PDF's output intents name.
+fn output_conditions(pdf: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(pdf);
+    text.split("/OutputConditionIdentifier(")
+        .skip(1)
+        .map(|rest| rest[..rest.find(')').unwrap()].to_string())
+        .collect()
+}
+
+#[test]
+fn the_print_pdf_names_its_press_and_cmyk_photos_are_separated_for_it() {
+    let ws = Workspace::new();
+    ws.write("report.toml", example_in(&ws.path(".")));
+    // Each layout names its own press; --press names another.
+    for (layout, args, press) in [
+        ("newspaper", &[][..], "IFRA26"),
+        ("brochure", &[][..], "FOGRA39"),
+        ("newspaper", &["--press", "uncoated"][..], "FOGRA47"),
+    ] {
+        let mut all = vec!["--layout", layout];
+        all.extend_from_slice(args);
+        let pdf = render(&ws, &all, &format!("{layout}-{press}.pdf"));
+        assert_eq!(output_conditions(&pdf), [press], "{layout} {args:?}");
+        // The photos stay as they came: RGB, named by their ICC profile
+        // or as DeviceRGB.
+        let spaces = image_colour_spaces(&pdf);
+        assert!(!spaces.is_empty());
+        assert!(spaces.iter().all(|s| s != "DeviceCMYK"), "{spaces:?}");
+    }
+    // Separated: every photo is a CMYK JPEG with the decode of Adobe's
+    // inverted inks, and preflight finds nothing left in RGB.
+    for layout in ["newspaper", "brochure"] {
+        let name = format!("{layout}-cmyk.pdf");
+        let args = ["--layout", layout, "--cmyk-photos", "--bleed", "3mm"];
+        let pdf = render(&ws, &args, &name);
+        let spaces = image_colour_spaces(&pdf);
+        assert!(!spaces.is_empty());
+        assert!(
+            spaces.iter().all(|s| s == "DeviceCMYK"),
+            "{layout}: {spaces:?}"
+        );
+        let text = String::from_utf8_lossy(&pdf);
+        assert_eq!(
+            text.matches("/DeviceCMYK/Decode[1 0 1 0 1 0 1 0]").count(),
+            spaces.len()
+        );
+        let (code, codes) = preflight(&ws, &name);
+        assert_eq!((code, codes), (Some(0), Vec::new()), "{layout}");
+        // Same data, same bytes.
+        let again = render(&ws, &args, "again.pdf");
+        assert!(
+            again == pdf,
+            "{layout}: a separation that is not reproducible"
+        );
+    }
+}
+
+#[test]
+fn an_archive_keeps_its_own_output_intent_and_refuses_cmyk_photos() {
+    let ws = Workspace::new();
+    ws.write("report.toml", example_in(&ws.path(".")));
+    let pdf = render(&ws, &["--layout", "newspaper", "--archive"], "archive.pdf");
+    let text = String::from_utf8_lossy(&pdf);
+    assert_eq!(text.matches("/Type/OutputIntent").count(), 1);
+    assert!(text.contains("/S/GTS_PDFA1"));
+    let output = ws.run(&[
+        "render",
+        "report.toml",
+        "--archive",
+        "--cmyk-photos",
+        "-o",
+        "refused.pdf",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--cmyk-photos"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!ws.path("refused.pdf").exists());
 }

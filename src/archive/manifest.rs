@@ -49,6 +49,13 @@ pub struct Manifest {
     /// Crop marks (`--marks`).
     #[serde(default)]
     pub marks: bool,
+    /// The printing condition named in the PDF's output intent
+    /// (`--press`, or the layout's own), when the PDF is not PDF/A.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub press: Option<crate::press::Press>,
+    /// Colour photos separated into CMYK for the press (`--cmyk-photos`).
+    #[serde(default)]
+    pub cmyk_photos: bool,
     /// The PDF itself: only in the manifest written beside it
     /// (`--manifest`), not in the one it carries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,6 +95,10 @@ impl Manifest {
             source_date_epoch: pdf.epoch,
             bleed: pdf.bleed,
             marks: pdf.marks,
+            // A PDF/A file names its own output intent (sRGB).
+            press: (!pdf.standards.iter().any(|s| s.starts_with("a-")))
+                .then(|| pdf.press_for(layout)),
+            cmyk_photos: pdf.cmyk_photos,
             output: None,
         }
     }

@@ -2,7 +2,9 @@
 //! plates, on a PDF banmian wrote or any other. Each page: its boxes
 //! present and nested; each font embedded and subset; no DeviceRGB colour
 //! operator (text and rules must be CMYK); no solid area of more ink than
-//! the press takes. The document: a PDF/A claim with its output intent.
+//! the press takes (the limit of the printing condition its output intent
+//! names, else 300 %); photos left in RGB, for the RIP to separate. The
+//! document: a PDF/A claim with its output intent.
 //! (Each photo's effective resolution is checked on the render itself:
 //! `photo-resolution`.)
 
@@ -27,9 +29,13 @@ pub fn preflight(pdf: Vec<u8>, what: &str) -> Vec<Finding> {
             )];
         }
     };
+    let catalog: Option<Dict> = pdf.xref().get(pdf.xref().root_id());
+    let press = catalog.as_ref().and_then(press_named);
+    let limit = press.map_or(MAX_INK, crate::press::Press::total_ink);
     let mut found = Vec::new();
     let mut fonts_seen = std::collections::HashSet::new();
     let mut untrimmed = Vec::new();
+    let mut rgb_photos: Vec<(usize, usize)> = Vec::new();
     for (index, page) in pdf.pages().iter().enumerate() {
         let number = index + 1;
         match boxes(page.raw(), what, number) {
@@ -39,8 +45,29 @@ pub fn preflight(pdf: Vec<u8>, what: &str) -> Vec<Finding> {
         }
         found.extend(fonts(page.raw(), what, number, &mut fonts_seen));
         if let Some(content) = page.page_stream() {
-            found.extend(colours(content, page.raw(), what, number));
+            found.extend(colours(content, page.raw(), what, number, limit));
         }
+        let photos = rgb_images(page.raw());
+        if photos > 0 {
+            rgb_photos.push((number, photos));
+        }
+    }
+    if !rgb_photos.is_empty() {
+        let count: usize = rgb_photos.iter().map(|(_, n)| n).sum();
+        let pages: Vec<String> = rgb_photos.iter().map(|(p, _)| p.to_string()).collect();
+        let by = press.map_or("the printer's RIP".to_string(), |press| {
+            format!("the printer's RIP, for {}", press.identifier())
+        });
+        found.push(
+            Finding::note(
+                "preflight-rgb-photos",
+                format!(
+                    "{what}: {count} photo(s) in RGB on page(s) {}, to be separated by {by}",
+                    pages.join(", ")
+                ),
+            )
+            .hint("render with --cmyk-photos to separate them for the press here"),
+        );
     }
     if !untrimmed.is_empty() {
         found.push(
@@ -55,7 +82,6 @@ pub fn preflight(pdf: Vec<u8>, what: &str) -> Vec<Finding> {
         );
     }
     if text_claims_pdfa {
-        let catalog: Option<Dict> = pdf.xref().get(pdf.xref().root_id());
         let intents = catalog
             .as_ref()
             .and_then(|c| c.get::<Array>(b"OutputIntents"))
@@ -68,6 +94,66 @@ pub fn preflight(pdf: Vec<u8>, what: &str) -> Vec<Finding> {
         }
     }
     found
+}
+
+/// The printing condition the first output intent names, when banmian
+/// knows it.
+fn press_named(catalog: &Dict) -> Option<crate::press::Press> {
+    use clap::ValueEnum;
+    let intent = catalog
+        .get::<Array>(b"OutputIntents")?
+        .iter::<Dict>()
+        .next()?;
+    let identifier = intent.get::<hayro_syntax::object::String>(b"OutputConditionIdentifier")?;
+    crate::press::Press::value_variants()
+        .iter()
+        .copied()
+        .find(|press| press.identifier().as_bytes() == identifier.as_ref())
+}
+
+/// How many images of a page (and of its form XObjects, one level down)
+/// are in an RGB colour space.
+fn rgb_images(page: &Dict) -> usize {
+    let Some(xobjects) = page
+        .get::<Dict>(b"Resources")
+        .and_then(|r| r.get::<Dict>(b"XObject"))
+    else {
+        return 0;
+    };
+    let mut count = 0;
+    for key in xobjects.keys() {
+        let Some(object) = xobjects.get::<Stream>(key.as_ref()) else {
+            continue;
+        };
+        let dict = object.dict();
+        match dict.get::<Name>(b"Subtype") {
+            Some(kind) if kind.as_ref() == b"Image" => {
+                count += usize::from(image_is_rgb(dict));
+            }
+            Some(kind) if kind.as_ref() == b"Form" => count += rgb_images(dict),
+            _ => {}
+        }
+    }
+    count
+}
+
+/// Whether an image's colour space is RGB: DeviceRGB, CalRGB, or an ICC
+/// profile of three components.
+fn image_is_rgb(image: &Dict) -> bool {
+    if let Some(name) = image.get::<Name>(b"ColorSpace") {
+        return matches!(name.as_ref(), b"DeviceRGB" | b"CalRGB");
+    }
+    let Some(space) = image.get::<Array>(b"ColorSpace") else {
+        return false;
+    };
+    let mut items = space.iter::<Object>();
+    match items.next() {
+        Some(Object::Name(kind)) if kind.as_ref() == b"ICCBased" => {
+            matches!(items.next(), Some(Object::Stream(profile)) if profile.dict().get::<i64>(b"N") == Some(3))
+        }
+        Some(Object::Name(kind)) if kind.as_ref() == b"CalRGB" => true,
+        _ => false,
+    }
 }
 
 /// What a page's boxes are.
@@ -218,8 +304,8 @@ fn fonts(
 
 /// A page's colour operators: RGB anywhere (DeviceRGB's `rg`, `RG`, or
 /// an RGB colour space chosen with `cs`, `CS`), and solid CMYK fills (`k`)
-/// of more than [`MAX_INK`].
-fn colours(content: &[u8], page: &Dict, what: &str, number: usize) -> Vec<Finding> {
+/// of more ink than `limit`.
+fn colours(content: &[u8], page: &Dict, what: &str, number: usize, limit: f64) -> Vec<Finding> {
     let mut rgb = 0;
     let mut heaviest: f64 = 0.0;
     let mut ops = hayro_syntax::content::UntypedIter::new(content);
@@ -260,13 +346,13 @@ fn colours(content: &[u8], page: &Dict, what: &str, number: usize) -> Vec<Findin
             .hint("text and rules must be CMYK (black as 0/0/0/100)"),
         );
     }
-    if heaviest > MAX_INK + 1e-6 {
+    if heaviest > limit + 1e-6 {
         found.push(Finding::error(
             "preflight-ink",
             format!(
                 "{what}, page {number}: a solid area of {:.0} % ink; the press takes at most {:.0} %",
                 heaviest * 100.0,
-                MAX_INK * 100.0
+                limit * 100.0
             ),
         ));
     }

@@ -95,6 +95,8 @@ fn verify(config: &VerifyConfig) -> Result<Verdict, String> {
         epoch: manifest.source_date_epoch,
         bleed: manifest.bleed,
         marks: manifest.marks,
+        press: manifest.press,
+        cmyk_photos: manifest.cmyk_photos,
     };
     let outcome = pipeline::run_with(
         &Request {

@@ -2,6 +2,7 @@
 //! images before Typst sees them.
 
 mod jpeg;
+pub mod separate;
 mod standin;
 
 use std::io::Cursor;
@@ -50,6 +51,13 @@ impl LoadedPhoto {
         crate::archive::sha256(self.file.as_ref().unwrap_or(&self.bytes))
     }
 
+    /// Whether `--cmyk-photos` separates it: a colour JPEG laid out with a
+    /// stand-in. A grey one prints on the black plate as it is; other
+    /// formats are set as Typst decodes them, in RGB.
+    pub fn separable(&self) -> bool {
+        self.standin.is_some() && jpeg::header(&self.bytes).is_some_and(|h| h.components == 3)
+    }
+
     /// What Typst is given at [`Self::vpath`]: the photo itself when its
     /// `pixels` are drawn (raster output), else its stand-in if it has one.
     pub fn served(&self, pixels: bool) -> &Bytes {
@@ -61,15 +69,33 @@ impl LoadedPhoto {
 }
 
 /// A PDF laid out with stand-ins (`pixels` false) with every photo's own
-/// bytes put back; an error when the PDF is not as Typst writes it.
-pub fn restore(pdf: &[u8], photos: &[LoadedPhoto]) -> Result<Vec<u8>, String> {
+/// bytes put back — or, with `press`, every colour JPEG separated for it
+/// (see [`separate`]) — and an error when the PDF is not as Typst writes
+/// it or a photo cannot be separated.
+pub fn restore(
+    pdf: &[u8],
+    photos: &[LoadedPhoto],
+    press: Option<crate::press::Press>,
+) -> Result<Vec<u8>, String> {
+    use rayon::prelude::*;
+    let separated: Vec<Option<Vec<u8>>> = photos
+        .par_iter()
+        .map(|photo| match press {
+            Some(press) if photo.separable() => separate::separate(&photo.bytes, press)
+                .map(Some)
+                .map_err(|err| format!("photo {} cannot be separated: {err}", photo.vpath)),
+            _ => Ok(None),
+        })
+        .collect::<Result<_, _>>()?;
     let swaps: Vec<standin::Swap> = photos
         .iter()
-        .filter_map(|photo| {
+        .zip(&separated)
+        .filter_map(|(photo, separated)| {
             Some(standin::Swap {
                 standin: photo.standin.as_deref()?,
-                original: &photo.bytes,
+                original: separated.as_deref().unwrap_or(&photo.bytes),
                 size: (photo.width, photo.height),
+                cmyk: separated.is_some(),
             })
         })
         .collect();

@@ -65,7 +65,14 @@ pub struct Swap<'a> {
     pub original: &'a [u8],
     /// The original's pixel size.
     pub size: (u32, u32),
+    /// The original is a CMYK JPEG with Adobe's marker (inks stored
+    /// inverted) where Typst laid out a colour stand-in: the image object's
+    /// colour space becomes DeviceCMYK, with the decode that inverts.
+    pub cmyk: bool,
 }
+
+/// The colour space of an image object holding an Adobe CMYK JPEG.
+const CMYK: &[u8] = b"/ColorSpace/DeviceCMYK/Decode[1 0 1 0 1 0 1 0]";
 
 /// The PDF with every stand-in's image object holding its original. An
 /// error names what was not as Typst writes it; the caller then lays out
@@ -98,6 +105,10 @@ pub fn restore(pdf: &[u8], swaps: &[Swap]) -> Result<Vec<u8>, String> {
                 dict = replace_number(&dict, key, old, new)
                     .ok_or_else(|| format!("a stand-in's image object without /{key} {old}"))?;
             }
+            if swap.cmyk {
+                dict = replace_colour_space(&dict, CMYK)
+                    .ok_or("a stand-in's image object without one colour space")?;
+            }
             splices.push(Splice {
                 start: dict_start,
                 end: dict_end,
@@ -129,6 +140,45 @@ fn replace_number(dict: &[u8], key: &str, old: usize, new: usize) -> Option<Vec<
     let mut out = dict[..at].to_vec();
     out.extend_from_slice(format!("/{key} {new}").as_bytes());
     out.extend_from_slice(&dict[at + needle.len()..]);
+    Some(out)
+}
+
+/// `dict` with its `/ColorSpace` entry (a name or a reference) made
+/// `entry`; `None` unless there is exactly one and no `/Decode`.
+fn replace_colour_space(dict: &[u8], entry: &[u8]) -> Option<Vec<u8>> {
+    let key = b"/ColorSpace";
+    let hits: Vec<usize> = memmem::find_iter(dict, key).collect();
+    let ([at], None) = (&hits[..], memmem::find(dict, b"/Decode")) else {
+        return None;
+    };
+    let at = *at;
+    let value = at + key.len();
+    let rest = &dict[value..];
+    let skip = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    let rest = &rest[skip..];
+    let length = if rest.first() == Some(&b'/') {
+        // A name: up to the next delimiter.
+        1 + rest[1..]
+            .iter()
+            .position(|b| b"/[]<>() \r\n\t".contains(b))
+            .unwrap_or(rest.len() - 1)
+    } else {
+        // A reference: `N G R`.
+        let text = std::str::from_utf8(&rest[..rest.len().min(32)]).ok()?;
+        let mut parts = text.splitn(3, ' ');
+        let (n, g) = (parts.next()?, parts.next()?);
+        if !(n.bytes().all(|b| b.is_ascii_digit()) && g.bytes().all(|b| b.is_ascii_digit())) {
+            return None;
+        }
+        let tail = parts.next()?;
+        if !tail.starts_with('R') {
+            return None;
+        }
+        n.len() + g.len() + 3
+    };
+    let mut out = dict[..at].to_vec();
+    out.extend_from_slice(entry);
+    out.extend_from_slice(&rest[length..]);
     Some(out)
 }
 
@@ -181,6 +231,7 @@ mod tests {
                 standin: &standin,
                 original: &original,
                 size: (300, 200),
+                cmyk: false,
             }],
         )
         .unwrap();
@@ -214,7 +265,28 @@ mod tests {
             standin: &standin,
             original: b"x",
             size: (1, 1),
+            cmyk: false,
         };
         assert!(restore(&pdf, &[swap]).is_err());
+    }
+
+    #[test]
+    fn a_cmyk_original_gets_its_colour_space_and_decode() {
+        for (dict, rest) in [
+            ("<</Length 9/ColorSpace 12 0 R/Width 8>>", "/Width 8>>"),
+            ("<</Length 9/ColorSpace/DeviceRGB/Width 8>>", "/Width 8>>"),
+            ("<</ColorSpace /DeviceRGB>>", ">>"),
+        ] {
+            let out = replace_colour_space(dict.as_bytes(), CMYK).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(
+                text.ends_with(&format!(
+                    "/ColorSpace/DeviceCMYK/Decode[1 0 1 0 1 0 1 0]{rest}"
+                )),
+                "{text}"
+            );
+        }
+        assert!(replace_colour_space(b"<</Width 8>>", CMYK).is_none());
+        assert!(replace_colour_space(b"<</ColorSpace/DeviceRGB/Decode[0 1]>>", CMYK).is_none());
     }
 }

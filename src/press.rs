@@ -1,0 +1,139 @@
+//! The printing conditions a print PDF is made for: named in its output
+//! intent, and what `--cmyk-photos` separates the photos for.
+//!
+//! Each is a characterized printing condition in the ICC's registry
+//! (<https://www.color.org/registry/>), so a PDF names it by its
+//! identifier and a RIP or a preflight knows the condition without a
+//! profile embedded. banmian bundles no CMYK profile (none with a licence
+//! that allows it installs from Debian, PyPI or crates.io), so the
+//! separation is a model of the condition — its total ink limit and its
+//! dot gain — not a measured profile: see [`crate::photos::separate`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::layouts::Layout;
+
+/// A printing condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Press {
+    /// Coldset offset on newsprint, ISO 12647-3 (IFRA26): a daily's press.
+    Newsprint,
+    /// Sheetfed offset on coated paper, ISO 12647-2 (FOGRA39): a brochure.
+    Coated,
+    /// Offset on uncoated paper, ISO 12647-2 (FOGRA47).
+    Uncoated,
+}
+
+impl Press {
+    /// The condition a layout is printed in unless `--press` says: the
+    /// newspaper page on newsprint, the brochure on coated paper.
+    pub fn of(layout: Layout) -> Self {
+        match layout {
+            Layout::Newspaper => Press::Newsprint,
+            Layout::Brochure => Press::Coated,
+        }
+    }
+
+    /// Its identifier in the ICC characterization registry.
+    pub fn identifier(self) -> &'static str {
+        match self {
+            Press::Newsprint => "IFRA26",
+            Press::Coated => "FOGRA39",
+            Press::Uncoated => "FOGRA47",
+        }
+    }
+
+    /// What the condition is, in words.
+    pub fn condition(self) -> &'static str {
+        match self {
+            Press::Newsprint => "ISO 12647-3:2004, coldset offset on newsprint",
+            Press::Coated => "ISO 12647-2:2004, offset on coated paper",
+            Press::Uncoated => "ISO 12647-2:2004, offset on uncoated white paper",
+        }
+    }
+
+    /// The most ink (a fraction: 2.4 is 240 %) the condition takes in
+    /// one place before it smears or sets off.
+    pub fn total_ink(self) -> f64 {
+        match self {
+            Press::Newsprint => 2.4,
+            Press::Coated => 3.3,
+            Press::Uncoated => 3.0,
+        }
+    }
+
+    /// How much a mid-tone dot grows on the press (tone value increase at
+    /// 50 %, a fraction): the separation sets dots smaller by as much.
+    pub fn dot_gain(self) -> f64 {
+        match self {
+            Press::Newsprint => 0.27,
+            Press::Coated => 0.14,
+            Press::Uncoated => 0.20,
+        }
+    }
+
+    /// The output intent naming the condition, as a PDF dictionary.
+    pub fn output_intent(self) -> String {
+        format!(
+            "<</Type/OutputIntent/S/GTS_PDFX/OutputConditionIdentifier({id})/RegistryName(http://www.color.org)/OutputCondition({condition})/Info({id}: {condition})>>",
+            id = self.identifier(),
+            condition = self.condition(),
+        )
+    }
+}
+
+/// The PDF with an output intent naming `press` in its catalog; the PDF as
+/// it is when its catalog already has output intents (a PDF/A file's, which
+/// Typst writes and PDF/A allows only one kind of).
+pub fn with_output_intent(pdf: &[u8], press: Press) -> Result<Vec<u8>, String> {
+    if memchr::memmem::find(pdf, b"/OutputIntents").is_some() {
+        return Ok(pdf.to_vec());
+    }
+    let catalog = memchr::memmem::find(pdf, b"/Type/Catalog").ok_or("no catalog")?;
+    let at = catalog + b"/Type/Catalog".len();
+    let entry = format!("/OutputIntents[{}]", press.output_intent());
+    crate::pdfpatch::apply(
+        pdf,
+        vec![crate::pdfpatch::Splice {
+            start: at,
+            end: at,
+            with: entry.into_bytes().into(),
+        }],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_output_intent_goes_into_the_catalog_and_the_offsets_follow() {
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        let first = pdf.len();
+        pdf.extend_from_slice(b"1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n");
+        let second = pdf.len();
+        pdf.extend_from_slice(b"2 0 obj\n<</Type/Pages/Kids[]/Count 0>>\nendobj\n");
+        let xref = pdf.len();
+        pdf.extend_from_slice(
+            format!(
+                "xref\n0 3\n0000000000 65535 f\r\n{first:010} 00000 n\r\n{second:010} 00000 n\r\ntrailer\n<</Size 3/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF"
+            )
+            .as_bytes(),
+        );
+        let out = with_output_intent(&pdf, Press::Newsprint).unwrap();
+        let text = String::from_utf8_lossy(&out);
+        assert!(text.contains(
+            "<</Type/Catalog/OutputIntents[<</Type/OutputIntent/S/GTS_PDFX/OutputConditionIdentifier(IFRA26)"
+        ));
+        let table = crate::pdfpatch::xref_offset(&out).expect("startxref points at the table");
+        let offsets: Vec<usize> = String::from_utf8_lossy(&out[table..])
+            .lines()
+            .filter(|l| l.ends_with(" n"))
+            .map(|l| l[..10].parse().unwrap())
+            .collect();
+        assert!(out[offsets[1]..].starts_with(b"2 0 obj"));
+        // A second pass leaves the one intent alone.
+        assert_eq!(with_output_intent(&out, Press::Coated).unwrap(), out);
+    }
+}
