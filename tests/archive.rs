@@ -298,3 +298,89 @@ fn the_archive_pdfs_pass_qpdf_and_embed_every_font() {
         }
     }
 }
+
+/// A PDF's structure: the kind of every structure element in document
+/// order, and the titles of its top-level bookmarks.
+fn structure(pdf: &[u8]) -> (Vec<String>, Vec<String>) {
+    use hayro_syntax::object::{Dict, Name, Object};
+    fn walk(object: Object, kinds: &mut Vec<String>) {
+        match object {
+            Object::Dict(dict) => {
+                if let Some(kind) = dict.get::<Name>(b"S") {
+                    kinds.push(kind.as_str().to_string());
+                    if let Some(children) = dict.get::<Object>(b"K") {
+                        walk(children, kinds);
+                    }
+                }
+            }
+            Object::Array(items) => {
+                for item in items.iter::<Object>() {
+                    walk(item, kinds);
+                }
+            }
+            _ => {}
+        }
+    }
+    let text = |bytes: &[u8]| match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(utf16) => String::from_utf16(
+            &utf16
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap(),
+        None => String::from_utf8_lossy(bytes).into_owned(),
+    };
+    let pdf = hayro_syntax::Pdf::new(pdf.to_vec()).unwrap();
+    let root: Dict = pdf.xref().get(pdf.xref().root_id()).unwrap();
+    let mut kinds = Vec::new();
+    let tree = root.get::<Dict>(b"StructTreeRoot").expect("a tagged PDF");
+    walk(tree.get::<Object>(b"K").unwrap(), &mut kinds);
+    let mut titles = Vec::new();
+    let mut item = root
+        .get::<Dict>(b"Outlines")
+        .and_then(|o| o.get::<Dict>(b"First"));
+    while let Some(bookmark) = item {
+        let title = bookmark
+            .get::<hayro_syntax::object::String>(b"Title")
+            .unwrap();
+        titles.push(text(title.as_ref()));
+        item = bookmark.get::<Dict>(b"Next");
+    }
+    (kinds, titles)
+}
+
+#[test]
+fn each_story_is_a_heading_in_the_structure_and_a_bookmark() {
+    let ws = rendered(&["--pdf-standard", "ua-1"]);
+    let report = banmian::report::load(&ws.path("report.toml")).unwrap_or_else(|_| panic!("loads"));
+    let mut headlines: Vec<String> = report
+        .report
+        .sections
+        .iter()
+        .map(|s| s.headline.lines().join("　"))
+        .collect();
+    headlines.sort();
+    for layout in ["newspaper", "brochure"] {
+        let pdf = std::fs::read(ws.path(&format!("out/report.{layout}.pdf"))).unwrap();
+        let (kinds, mut titles) = structure(&pdf);
+        assert_eq!(
+            kinds.first().map(String::as_str),
+            Some("Document"),
+            "{layout}"
+        );
+        let heads = kinds.iter().filter(|k| *k == "H1").count();
+        assert_eq!(
+            heads,
+            headlines.len(),
+            "{layout}: one H1 a story: {kinds:?}"
+        );
+        // Each heading is followed by what it heads, not by another heading.
+        assert!(
+            !kinds.windows(2).any(|w| w[0] == "H1" && w[1] == "H1"),
+            "{layout}: {kinds:?}"
+        );
+        titles.sort();
+        assert_eq!(titles, headlines, "{layout}: a bookmark a story");
+    }
+}
