@@ -134,6 +134,13 @@ const WORD: u8 = 4;
 const LEFT: u8 = 8;
 /// Half of it may be squeezed out (left-aligned or an opening mark).
 const SHRINK: u8 = 16;
+/// CJK punctuation.
+const PUNCT: u8 = 32;
+/// A full stop, exclamation or question mark, after which Typst does not
+/// justify.
+const STOP: u8 = 64;
+/// A space.
+const SPACE: u8 = 128;
 
 /// The classes of `c`.
 fn class_of(c: char) -> u8 {
@@ -152,6 +159,15 @@ fn class_of(c: char) -> u8 {
     }
     if no_end(c) {
         class |= SHRINK;
+    }
+    if is_cjk_punct(c) {
+        class |= PUNCT;
+    }
+    if matches!(c, '。' | '！' | '？') {
+        class |= STOP;
+    }
+    if c == ' ' {
+        class |= SPACE;
     }
     class
 }
@@ -624,6 +640,128 @@ fn spread_of(slack: f64, gaps: usize) -> f64 {
     slack / gaps as f64
 }
 
+/// The lines from char `start` in one pass: the end [`break_one`] gives
+/// (the farthest a line of `width` em reaches, punctuation squeezed by up
+/// to `squeeze` em), and into `out` each end from `earliest` on where a
+/// line may end, up to that one, with how much justifying that line
+/// widens its gaps. [`break_one`] and a [`Measure`] grown a character at
+/// a time give the same, in two passes and with each character's classes
+/// looked up again; the paragraph search asks this for every start of
+/// every line it tries.
+fn scan(
+    run: &Run,
+    start: usize,
+    width: f64,
+    squeeze: f64,
+    earliest: usize,
+    out: &mut Vec<(usize, f64)>,
+) -> usize {
+    let n = run.len();
+    let from = out.len();
+    // break_one's state.
+    let mut best = None;
+    let mut scanned = start;
+    let mut adv_sum = 0.0;
+    let mut spacing = 0.0;
+    let mut trailing_spaces = 0.0;
+    let mut previous: Option<u8> = None;
+    let mut last: Option<u8> = None;
+    let mut last_advance = 0.0;
+    let mut before_last: Option<u8> = None;
+    let mut shrink_all = 0.0;
+    let mut last_shrink = 0.0;
+    let mut previous_natural = 0.0;
+    // Measure's state (its width sums the Latin spacing as it goes).
+    let mut m_width = 0.0;
+    let mut gaps = 0usize;
+    let mut m_trailing = 0.0;
+    for end in start + 1..=n {
+        scanned = end;
+        let c = run.chars[end - 1];
+        if c != WJ {
+            let class = run.class[end - 1];
+            let advance = run.advance[end - 1];
+            adv_sum += advance;
+            m_width += advance;
+            if let Some(p) = previous {
+                if (p & CJ != 0 && class & LATIN != 0) || (p & LATIN != 0 && class & CJ != 0) {
+                    spacing += 0.25;
+                    m_width += 0.25;
+                }
+                let cjk = |k: u8| k & (CJ | PUNCT) != 0;
+                if (cjk(p) && cjk(class) && p & STOP == 0) || (p & SPACE != 0 && class & SPACE == 0)
+                {
+                    gaps += 1;
+                }
+            }
+            if class & SPACE != 0 {
+                trailing_spaces += advance;
+                m_trailing += advance;
+            } else {
+                trailing_spaces = 0.0;
+                m_trailing = 0.0;
+                before_last = previous;
+                last = Some(class);
+                last_advance = advance;
+                last_shrink = if class & SHRINK != 0 {
+                    advance / 2.0
+                } else {
+                    0.0
+                };
+                shrink_all += last_shrink;
+            }
+            previous = Some(class);
+        }
+        let after_word = before_last.is_some_and(|b| b & WORD != 0);
+        let halved = last.is_some_and(|l| l & LEFT != 0) && !after_word;
+        let mut natural = adv_sum + spacing - trailing_spaces;
+        if halved {
+            natural -= last_advance / 2.0;
+        }
+        let shrink = (shrink_all - last_shrink).min(squeeze);
+        let fits = natural <= width + 1e-6 || natural - shrink <= width + 1e-6;
+        let legal = run.legal[end];
+        if fits && legal {
+            best = Some(end);
+        }
+        if legal && end >= earliest {
+            let mut measured = m_width - m_trailing;
+            if halved {
+                measured -= last_advance / 2.0;
+            }
+            out.push((end, spread_of(width - measured, gaps)));
+        }
+        if !fits && previous_natural > width + 1.0 {
+            break;
+        }
+        previous_natural = natural;
+    }
+    let farthest = match best {
+        Some(end) => end,
+        // A word longer than the band: as break_one breaks it.
+        None => break_one(run, start, width, squeeze),
+    }
+    .max(start + 1)
+    .min(n);
+    // Ends past the farthest are no line; ends the scan did not reach
+    // (only when a word overflows) are measured as the search did.
+    let kept = out[from..]
+        .iter()
+        .take_while(|&&(end, _)| end <= farthest)
+        .count();
+    out.truncate(from + kept);
+    if farthest > scanned {
+        let mut line = Measure::default();
+        for end in start + 1..=farthest {
+            line.push(run.chars[end - 1], run.advance[end - 1]);
+            if end > scanned && end >= earliest && run.legal[end] {
+                out.push((end, line.stretch(width)));
+            }
+        }
+    }
+    farthest
+}
+
 /// How many characters before its greedy end a line may end in the
 /// paragraph search, per line gained: a line a character or two shorter
 /// is what copyfit wants; sixteen keeps the search small with room for a
@@ -663,6 +801,7 @@ fn optimal(
     // lines ending there and the end of line j - 1. Each row holds only the
     // ends its lines can reach, so a long paragraph takes memory by its
     // lines, not by its lines times its characters.
+    let mut ends: Vec<(usize, f64)> = Vec::new();
     let mut best: Vec<Row> = Vec::with_capacity(lines + 1);
     best.push(Row {
         lo: 0,
@@ -674,34 +813,24 @@ fn optimal(
         // The latest line j may end: its greedy end (or the text's end).
         let latest = greedy.get(j - 1).copied().unwrap_or(n).max(1);
         let earliest = latest.saturating_sub(reach);
-        // Each start, and the farthest its line reaches.
-        let starts: Vec<(usize, f64, usize, usize)> = best[j - 1]
-            .entries()
-            .filter_map(|(p, (base, _))| {
-                let s = if j == 1 { 0 } else { start_of(p) };
-                (s < n).then(|| {
-                    (
-                        p,
-                        base,
-                        s,
-                        break_one(run, s, width, squeeze).max(s + 1).min(n),
-                    )
-                })
-            })
-            .collect();
-        let hi = starts.iter().map(|&(.., far)| far).max().unwrap_or(0);
+        // Each start, the farthest its line reaches, and the ends it may
+        // take (in `ends`, from `range`).
+        let mut starts: Vec<(usize, f64, usize, usize, std::ops::Range<usize>)> = Vec::new();
+        for (p, (base, _)) in best[j - 1].entries() {
+            let s = if j == 1 { 0 } else { start_of(p) };
+            if s < n {
+                let from = ends.len();
+                let farthest = scan(run, s, width, squeeze, earliest, &mut ends);
+                starts.push((p, base, s, farthest, from..ends.len()));
+            }
+        }
+        let hi = starts.iter().map(|&(.., far, _)| far).max().unwrap_or(0);
         let mut row = Row {
             lo: earliest,
             cells: vec![None; (hi + 1).saturating_sub(earliest)],
         };
-        for (p, base, s, farthest) in starts {
-            // Every end from s, measured as the line grows.
-            let mut line = Measure::default();
-            for end in s + 1..=farthest {
-                line.push(chars[end - 1], run.advance[end - 1]);
-                if end < earliest || !run.legal[end] {
-                    continue;
-                }
+        for (p, base, s, _, range) in starts {
+            for &(end, stretch) in &ends[range] {
                 let last = j == lines;
                 if last != (start_of(end) >= n) {
                     continue;
@@ -714,7 +843,7 @@ fn optimal(
                         0.0
                     }
                 } else {
-                    badness(line.stretch(width))
+                    badness(stretch)
                 };
                 let total = base + badness;
                 let cell = &mut row.cells[end - earliest];
@@ -723,6 +852,7 @@ fn optimal(
                 }
             }
         }
+        ends.clear();
         best.push(row);
     }
     best[lines].get(n)?;
@@ -1163,5 +1293,50 @@ mod tests {
         let (longer, _) = pour(one, &column, &[1], &Fixed).expect("a line gained");
         assert_eq!(longer.len(), plain.len() + 1);
         assert!(loose(&longer) <= loose(&plain));
+    }
+
+    #[test]
+    fn one_scan_finds_the_lines_break_one_and_a_growing_measure_find() {
+        // The two passes the paragraph search made before `scan`.
+        fn two_passes(
+            run: &Run,
+            s: usize,
+            width: f64,
+            squeeze: f64,
+            earliest: usize,
+        ) -> (usize, Vec<(usize, f64)>) {
+            let farthest = break_one(run, s, width, squeeze).max(s + 1).min(run.len());
+            let mut line = Measure::default();
+            let mut ends = Vec::new();
+            for end in s + 1..=farthest {
+                line.push(run.chars[end - 1], run.advance[end - 1]);
+                if end >= earliest && run.legal[end] {
+                    ends.push((end, line.stretch(width)));
+                }
+            }
+            (farthest, ends)
+        }
+        let texts = [
+            "新冠肺炎疫情发生后，中站区精准研判、果断决策、快速行动，创新采取“三统一”“三到位”措施。",
+            "2020年全区新增贷款58.04亿元，占全市的29.84%，GDP增长1.9%（居全市第一）！是吗？是的。",
+            "Typst and 版面 set text: a long-word-that-does-not-break-anywhere-at-all 在这里。",
+            "“引号”《书名》——破折号……省略号·间隔号～1～11月\u{2060}连\u{2060}接 end of line.",
+            "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十",
+        ];
+        for text in texts {
+            let run = Run::new(text, &Fixed);
+            for s in 0..run.len() {
+                for width in [3.0, 6.5, 11.0, 13.0, 20.0] {
+                    for squeeze in [SQUEEZE, TIGHT] {
+                        for earliest in [0, s + 3, s + 9] {
+                            let mut ends = Vec::new();
+                            let farthest = scan(&run, s, width, squeeze, earliest, &mut ends);
+                            let expected = two_passes(&run, s, width, squeeze, earliest);
+                            assert_eq!((farthest, ends), expected, "{text:?} from {s} in {width}");
+                        }
+                    }
+                }
+            }
+        }
     }
 }
