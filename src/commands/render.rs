@@ -79,6 +79,18 @@ pub struct Rendered {
 
 /// [`render`], keeping the laid-out documents.
 pub fn render_documents(config: &RenderConfig) -> Result<Rendered, Failure> {
+    // A PDF's one file is refused before anything is laid out; the rest
+    // (the photos among the inputs, the pages' names) once it is.
+    if let export::Destination::File(file) = &config.output.destination
+        && config.output.format == OutputFormat::Pdf
+    {
+        export::guard(
+            std::slice::from_ref(file),
+            std::slice::from_ref(&config.data),
+            config.output.format,
+            config.force,
+        )?;
+    }
     let outcome = pipeline::run(&Request {
         data: config.data.clone(),
         layouts: config.layouts.clone(),
