@@ -143,10 +143,18 @@ fn photo_finding(source: &SourceMap, index: usize, code: &'static str, message: 
 /// Each file read and checked: the photos, and one finding per file that
 /// fails.
 fn load_files(root: &Path, source: &SourceMap, files: &[&str]) -> (Vec<LoadedPhoto>, Vec<Finding>) {
+    use rayon::prelude::*;
+    // Read on all cores: each file is read, its header followed and its
+    // stand-in made on its own.
+    let loaded: Vec<_> = files
+        .par_iter()
+        .enumerate()
+        .map(|(index, file)| load_one(root, file, index))
+        .collect();
     let mut photos = Vec::new();
     let mut errors = Vec::new();
-    for (index, file) in files.iter().enumerate() {
-        match load_one(root, file, index) {
+    for (index, result) in loaded.into_iter().enumerate() {
+        match result {
             Ok(photo) => photos.push(photo),
             Err((code, message)) => errors.push(photo_finding(source, index, code, message)),
         }
