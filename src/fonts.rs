@@ -89,30 +89,20 @@ pub struct Fonts {
 }
 
 /// A bundled face and whether its hash is worked out.
+/// A bundled face, its file's name and its data.
 struct Face {
     font: Font,
     file: &'static str,
-    hashed: std::sync::OnceLock<()>,
-}
-
-impl Face {
-    /// Typst knows a face by the hash of its data (SipHash over every
-    /// byte: 13 ms for the 22 MB), worked out the first time anything
-    /// memoized sees the face. Asked here, it is worked out once: a caller
-    /// that comes while another thread is at it waits instead of hashing
-    /// the same megabytes again.
-    fn hash(&self) {
-        self.hashed.get_or_init(|| {
-            typst::utils::hash128(&self.font);
-        });
-    }
+    data: &'static [u8],
 }
 
 /// The bundled faces, parsed once per process: every render of a `watch`
-/// or a `batch` shares them, and Typst's caches, which know a face by its
-/// data's hash, hash the 22 MB once. That hashing starts in the background
-/// as soon as the faces are parsed, so the faces are ready by the time the
-/// composer and Typst ask for them (a cold render: 91 → 82 ms).
+/// or a `batch` shares them. Typst knows a face by the hash of its data
+/// (SipHash over every byte: 13 ms for the 22 MB), worked out the first
+/// time anything memoized sees the face — on the compilation's own thread.
+/// Here it is worked out in the background as soon as the faces are
+/// parsed, while the composer (which reads the faces' metrics without
+/// Typst's caches) works: ready when Typst asks.
 fn bundled() -> &'static [Face] {
     static FACES: std::sync::OnceLock<Vec<Face>> = std::sync::OnceLock::new();
     let mut fresh = false;
@@ -124,13 +114,17 @@ fn bundled() -> &'static [Face] {
                 Font::iter(Bytes::new(face.data)).map(|font| Face {
                     font,
                     file: face.file,
-                    hashed: std::sync::OnceLock::new(),
+                    data: face.data,
                 })
             })
             .collect()
     });
     if fresh {
-        std::thread::spawn(|| bundled().iter().for_each(Face::hash));
+        std::thread::spawn(|| {
+            for face in bundled() {
+                typst::utils::hash128(&face.font);
+            }
+        });
     }
     faces
 }
@@ -204,7 +198,7 @@ impl Fonts {
 
 /// Advance widths of one face, for the composer.
 pub struct FaceMetrics {
-    font: typst::text::FontInstance,
+    face: Parsed,
     // The composer asks for the same characters again and again: the Basic
     // Multilingual Plane in a table (NaN: not asked yet), the rest hashed.
     // Shared by the composer's threads: the table holds each advance's
@@ -213,20 +207,34 @@ pub struct FaceMetrics {
     cache: Mutex<std::collections::HashMap<char, f64>>,
 }
 
+/// Where a face's advances are read. Not through Typst's font instances:
+/// making one is memoized, which hashes the face's megabytes on the
+/// composer's path (the advances are the face's defaults either way).
+enum Parsed {
+    /// A bundled face, parsed once.
+    Bundled(Box<ttf_parser::Face<'static>>),
+    /// A face under `--font-path`, parsed again for each character not
+    /// asked before.
+    Extra(Font),
+}
+
 impl FaceMetrics {
     fn lookup(&self, c: char) -> f64 {
-        let face = self.font.ttf();
-        let units = f64::from(face.units_per_em());
-        match face
-            .glyph_index(c)
-            .and_then(|glyph| face.glyph_hor_advance(glyph))
-        {
-            Some(advance) => f64::from(advance) / units,
-            // Another face will set it: assume a full width for CJK,
-            // half for the rest.
-            None if c as u32 >= 0x2E80 => 1.0,
-            None => 0.5,
-        }
+        let advance = |face: &ttf_parser::Face| {
+            let units = f64::from(face.units_per_em());
+            face.glyph_index(c)
+                .and_then(|glyph| face.glyph_hor_advance(glyph))
+                .map(|advance| f64::from(advance) / units)
+        };
+        let found = match &self.face {
+            Parsed::Bundled(face) => advance(face),
+            Parsed::Extra(font) => ttf_parser::Face::parse(font.data().as_slice(), font.index())
+                .ok()
+                .and_then(|face| advance(&face)),
+        };
+        // Another face will set it: assume a full width for CJK, half for
+        // the rest.
+        found.unwrap_or(if c as u32 >= 0x2E80 { 1.0 } else { 0.5 })
     }
 }
 
@@ -265,16 +273,14 @@ impl Fonts {
         let index = self.book().select(&family.to_lowercase(), variant)?;
         let font = self.font(index)?;
         // The store holds the bundled faces first, in their order.
-        if let Some(face) = bundled().get(index) {
-            face.hash();
-        }
-        let instance = font.instantiate(
-            variant,
-            typst::layout::Abs::pt(9.0),
-            &typst::text::FontVariations::default(),
-        );
+        let face = match bundled().get(index) {
+            Some(face) => Parsed::Bundled(Box::new(
+                ttf_parser::Face::parse(face.data, face.font.index()).ok()?,
+            )),
+            None => Parsed::Extra(font),
+        };
         Some(FaceMetrics {
-            font: instance,
+            face,
             bmp: (0..0x10000)
                 .map(|_| AtomicU64::new(f64::NAN.to_bits()))
                 .collect(),
