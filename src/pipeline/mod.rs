@@ -253,22 +253,22 @@ pub fn prepare_loaded(
 ) -> Result<Prepared, Vec<Finding>> {
     // The photos are read first; Typst's decoder is memoised, so those it
     // will decode are decoded at once on other threads while this one
-    // loads the fonts and composes the stories, and layout later finds
-    // them decoded.
+    // composes the stories, and layout later finds them decoded.
     let photos = photos::load(&loaded);
     let decoded: &[photos::LoadedPhoto] = photos.as_deref().unwrap_or(&[]);
-    let (fonts, decoding, data) = std::thread::scope(|scope| {
+    let fonts = Fonts::load(font_paths);
+    // Whether the faces have every character is asked beside composing.
+    let (decoding, mut errors, data) = std::thread::scope(|scope| {
         let decoding = scope.spawn(|| photos::decode(&loaded, decoded, pixels));
-        let fonts = Fonts::load(font_paths);
+        let glyphs = scope.spawn(|| checks::glyphs::missing(&loaded, &fonts));
         let asked = typeset::Asked::of(layouts);
         let data = fit::compose_page(&loaded.report, &fonts, photos.as_deref().ok(), asked);
         (
-            fonts,
             decoding.join().expect("decoding does not panic"),
+            glyphs.join().expect("the glyph check does not panic"),
             data,
         )
     });
-    let mut errors = checks::glyphs::missing(&loaded, &fonts);
     let photos = match photos {
         Ok(photos) => photos,
         Err(found) => {
