@@ -88,26 +88,49 @@ pub fn run(config: &BatchConfig) -> Exit {
     let bar = progress(config.print, inputs.len());
     let started = Instant::now();
     let finished = std::sync::atomic::AtomicUsize::new(0);
-    let done: Vec<Done> = pool.install(|| {
-        inputs
-            .par_iter()
-            .map(|data| {
-                let done = one(config, data, folder);
-                // Typst's caches keep what the next reports share (fonts,
-                // templates) and let the rest go: memory stays flat. They
-                // age once a round of jobs, not once a report.
-                if finished
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-                    .is_multiple_of(config.jobs)
-                {
-                    comemo::evict(4);
-                }
-                bar.inc(1);
-                report(config.print, &done, &bar);
-                done
-            })
-            .collect()
+    // The jobs make each report's files; one more thread writes and syncs
+    // them, so that no job waits for the disk (`--jobs` bounds the threads
+    // that compute).
+    // A report waits for the writer when `jobs` are already waiting: the
+    // made files do not pile up in memory behind a slow disk.
+    let (made, to_write) = std::sync::mpsc::sync_channel::<Making>(config.jobs);
+    let mut done: Vec<(usize, Done)> = std::thread::scope(|scope| {
+        let bar = &bar;
+        let writer = scope.spawn(move || {
+            to_write
+                .into_iter()
+                .map(|making| {
+                    let index = making.index;
+                    let done = written(making);
+                    bar.inc(1);
+                    report(config.print, &done, bar);
+                    (index, done)
+                })
+                .collect::<Vec<_>>()
+        });
+        pool.install(|| {
+            inputs
+                .par_iter()
+                .enumerate()
+                .for_each_with(made, |made, (index, data)| {
+                    let making = make(config, index, data, folder);
+                    // Typst's caches keep what the next reports share
+                    // (fonts, templates) and let the rest go: memory stays
+                    // flat. They age once a round of jobs, not once a report.
+                    if finished
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                        .is_multiple_of(config.jobs)
+                    {
+                        comemo::evict(4);
+                    }
+                    // The writer ends only after every job has sent.
+                    let _ = made.send(making);
+                });
+        });
+        writer.join().expect("the writer does not panic")
     });
+    done.sort_by_key(|(index, _)| *index);
+    let done: Vec<Done> = done.into_iter().map(|(_, done)| done).collect();
     bar.finish_and_clear();
     let failed = done.iter().filter(|d| d.exit != Exit::Success).count();
     if config.print == Print::Human {
@@ -128,37 +151,58 @@ pub fn run(config: &BatchConfig) -> Exit {
         .unwrap_or(Exit::Success)
 }
 
-/// Renders one report into `folder`. A panic (a bug of banmian's) fails
-/// this report only.
-fn one(config: &BatchConfig, data: &Path, folder: &Path) -> Done {
+/// One report made, on its way to be written.
+struct Making {
+    /// Its place among the inputs.
+    index: usize,
+    data: PathBuf,
+    config: RenderConfig,
+    started: Instant,
+    made: Result<render::Made, Failure>,
+}
+
+/// Makes one report's files for `folder`. A panic (a bug of banmian's)
+/// fails this report only.
+fn make(config: &BatchConfig, index: usize, data: &Path, folder: &Path) -> Making {
     let started = Instant::now();
-    let render = || {
-        render::render(&RenderConfig {
-            data: data.to_path_buf(),
-            layouts: config.layouts.clone(),
-            output: Output {
-                destination: Destination::Folder(folder.to_path_buf()),
-                ..config.output.clone()
-            },
-            font_paths: config.font_paths.clone(),
-            force: config.force,
-            impose: false,
-            preview: false,
-            archive: false,
-        })
+    let config = RenderConfig {
+        data: data.to_path_buf(),
+        layouts: config.layouts.clone(),
+        output: Output {
+            destination: Destination::Folder(folder.to_path_buf()),
+            ..config.output.clone()
+        },
+        font_paths: config.font_paths.clone(),
+        force: config.force,
+        impose: false,
+        preview: false,
+        archive: false,
     };
-    let result =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(render)).unwrap_or_else(|panic| {
-            let why = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(Failure::CannotRun(vec![Finding::error(
-                "internal-error",
-                format!("internal error (a bug of banmian's, please report it): {why}"),
-            )]))
-        });
+    let made = caught(|| render::make(&config));
+    Making {
+        index,
+        data: data.to_path_buf(),
+        config,
+        started,
+        made,
+    }
+}
+
+/// Writes one report's files and says how it went.
+fn written(making: Making) -> Done {
+    let Making {
+        data,
+        config,
+        started,
+        made,
+        ..
+    } = making;
+    let result = made.and_then(|made| {
+        caught(|| {
+            made.write(&config)
+                .map(|rendered| (rendered.written, rendered.findings))
+        })
+    });
     let (exit, outputs, findings) = match result {
         Ok((outputs, findings)) => (Exit::Success, outputs, findings),
         Err(failure) => {
@@ -170,12 +214,27 @@ fn one(config: &BatchConfig, data: &Path, folder: &Path) -> Done {
         }
     };
     Done {
-        data: data.to_path_buf(),
+        data,
         exit,
         outputs,
         findings,
         seconds: started.elapsed().as_secs_f64(),
     }
+}
+
+/// `step`, with a panic (a bug of banmian's) made this report's failure.
+fn caught<T>(step: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Failure::CannotRun(vec![Finding::error(
+            "internal-error",
+            format!("internal error (a bug of banmian's, please report it): {why}"),
+        )]))
+    })
 }
 
 /// Prints one report's outcome: a JSON line on standard output, or a line

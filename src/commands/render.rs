@@ -79,6 +79,25 @@ pub struct Rendered {
 
 /// [`render`], keeping the laid-out documents.
 pub fn render_documents(config: &RenderConfig) -> Result<Rendered, Failure> {
+    make(config)?.write(config)
+}
+
+/// A render made and not yet written: every file's bytes.
+pub struct Made {
+    /// Each file: its path and bytes.
+    outputs: Vec<(PathBuf, Vec<u8>)>,
+    /// The files the report reads, which no output may replace.
+    inputs: Vec<PathBuf>,
+    /// The warnings and notes so far.
+    findings: Vec<Finding>,
+    /// Each layout laid out.
+    documents: Vec<(Layout, typst_layout::PagedDocument)>,
+}
+
+/// Lays the report out and makes every file, writing nothing (see
+/// [`Made::write`]): a batch makes the next report while this one is
+/// written and synced.
+pub fn make(config: &RenderConfig) -> Result<Made, Failure> {
     // A PDF's one file is refused before anything is laid out; the rest
     // (the photos among the inputs, the pages' names) once it is.
     if let export::Destination::File(file) = &config.output.destination
@@ -127,33 +146,47 @@ pub fn render_documents(config: &RenderConfig) -> Result<Rendered, Failure> {
             .iter()
             .map(|photo| prepared.loaded.root.join(&photo.file)),
     );
-    let targets: Vec<PathBuf> = outputs.iter().map(|(path, _)| path.clone()).collect();
-    export::guard(&targets, &inputs, config.output.format, config.force)?;
-    let recovered = export::write_set(&outputs).map_err(|err| {
-        Failure::CannotRun(vec![Finding::error(
-            "output-failed",
-            format!("cannot write the output: {err}"),
-        )])
-    })?;
-    // Pages of an earlier, longer preview would read as this one's.
-    if config.output.format != OutputFormat::Pdf {
-        for (layout, document) in &outcome.documents {
-            let pages = document.pages().len();
-            let mine = |path: &&PathBuf| {
-                outcome.documents.len() == 1 || path.to_string_lossy().contains(layout.name())
-            };
-            if let Some(first) = targets.iter().find(mine) {
-                export::remove_stale_pages(first, pages, config.output.format);
-            }
-        }
-    }
-    let mut findings = outcome.findings;
-    findings.extend(recovered);
-    Ok(Rendered {
-        written: targets,
-        findings,
+    Ok(Made {
+        outputs,
+        inputs,
+        findings: outcome.findings,
         documents: outcome.documents,
     })
+}
+
+impl Made {
+    /// Writes every file as one set (atomically, see
+    /// [`export::write_set`]), after refusing any that would replace what
+    /// it should not.
+    pub fn write(self, config: &RenderConfig) -> Result<Rendered, Failure> {
+        let targets: Vec<PathBuf> = self.outputs.iter().map(|(path, _)| path.clone()).collect();
+        export::guard(&targets, &self.inputs, config.output.format, config.force)?;
+        let recovered = export::write_set(&self.outputs).map_err(|err| {
+            Failure::CannotRun(vec![Finding::error(
+                "output-failed",
+                format!("cannot write the output: {err}"),
+            )])
+        })?;
+        // Pages of an earlier, longer preview would read as this one's.
+        if config.output.format != OutputFormat::Pdf {
+            for (layout, document) in &self.documents {
+                let pages = document.pages().len();
+                let mine = |path: &&PathBuf| {
+                    self.documents.len() == 1 || path.to_string_lossy().contains(layout.name())
+                };
+                if let Some(first) = targets.iter().find(mine) {
+                    export::remove_stale_pages(first, pages, config.output.format);
+                }
+            }
+        }
+        let mut findings = self.findings;
+        findings.extend(recovered);
+        Ok(Rendered {
+            written: targets,
+            findings,
+            documents: self.documents,
+        })
+    }
 }
 
 /// The brochure's PDF imposed for saddle stitching, named after it:
