@@ -159,3 +159,48 @@ fn rewrite_xref(
     }
     Some(at)
 }
+
+/// A PDF of `objects` (numbered from 1, the first its catalog) with a
+/// classic cross-reference table, as Typst writes one: for the tests of
+/// what patches PDFs.
+#[cfg(test)]
+pub(crate) fn test_pdf(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        pdf.extend_from_slice(object);
+        pdf.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = pdf.len();
+    let size = objects.len() + 1;
+    pdf.extend_from_slice(format!("xref\n0 {size}\n0000000000 65535 f\r\n").as_bytes());
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!("trailer\n<</Size {size}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF").as_bytes(),
+    );
+    pdf
+}
+
+/// Panics unless every in-use offset of the PDF's table points at its
+/// object.
+#[cfg(test)]
+pub(crate) fn assert_offsets(pdf: &[u8]) {
+    let xref = xref_offset(pdf).expect("startxref points at the table");
+    let offsets: Vec<usize> = String::from_utf8_lossy(&pdf[xref..])
+        .lines()
+        .filter(|l| l.ends_with(" n"))
+        .map(|l| l[..10].parse().unwrap())
+        .collect();
+    assert!(!offsets.is_empty());
+    for (n, offset) in offsets.iter().enumerate() {
+        assert!(
+            pdf[*offset..].starts_with(format!("{} 0 obj", n + 1).as_bytes()),
+            "object {} is not at {offset}",
+            n + 1
+        );
+    }
+}

@@ -109,30 +109,16 @@ mod tests {
 
     #[test]
     fn the_output_intent_goes_into_the_catalog_and_the_offsets_follow() {
-        let mut pdf = b"%PDF-1.7\n".to_vec();
-        let first = pdf.len();
-        pdf.extend_from_slice(b"1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n");
-        let second = pdf.len();
-        pdf.extend_from_slice(b"2 0 obj\n<</Type/Pages/Kids[]/Count 0>>\nendobj\n");
-        let xref = pdf.len();
-        pdf.extend_from_slice(
-            format!(
-                "xref\n0 3\n0000000000 65535 f\r\n{first:010} 00000 n\r\n{second:010} 00000 n\r\ntrailer\n<</Size 3/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF"
-            )
-            .as_bytes(),
-        );
+        let pdf = crate::pdfpatch::test_pdf(&[
+            b"<</Type/Catalog/Pages 2 0 R>>".to_vec(),
+            b"<</Type/Pages/Kids[]/Count 0>>".to_vec(),
+        ]);
         let out = with_output_intent(&pdf, Press::Newsprint).unwrap();
         let text = String::from_utf8_lossy(&out);
         assert!(text.contains(
             "<</Type/Catalog/OutputIntents[<</Type/OutputIntent/S/GTS_PDFX/OutputConditionIdentifier(IFRA26)"
         ));
-        let table = crate::pdfpatch::xref_offset(&out).expect("startxref points at the table");
-        let offsets: Vec<usize> = String::from_utf8_lossy(&out[table..])
-            .lines()
-            .filter(|l| l.ends_with(" n"))
-            .map(|l| l[..10].parse().unwrap())
-            .collect();
-        assert!(out[offsets[1]..].starts_with(b"2 0 obj"));
+        crate::pdfpatch::assert_offsets(&out);
         // A second pass leaves the one intent alone.
         assert_eq!(with_output_intent(&out, Press::Coated).unwrap(), out);
     }

@@ -322,87 +322,28 @@ pub struct ComposedLine {
     pub latin_tracking: f64,
 }
 
-/// Breaks `text` from char `start` into one line of at most `width` em.
 /// Breaks `text` from char `start` into one line of at most `width` em,
 /// squeezing punctuation by up to `squeeze` em. Returns the end
-/// (exclusive) of the line. Widths are kept as running sums, so a line
-/// costs one pass over its characters.
+/// (exclusive) of the line: [`scan`]'s farthest end, asked for no other.
 fn break_one(run: &Run, start: usize, width: f64, squeeze: f64) -> usize {
+    scan(run, start, width, squeeze, run.len() + 1, &mut Vec::new())
+}
+
+/// A word longer than the band: the end where a line from `start`
+/// overflows `width`, past its first character.
+fn overflow_end(run: &Run, start: usize, width: f64) -> usize {
     let chars = &run.chars;
-    let mut best = None;
-    let mut adv_sum = 0.0;
-    let mut spacing = 0.0;
-    let mut trailing_spaces = 0.0;
-    // The classes of the previous character, the last that is not a
-    // space, and the one before that.
-    let mut previous: Option<u8> = None;
-    let mut last: Option<u8> = None;
-    let mut last_advance = 0.0;
-    let mut before_last: Option<u8> = None;
-    let mut shrink_all = 0.0;
-    let mut last_shrink = 0.0;
-    let mut previous_natural = 0.0;
-    for end in start + 1..=chars.len() {
-        let c = chars[end - 1];
-        if c != WJ {
-            let class = run.class[end - 1];
-            let advance = run.advance[end - 1];
-            adv_sum += advance;
-            if let Some(p) = previous
-                && ((p & CJ != 0 && class & LATIN != 0) || (p & LATIN != 0 && class & CJ != 0))
-            {
-                spacing += 0.25;
-            }
-            if c == ' ' {
-                trailing_spaces += advance;
-            } else {
-                trailing_spaces = 0.0;
-                before_last = previous;
-                last = Some(class);
-                last_advance = advance;
-                last_shrink = if class & SHRINK != 0 {
-                    advance / 2.0
-                } else {
-                    0.0
-                };
-                shrink_all += last_shrink;
-            }
-            previous = Some(class);
-        }
-        let mut natural = adv_sum + spacing - trailing_spaces;
-        if let Some(l) = last {
-            let after_cjk = before_last.is_none_or(|b| b & WORD == 0);
-            if l & LEFT != 0 && after_cjk {
-                natural -= last_advance / 2.0;
-            }
-        }
-        let shrink = (shrink_all - last_shrink).min(squeeze);
-        let fits = natural <= width + 1e-6 || natural - shrink <= width + 1e-6;
-        let legal = run.legal[end];
-        if fits && legal {
-            best = Some(end);
-        }
-        // Nothing after an overfull run can fit again (widths only grow,
-        // but a trailing left-aligned mark may halve: look one further).
-        if !fits && previous_natural > width + 1.0 {
+    let mut line = Measure::default();
+    line.push(chars[start], run.advance[start]);
+    let mut end = start + 1;
+    while end < chars.len() {
+        line.push(chars[end], run.advance[end]);
+        if line.result().0 > width {
             break;
         }
-        previous_natural = natural;
+        end += 1;
     }
-    // A word longer than the band: break it where it overflows.
-    best.unwrap_or_else(|| {
-        let mut line = Measure::default();
-        line.push(chars[start], run.advance[start]);
-        let mut end = start + 1;
-        while end < chars.len() {
-            line.push(chars[end], run.advance[end]);
-            if line.result().0 > width {
-                break;
-            }
-            end += 1;
-        }
-        end
-    })
+    end
 }
 
 /// Breaks one paragraph into the slots from `slots[next..]`, `delta`
@@ -640,14 +581,13 @@ fn spread_of(slack: f64, gaps: usize) -> f64 {
     slack / gaps as f64
 }
 
-/// The lines from char `start` in one pass: the end [`break_one`] gives
-/// (the farthest a line of `width` em reaches, punctuation squeezed by up
-/// to `squeeze` em), and into `out` each end from `earliest` on where a
-/// line may end, up to that one, with how much justifying that line
-/// widens its gaps. [`break_one`] and a [`Measure`] grown a character at
-/// a time give the same, in two passes and with each character's classes
-/// looked up again; the paragraph search asks this for every start of
-/// every line it tries.
+/// The lines from char `start` in one pass: the farthest end a line of
+/// `width` em reaches (punctuation squeezed by up to `squeeze` em; widths
+/// kept as running sums), and into `out` each end from `earliest` on
+/// where a line may end, up to that one, with how much justifying that
+/// line widens its gaps (as a [`Measure`] grown a character at a time
+/// says). The paragraph search asks this for every start of every line it
+/// tries.
 fn scan(
     run: &Run,
     start: usize,
@@ -736,13 +676,11 @@ fn scan(
         }
         previous_natural = natural;
     }
-    let farthest = match best {
-        Some(end) => end,
-        // A word longer than the band: as break_one breaks it.
-        None => break_one(run, start, width, squeeze),
-    }
-    .max(start + 1)
-    .min(n);
+    // Never short of a character, never past the text.
+    let farthest = best
+        .unwrap_or_else(|| overflow_end(run, start, width))
+        .max(start + 1)
+        .min(n);
     // Ends past the farthest are no line; ends the scan did not reach
     // (only when a word overflows) are measured as the search did.
     let kept = out[from..]
@@ -1296,8 +1234,9 @@ mod tests {
     }
 
     #[test]
-    fn one_scan_finds_the_lines_break_one_and_a_growing_measure_find() {
-        // The two passes the paragraph search made before `scan`.
+    fn one_scan_measures_each_end_as_a_growing_measure_does() {
+        // The second pass the paragraph search made before `scan`: a
+        // line grown from the start to the farthest end, measured at each.
         fn two_passes(
             run: &Run,
             s: usize,
@@ -1333,6 +1272,56 @@ mod tests {
                             let farthest = scan(&run, s, width, squeeze, earliest, &mut ends);
                             let expected = two_passes(&run, s, width, squeeze, earliest);
                             assert_eq!((farthest, ends), expected, "{text:?} from {s} in {width}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_ends_at_the_last_break_where_it_fits() {
+        let texts = [
+            "新冠肺炎疫情发生后，中站区精准研判、果断决策、快速行动，创新采取“三统一”“三到位”措施。",
+            "2020年全区新增贷款58.04亿元，占全市的29.84%，GDP增长1.9%（居全市第一）！是吗？是的。",
+            "Typst and 版面 set text: a long-word-that-does-not-break-anywhere-at-all 在这里。",
+        ];
+        for text in texts {
+            let run = Run::new(text, &Fixed);
+            let n = run.len();
+            // Whether the line from `s` to `e` fits `width`: its natural
+            // width, or that less what its punctuation may give (half of
+            // each squeezable mark but the last, at most `squeeze`).
+            let fits = |s: usize, e: usize, width: f64, squeeze: f64| {
+                let mut line = Measure::default();
+                for i in s..e {
+                    line.push(run.chars[i], run.advance[i]);
+                }
+                let natural = line.result().0;
+                let marks: Vec<usize> = (s..e)
+                    .filter(|&i| run.chars[i] != ' ' && run.chars[i] != WJ)
+                    .collect();
+                let give: f64 = marks[..marks.len().saturating_sub(1)]
+                    .iter()
+                    .filter(|&&i| class_of(run.chars[i]) & SHRINK != 0)
+                    .map(|&i| run.advance[i] / 2.0)
+                    .sum();
+                natural <= width + 1e-6 || natural - give.min(squeeze) <= width + 1e-6
+            };
+            for s in 0..n {
+                for width in [3.0, 6.5, 11.0, 13.0, 20.0] {
+                    for squeeze in [SQUEEZE, TIGHT] {
+                        let end = break_one(&run, s, width, squeeze);
+                        let longest = (s + 1..=n)
+                            .filter(|&e| run.legal[e] && fits(s, e, width, squeeze))
+                            .max();
+                        match longest {
+                            Some(longest) => {
+                                assert_eq!(end, longest, "{text:?} from {s} in {width}")
+                            }
+                            // A word longer than the band breaks where it
+                            // overflows.
+                            None => assert_eq!(end, overflow_end(&run, s, width)),
                         }
                     }
                 }

@@ -204,27 +204,18 @@ mod tests {
     fn the_original_goes_back_into_its_object_and_every_offset_follows() {
         let standin = make(&jpeg(16, 16), 0).unwrap();
         let original = jpeg(300, 200);
-        let mut pdf = b"%PDF-1.7\n1 0 obj\n<</Type/Catalog>>\nendobj\n".to_vec();
-        let image_at = pdf.len();
-        pdf.extend_from_slice(
-            format!(
-                "2 0 obj\n<</Length {}/Type/XObject/Subtype/Image/Width 8/Height 8>>\nstream\n",
-                standin.len()
-            )
-            .as_bytes(),
-        );
-        pdf.extend_from_slice(&standin);
-        pdf.extend_from_slice(b"\nendstream\nendobj\n");
-        let after_at = pdf.len();
-        pdf.extend_from_slice(b"3 0 obj\n<</Length 0>>\nstream\n\nendstream\nendobj\n");
-        let xref = pdf.len();
-        pdf.extend_from_slice(
-            format!(
-                "xref\n0 4\n0000000000 65535 f\r\n{:010} 00000 n\r\n{image_at:010} 00000 n\r\n{after_at:010} 00000 n\r\ntrailer\n<</Size 4/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF",
-                9
-            )
-            .as_bytes(),
-        );
+        let mut image = format!(
+            "<</Length {}/Type/XObject/Subtype/Image/Width 8/Height 8>>\nstream\n",
+            standin.len()
+        )
+        .into_bytes();
+        image.extend_from_slice(&standin);
+        image.extend_from_slice(b"\nendstream");
+        let pdf = crate::pdfpatch::test_pdf(&[
+            b"<</Type/Catalog>>".to_vec(),
+            image,
+            b"<</Length 0>>\nstream\n\nendstream".to_vec(),
+        ]);
         let restored = restore(
             &pdf,
             &[Swap {
@@ -242,17 +233,7 @@ mod tests {
         )));
         assert!(memmem::find(&restored, &original).is_some());
         assert!(memmem::find(&restored, &standin).is_none());
-        // Every offset in the new table points at its object.
-        let xref = crate::pdfpatch::xref_offset(&restored).expect("startxref points at the table");
-        let table = String::from_utf8_lossy(&restored[xref..]);
-        let offsets: Vec<usize> = table
-            .lines()
-            .filter(|l| l.ends_with(" n"))
-            .map(|l| l[..10].parse().unwrap())
-            .collect();
-        for (n, offset) in offsets.iter().enumerate() {
-            assert!(restored[*offset..].starts_with(format!("{} 0 obj", n + 1).as_bytes()));
-        }
+        crate::pdfpatch::assert_offsets(&restored);
     }
 
     #[test]
