@@ -414,17 +414,18 @@ pub fn write_set(outputs: &[(PathBuf, Vec<u8>)]) -> std::io::Result<Vec<Finding>
     }
     {
         // A stop waits for the renames: the set is replaced as a whole.
-        // A folder that gets one file needs no journal: one rename is
-        // whole or not done.
+        // A set of one folder that gets one file needs no journal: one
+        // rename is whole or not done.
         let _renaming = RENAMING.lock().unwrap_or_else(|e| e.into_inner());
         let journaled: Vec<&PathBuf> = folders
             .iter()
             .filter(|folder| {
-                outputs
-                    .iter()
-                    .filter(|(p, _)| folder_of(p) == *folder)
-                    .count()
-                    > 1
+                folders.len() > 1
+                    || outputs
+                        .iter()
+                        .filter(|(p, _)| folder_of(p) == *folder)
+                        .count()
+                        > 1
             })
             .collect();
         for folder in &journaled {

@@ -262,6 +262,12 @@ fn render_config(command: RenderCommand) -> Result<render::RenderConfig, String>
                 .into(),
         );
     }
+    if command.press.is_some() && standards.iter().any(|s| s.starts_with("a-")) {
+        return Err(
+            "--press names a print PDF's printing condition; a PDF/A file names its own (sRGB): drop --press or the PDF/A standard"
+                .into(),
+        );
+    }
     if command.cmyk_photos && standards.iter().any(|s| s.starts_with("a-")) {
         return Err(
             "--cmyk-photos: PDF/A allows CMYK photos only with a CMYK output profile, which Typst does not write; archive the RGB photos (without --cmyk-photos)"

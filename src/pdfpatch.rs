@@ -122,6 +122,41 @@ pub fn xref_offset(pdf: &[u8]) -> Option<usize> {
     pdf.get(offset..)?.starts_with(b"xref").then_some(offset)
 }
 
+/// Where the catalog's dictionary is (`<<` to its `>>`, exclusive), found
+/// from the trailer's `/Root` and the cross-reference table: never a
+/// string elsewhere in the file that happens to read `/Type/Catalog`.
+pub fn catalog(pdf: &[u8]) -> Option<std::ops::Range<usize>> {
+    let xref = xref_offset(pdf)?;
+    let trailer = xref + memmem::find(&pdf[xref..], b"trailer")?;
+    let root_at = trailer + memmem::find(&pdf[trailer..], b"/Root")? + b"/Root".len();
+    let number: usize = std::str::from_utf8(&pdf[root_at..(root_at + 24).min(pdf.len())])
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    // The table's subsections: "first count", then 20-byte entries.
+    let mut at = xref + memmem::find(&pdf[xref..], b"\n")? + 1;
+    while !pdf.get(at..)?.starts_with(b"trailer") {
+        let end = at + memmem::find(&pdf[at..], b"\n")? + 1;
+        let header = std::str::from_utf8(&pdf[at..end]).ok()?;
+        let mut fields = header.split_whitespace();
+        let first: usize = fields.next()?.parse().ok()?;
+        let count: usize = fields.next()?.parse().ok()?;
+        at = end;
+        if (first..first + count).contains(&number) {
+            let entry = pdf.get(at + 20 * (number - first)..)?.get(..20)?;
+            let offset: usize = std::str::from_utf8(&entry[..10]).ok()?.parse().ok()?;
+            let open = offset + memmem::find(pdf.get(offset..)?, b"<<")?;
+            let close = open + memmem::find(&pdf[open..], b"endobj")?;
+            let close = open + memmem::rfind(&pdf[open..close], b">>")?;
+            return Some(open + 2..close);
+        }
+        at += 20 * count;
+    }
+    None
+}
+
 /// Copies the table at `xref` into `out` with every in-use offset moved by
 /// `shift`; returns where the trailer starts.
 fn rewrite_xref(
@@ -160,11 +195,11 @@ fn rewrite_xref(
     Some(at)
 }
 
-/// A PDF of `objects` (numbered from 1, the first its catalog) with a
+/// A PDF of `objects` (numbered from 1; object `root` its catalog) with a
 /// classic cross-reference table, as Typst writes one: for the tests of
 /// what patches PDFs.
 #[cfg(test)]
-pub(crate) fn test_pdf(objects: &[Vec<u8>]) -> Vec<u8> {
+pub(crate) fn test_pdf(objects: &[Vec<u8>], root: usize) -> Vec<u8> {
     let mut pdf = b"%PDF-1.7\n".to_vec();
     let mut offsets = Vec::new();
     for (i, object) in objects.iter().enumerate() {
@@ -180,7 +215,7 @@ pub(crate) fn test_pdf(objects: &[Vec<u8>]) -> Vec<u8> {
         pdf.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
     }
     pdf.extend_from_slice(
-        format!("trailer\n<</Size {size}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF").as_bytes(),
+        format!("trailer\n<</Size {size}/Root {root} 0 R>>\nstartxref\n{xref}\n%%EOF").as_bytes(),
     );
     pdf
 }

@@ -87,11 +87,12 @@ impl Press {
 /// it is when its catalog already has output intents (a PDF/A file's, which
 /// Typst writes and PDF/A allows only one kind of).
 pub fn with_output_intent(pdf: &[u8], press: Press) -> Result<Vec<u8>, String> {
-    if memchr::memmem::find(pdf, b"/OutputIntents").is_some() {
+    let catalog =
+        crate::pdfpatch::catalog(pdf).ok_or("no catalog in a classic cross-reference table")?;
+    if memchr::memmem::find(&pdf[catalog.clone()], b"/OutputIntents").is_some() {
         return Ok(pdf.to_vec());
     }
-    let catalog = memchr::memmem::find(pdf, b"/Type/Catalog").ok_or("no catalog")?;
-    let at = catalog + b"/Type/Catalog".len();
+    let at = catalog.start;
     let entry = format!("/OutputIntents[{}]", press.output_intent());
     crate::pdfpatch::apply(
         pdf,
@@ -109,17 +110,39 @@ mod tests {
 
     #[test]
     fn the_output_intent_goes_into_the_catalog_and_the_offsets_follow() {
-        let pdf = crate::pdfpatch::test_pdf(&[
-            b"<</Type/Catalog/Pages 2 0 R>>".to_vec(),
-            b"<</Type/Pages/Kids[]/Count 0>>".to_vec(),
-        ]);
+        let pdf = crate::pdfpatch::test_pdf(
+            &[
+                b"<</Type/Catalog/Pages 2 0 R>>".to_vec(),
+                b"<</Type/Pages/Kids[]/Count 0>>".to_vec(),
+            ],
+            1,
+        );
         let out = with_output_intent(&pdf, Press::Newsprint).unwrap();
         let text = String::from_utf8_lossy(&out);
         assert!(text.contains(
-            "<</Type/Catalog/OutputIntents[<</Type/OutputIntent/S/GTS_PDFX/OutputConditionIdentifier(IFRA26)"
+            "<</OutputIntents[<</Type/OutputIntent/S/GTS_PDFX/OutputConditionIdentifier(IFRA26)"
         ));
         crate::pdfpatch::assert_offsets(&out);
         // A second pass leaves the one intent alone.
         assert_eq!(with_output_intent(&out, Press::Coated).unwrap(), out);
+    }
+
+    #[test]
+    fn a_title_that_reads_like_a_catalog_is_left_alone() {
+        // An object before the catalog whose string names both keys.
+        let pdf = crate::pdfpatch::test_pdf(
+            &[
+                b"<</Title(/Type/Catalog /OutputIntents)>>".to_vec(),
+                b"<</Type/Catalog/Pages 3 0 R>>".to_vec(),
+            ],
+            2,
+        );
+        let out = with_output_intent(&pdf, Press::Coated).unwrap();
+        let text = String::from_utf8_lossy(&out);
+        assert!(text.contains(
+            "2 0 obj\n<</OutputIntents[<</Type/OutputIntent/S/GTS_PDFX/OutputConditionIdentifier(FOGRA39)"
+        ));
+        assert!(text.contains("<</Title(/Type/Catalog /OutputIntents)>>"));
+        crate::pdfpatch::assert_offsets(&out);
     }
 }

@@ -114,6 +114,12 @@ fn press_named(catalog: &Dict) -> Option<crate::press::Press> {
 /// How many images of a page (and of its form XObjects, one level down)
 /// are in an RGB colour space.
 fn rgb_images(page: &Dict) -> usize {
+    rgb_images_in(page, 1)
+}
+
+/// [`rgb_images`] of a page or form, looking `depth` levels of forms down
+/// (a form that names itself ends there).
+fn rgb_images_in(page: &Dict, depth: usize) -> usize {
     let Some(xobjects) = page
         .get::<Dict>(b"Resources")
         .and_then(|r| r.get::<Dict>(b"XObject"))
@@ -130,7 +136,9 @@ fn rgb_images(page: &Dict) -> usize {
             Some(kind) if kind.as_ref() == b"Image" => {
                 count += usize::from(image_is_rgb(dict));
             }
-            Some(kind) if kind.as_ref() == b"Form" => count += rgb_images(dict),
+            Some(kind) if kind.as_ref() == b"Form" && depth > 0 => {
+                count += rgb_images_in(dict, depth - 1);
+            }
             _ => {}
         }
     }

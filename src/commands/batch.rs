@@ -109,10 +109,12 @@ pub fn run(config: &BatchConfig) -> Exit {
                 .collect::<Vec<_>>()
         });
         pool.install(|| {
-            inputs
+            // The jobs stop when the writer has (a reader that stopped
+            // reading: `| head`).
+            let _ = inputs
                 .par_iter()
                 .enumerate()
-                .for_each_with(made, |made, (index, data)| {
+                .try_for_each_with(made, |made, (index, data)| {
                     let making = make(config, index, data, folder);
                     // Typst's caches keep what the next reports share
                     // (fonts, templates) and let the rest go: memory stays
@@ -124,10 +126,14 @@ pub fn run(config: &BatchConfig) -> Exit {
                         comemo::evict(4);
                     }
                     // The writer ends only after every job has sent.
-                    let _ = made.send(making);
+                    made.send(making).map_err(|_| ())
                 });
         });
-        writer.join().expect("the writer does not panic")
+        // The writer's panic is the batch's, as it was raised (a closed
+        // pipe ends quietly, see main).
+        writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
     done.sort_by_key(|(index, _)| *index);
     let done: Vec<Done> = done.into_iter().map(|(_, done)| done).collect();
@@ -157,7 +163,8 @@ struct Making {
     index: usize,
     data: PathBuf,
     config: RenderConfig,
-    started: Instant,
+    /// How long making it took.
+    seconds: f64,
     made: Result<render::Made, Failure>,
 }
 
@@ -183,17 +190,19 @@ fn make(config: &BatchConfig, index: usize, data: &Path, folder: &Path) -> Makin
         index,
         data: data.to_path_buf(),
         config,
-        started,
+        seconds: started.elapsed().as_secs_f64(),
         made,
     }
 }
 
 /// Writes one report's files and says how it went.
 fn written(making: Making) -> Done {
+    // The time it took to make and to write, not the time it waited.
+    let started = Instant::now();
     let Making {
         data,
         config,
-        started,
+        seconds,
         made,
         ..
     } = making;
@@ -218,7 +227,7 @@ fn written(making: Making) -> Done {
         exit,
         outputs,
         findings,
-        seconds: started.elapsed().as_secs_f64(),
+        seconds: seconds + started.elapsed().as_secs_f64(),
     }
 }
 

@@ -129,6 +129,7 @@ pub fn make(config: &RenderConfig) -> Result<Made, Failure> {
         if config.impose && *layout == Layout::Brochure {
             outputs.push(imposed(
                 config.output.pdf.epoch,
+                config.output.pdf.press_for(Layout::Brochure),
                 prepared,
                 document,
                 &files[0],
@@ -193,6 +194,7 @@ impl Made {
 /// `report.brochure.pdf` → `report.brochure.imposed.pdf`.
 fn imposed(
     epoch: Option<i64>,
+    press: crate::press::Press,
     prepared: &pipeline::Prepared,
     document: &typst_layout::PagedDocument,
     (path, pdf): &(PathBuf, Vec<u8>),
@@ -233,6 +235,13 @@ fn imposed(
                 })
                 .collect(),
         )
+    })?;
+    // The sheets go to the press the brochure is made for.
+    let bytes = crate::press::with_output_intent(&bytes, press).map_err(|why| {
+        Failure::CannotRun(vec![Finding::error(
+            "output-failed",
+            format!("cannot name the press in the imposed PDF: {why}"),
+        )])
     })?;
     Ok((target, bytes))
 }

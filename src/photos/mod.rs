@@ -81,9 +81,19 @@ pub fn restore(
     let separated: Vec<Option<Vec<u8>>> = photos
         .par_iter()
         .map(|photo| match press {
-            Some(press) if photo.separable() => separate::separate(&photo.bytes, press)
-                .map(Some)
-                .map_err(|err| format!("photo {} cannot be separated: {err}", photo.vpath)),
+            // Only what the PDF holds: a photo the page left out is not
+            // separated.
+            Some(press)
+                if photo.separable()
+                    && photo
+                        .standin
+                        .as_deref()
+                        .is_some_and(|s| memchr::memmem::find(pdf, s).is_some()) =>
+            {
+                separate::separate(&photo.bytes, press)
+                    .map(Some)
+                    .map_err(|err| format!("photo {} cannot be separated: {err}", photo.vpath))
+            }
             _ => Ok(None),
         })
         .collect::<Result<_, _>>()?;

@@ -20,25 +20,64 @@
 
 use crate::press::Press;
 
-/// The JPEG quality of a separated photo: above what a press resolves.
-const QUALITY: u8 = 85;
+/// Each plate's quantization: the luminance table of the JPEG standard
+/// (ITU-T T.81, Annex K) scaled to quality 90 as libjpeg scales it, for all
+/// four plates at full resolution. In a separation every plate carries the
+/// picture's detail, not only the black: none gets the coarser chroma
+/// table or half the resolution.
+const QUALITY: u16 = 90;
+
+/// T.81's example luminance quantization table, row by row.
+const ANNEX_K_LUMINANCE: [u16; 64] = [
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
+    14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113,
+    92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+];
+
+/// How much under the press's limit the separation keeps, for what the
+/// JPEG's rounding adds back.
+const INK_HEADROOM: f64 = 0.05;
 
 /// How much of the shared grey the black plate takes at full strength.
 const UNDER_COLOUR_REMOVAL: f64 = 0.5;
 
-/// One sRGB pixel's inks (C, M, Y, K, each 0–1) for `press`.
-pub fn inks(rgb: [u8; 3], press: Press) -> [f64; 4] {
-    let [c, m, y] = rgb.map(|v| 1.0 - f64::from(v) / 255.0);
-    let grey = c.min(m).min(y);
-    // Black starts in the light greys and takes all of the darkest.
-    let k = grey.powf(1.5);
-    let taken = k * UNDER_COLOUR_REMOVAL;
-    let colours = [c, m, y].map(|v| (v - taken).max(0.0));
+/// One sRGB pixel's inks (C, M, Y, K, each 0–1) for `press`, their sum
+/// held to `limit`.
+pub fn inks(rgb: [u8; 3], press: Press, limit: f64) -> [f64; 4] {
+    let grey = rgb.into_iter().max().unwrap_or(0);
     let gain = press.dot_gain();
-    let [c, m, y] = colours.map(|v| compensate(v, gain));
-    let k = compensate(k, gain);
-    // The limit holds on the values sent to the plate.
-    let limit = press.total_ink();
+    let [c, m, y] = rgb.map(|v| colour(v, grey, gain));
+    let k = black(grey, gain);
+    held([c, m, y, k], limit)
+}
+
+/// A colour plate's tone for a primary of value `v` where the pixel's
+/// brightest primary is `grey` (the grey all three inks share): its
+/// complement, less what black took.
+fn colour(v: u8, grey: u8, gain: f64) -> f64 {
+    let taken = black_generated(grey) * UNDER_COLOUR_REMOVAL;
+    compensate((tone(v) - taken).max(0.0), gain)
+}
+
+/// The black plate's tone where the pixel's brightest primary is `grey`.
+fn black(grey: u8, gain: f64) -> f64 {
+    compensate(black_generated(grey), gain)
+}
+
+/// A primary's complement: the tone of its ink.
+fn tone(v: u8) -> f64 {
+    1.0 - f64::from(v) / 255.0
+}
+
+/// The black that replaces the grey all three colours share: it starts in
+/// the light greys and takes all of the darkest.
+fn black_generated(grey: u8) -> f64 {
+    tone(grey).powf(1.5)
+}
+
+/// The colours cut back (black kept) where the four inks add up past
+/// `limit`.
+fn held([c, m, y, k]: [f64; 4], limit: f64) -> [f64; 4] {
     let total = c + m + y + k;
     let scale = if total > limit && c + m + y > 0.0 {
         ((limit - k) / (c + m + y)).max(0.0)
@@ -46,6 +85,42 @@ pub fn inks(rgb: [u8; 3], press: Press) -> [f64; 4] {
         1.0
     };
     [c * scale, m * scale, y * scale, k]
+}
+
+/// [`inks`] for every pixel of a photo, from tables worked out once: a
+/// colour plate's tone depends on its own primary and the pixel's
+/// brightest one, the black's on the brightest alone.
+struct Separation {
+    colour: Vec<f64>,
+    black: [f64; 256],
+    limit: f64,
+}
+
+impl Separation {
+    fn new(press: Press) -> Self {
+        let gain = press.dot_gain();
+        let mut plates = Vec::with_capacity(256 * 256);
+        for v in 0..=255u8 {
+            for grey in 0..=255u8 {
+                plates.push(colour(v, grey, gain));
+            }
+        }
+        let mut black_plate = [0.0; 256];
+        for (grey, tone) in black_plate.iter_mut().enumerate() {
+            *tone = black(grey as u8, gain);
+        }
+        Self {
+            colour: plates,
+            black: black_plate,
+            limit: press.total_ink() - INK_HEADROOM,
+        }
+    }
+
+    fn inks(&self, rgb: [u8; 3]) -> [f64; 4] {
+        let grey = rgb.into_iter().max().unwrap_or(0);
+        let [c, m, y] = rgb.map(|v| self.colour[usize::from(v) * 256 + usize::from(grey)]);
+        held([c, m, y, self.black[usize::from(grey)]], self.limit)
+    }
 }
 
 /// The tone to put on the plate so that it prints `tone` on a press whose
@@ -65,35 +140,38 @@ fn printed(plate: f64, gain: f64) -> f64 {
     1.0 - (1.0 - plate).powf(p)
 }
 
-/// The photo (any format the image crate reads; transparent pixels over
-/// white paper) separated for `press`, as a CMYK JPEG (inks stored
-/// inverted, with Adobe's marker, as Photoshop and every PDF reader
-/// expect).
+/// The photo (a colour JPEG; any format the image crate reads) separated
+/// for `press`, as a CMYK JPEG (inks stored inverted, with Adobe's
+/// marker, as Photoshop and every PDF reader expect).
 pub fn separate(bytes: &[u8], press: Press) -> Result<Vec<u8>, String> {
-    let image = image::load_from_memory(bytes).map_err(|err| err.to_string())?;
-    let rgba = image.to_rgba8();
-    let (width, height) = rgba.dimensions();
+    let rgb = image::load_from_memory(bytes)
+        .map_err(|err| err.to_string())?
+        .into_rgb8();
+    let (width, height) = rgb.dimensions();
     let (w, h) = (
         u16::try_from(width).map_err(|_| "wider than a JPEG may be")?,
         u16::try_from(height).map_err(|_| "taller than a JPEG may be")?,
     );
-    let mut cmyk = Vec::with_capacity(rgba.len());
-    // Photos repeat colours: each is worked out once.
-    let mut known: std::collections::HashMap<[u8; 3], [u8; 4]> = Default::default();
-    for pixel in rgba.pixels() {
-        let [r, g, b, a] = pixel.0;
-        let over_white = |v: u8| {
-            let alpha = u16::from(a);
-            ((u16::from(v) * alpha + 255 * (255 - alpha) + 127) / 255) as u8
-        };
-        let rgb = [over_white(r), over_white(g), over_white(b)];
-        let out = known.entry(rgb).or_insert_with(|| {
-            inks(rgb, press).map(|ink| (ink * 255.0).round().clamp(0.0, 255.0) as u8)
-        });
-        cmyk.extend_from_slice(out);
+    let separation = Separation::new(press);
+    let mut cmyk = Vec::with_capacity(rgb.len() / 3 * 4);
+    for pixel in rgb.pixels() {
+        let inks = separation.inks(pixel.0);
+        cmyk.extend(inks.map(|ink| (ink * 255.0).round().clamp(0.0, 255.0) as u8));
     }
+    drop(rgb);
+    let table = ANNEX_K_LUMINANCE.map(|q| {
+        // libjpeg's scaling above quality 50.
+        let scale = 200 - 2 * QUALITY;
+        ((q * scale + 50) / 100).clamp(1, 255)
+    });
     let mut out = Vec::new();
-    jpeg_encoder::Encoder::new(&mut out, QUALITY)
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, QUALITY as u8);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_1_1);
+    encoder.set_quantization_tables(
+        jpeg_encoder::QuantizationTableType::Custom(Box::new(table)),
+        jpeg_encoder::QuantizationTableType::Custom(Box::new(table)),
+    );
+    encoder
         .encode(&cmyk, w, h, jpeg_encoder::ColorType::Cmyk)
         .map_err(|err| err.to_string())?;
     Ok(out)
@@ -108,8 +186,8 @@ mod tests {
     #[test]
     fn paper_white_takes_no_ink_and_black_is_mostly_the_black_plate() {
         for press in PRESSES {
-            assert_eq!(inks([255, 255, 255], press), [0.0; 4]);
-            let [c, m, y, k] = inks([0, 0, 0], press);
+            assert_eq!(inks([255, 255, 255], press, press.total_ink()), [0.0; 4]);
+            let [c, m, y, k] = inks([0, 0, 0], press, press.total_ink());
             assert!((k - 1.0).abs() < 1e-9, "{press:?}: K {k}");
             assert!(c > 0.2 && c < k, "{press:?}: a rich black, C {c}");
             assert!(c == m && m == y, "{press:?}: a neutral black");
@@ -122,7 +200,10 @@ mod tests {
             for r in (0..=255).step_by(15) {
                 for g in (0..=255).step_by(15) {
                     for b in (0..=255).step_by(15) {
-                        let total: f64 = inks([r as u8, g as u8, b as u8], press).iter().sum();
+                        let total: f64 =
+                            inks([r as u8, g as u8, b as u8], press, press.total_ink())
+                                .iter()
+                                .sum();
                         assert!(
                             total <= press.total_ink() + 1e-9,
                             "{press:?} {r},{g},{b}: {total}"
@@ -135,10 +216,10 @@ mod tests {
 
     #[test]
     fn greys_are_even_in_the_colours_and_a_red_is_magenta_and_yellow() {
-        let [c, m, y, k] = inks([128, 128, 128], Press::Newsprint);
+        let [c, m, y, k] = inks([128, 128, 128], Press::Newsprint, 2.4);
         assert!((c - m).abs() < 1e-9 && (m - y).abs() < 1e-9);
         assert!(k > 0.15, "K {k}");
-        let [c, m, y, k] = inks([220, 30, 40], Press::Coated);
+        let [c, m, y, k] = inks([220, 30, 40], Press::Coated, 3.3);
         assert!(m > 0.6 && y > 0.6, "M {m} Y {y}");
         assert!(c < 0.1 && k < 0.1, "C {c} K {k}");
     }
@@ -165,5 +246,25 @@ mod tests {
         assert_eq!((decoded.width(), decoded.height()), (64, 48));
         // Adobe's marker: the inks are stored inverted.
         assert!(memchr::memmem::find(&jpeg, b"Adobe").is_some());
+    }
+
+    #[test]
+    fn the_tables_give_what_the_formula_gives() {
+        for press in PRESSES {
+            let separation = Separation::new(press);
+            let limit = press.total_ink() - INK_HEADROOM;
+            for r in (0..=255).step_by(17) {
+                for g in (0..=255).step_by(17) {
+                    for b in (0..=255).step_by(17) {
+                        let rgb = [r as u8, g as u8, b as u8];
+                        assert_eq!(
+                            separation.inks(rgb),
+                            inks(rgb, press, limit),
+                            "{press:?} {rgb:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -211,11 +211,14 @@ mod tests {
         .into_bytes();
         image.extend_from_slice(&standin);
         image.extend_from_slice(b"\nendstream");
-        let pdf = crate::pdfpatch::test_pdf(&[
-            b"<</Type/Catalog>>".to_vec(),
-            image,
-            b"<</Length 0>>\nstream\n\nendstream".to_vec(),
-        ]);
+        let pdf = crate::pdfpatch::test_pdf(
+            &[
+                b"<</Type/Catalog>>".to_vec(),
+                image,
+                b"<</Length 0>>\nstream\n\nendstream".to_vec(),
+            ],
+            1,
+        );
         let restored = restore(
             &pdf,
             &[Swap {
