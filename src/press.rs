@@ -26,6 +26,16 @@ pub enum Press {
 }
 
 impl Press {
+    /// Every condition banmian knows.
+    pub const ALL: [Press; 3] = [Press::Newsprint, Press::Coated, Press::Uncoated];
+
+    /// The condition an ICC registry identifier names, if banmian knows it.
+    pub fn from_identifier(identifier: &[u8]) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|press| press.identifier().as_bytes() == identifier)
+    }
+
     /// The condition a layout is printed in unless `--press` says: the
     /// newspaper page on newsprint, the brochure on coated paper.
     pub fn of(layout: Layout) -> Self {

@@ -99,16 +99,12 @@ pub fn preflight(pdf: Vec<u8>, what: &str) -> Vec<Finding> {
 /// The printing condition the first output intent names, when banmian
 /// knows it.
 fn press_named(catalog: &Dict) -> Option<crate::press::Press> {
-    use clap::ValueEnum;
     let intent = catalog
         .get::<Array>(b"OutputIntents")?
         .iter::<Dict>()
         .next()?;
     let identifier = intent.get::<hayro_syntax::object::String>(b"OutputConditionIdentifier")?;
-    crate::press::Press::value_variants()
-        .iter()
-        .copied()
-        .find(|press| press.identifier().as_bytes() == identifier.as_ref())
+    crate::press::Press::from_identifier(identifier.as_ref())
 }
 
 /// How many images of a page (and of its form XObjects, one level down)

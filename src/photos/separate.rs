@@ -42,8 +42,10 @@ const INK_HEADROOM: f64 = 0.05;
 const UNDER_COLOUR_REMOVAL: f64 = 0.5;
 
 /// One sRGB pixel's inks (C, M, Y, K, each 0–1) for `press`, their sum
-/// held to `limit`.
-pub fn inks(rgb: [u8; 3], press: Press, limit: f64) -> [f64; 4] {
+/// held to `limit`, straight from the formula: what [`Separation`]'s
+/// tables must give.
+#[cfg(test)]
+fn inks(rgb: [u8; 3], press: Press, limit: f64) -> [f64; 4] {
     let grey = rgb.into_iter().max().unwrap_or(0);
     let gain = press.dot_gain();
     let [c, m, y] = rgb.map(|v| colour(v, grey, gain));
@@ -181,7 +183,7 @@ pub fn separate(bytes: &[u8], press: Press) -> Result<Vec<u8>, String> {
 mod tests {
     use super::*;
 
-    const PRESSES: [Press; 3] = [Press::Newsprint, Press::Coated, Press::Uncoated];
+    const PRESSES: [Press; 3] = Press::ALL;
 
     #[test]
     fn paper_white_takes_no_ink_and_black_is_mostly_the_black_plate() {
