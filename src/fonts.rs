@@ -81,14 +81,13 @@ pub struct Fonts {
     store: FontStore,
     origins: Vec<Origin>,
     // Typst's Coverage answers by walking its runs; a CJK face has
-    // thousands, so each face's code points are kept in a set, made on the
-    // first question.
-    sets: std::sync::OnceLock<Vec<std::collections::HashSet<u32>>>,
+    // thousands, so each face's code points are listed in order (its runs
+    // walked once, on the first question) and searched.
+    sets: std::sync::OnceLock<Vec<Vec<u32>>>,
     /// Files under `--font-path` that gave no face, and why.
     skipped: Vec<Skipped>,
 }
 
-/// A bundled face and whether its hash is worked out.
 /// A bundled face, its file's name and its data.
 struct Face {
     font: Font,
@@ -96,42 +95,67 @@ struct Face {
     data: &'static [u8],
 }
 
+/// The bundled files' data as Typst holds it, made once per process.
+fn bundled_data() -> &'static [Bytes] {
+    static DATA: std::sync::OnceLock<Vec<Bytes>> = std::sync::OnceLock::new();
+    DATA.get_or_init(|| BUNDLED.iter().map(|face| Bytes::new(face.data)).collect())
+}
+
 /// The bundled faces, parsed once per process: every render of a `watch`
-/// or a `batch` shares them. Typst knows a face by the hash of its data
-/// (SipHash over every byte: 13 ms for the 22 MB), worked out the first
-/// time anything memoized sees the face — on the compilation's own thread.
-/// Here it is worked out in the background as soon as the faces are
-/// parsed, while the composer (which reads the faces' metrics without
-/// Typst's caches) works: ready when Typst asks.
+/// or a `batch` shares them. The composer reads their metrics without
+/// Typst's caches.
 fn bundled() -> &'static [Face] {
     static FACES: std::sync::OnceLock<Vec<Face>> = std::sync::OnceLock::new();
-    let mut fresh = false;
-    let faces = FACES.get_or_init(|| {
-        fresh = true;
+    FACES.get_or_init(|| {
         BUNDLED
             .iter()
-            .flat_map(|face| {
-                Font::iter(Bytes::new(face.data)).map(|font| Face {
+            .zip(bundled_data())
+            .flat_map(|(face, bytes)| {
+                Font::iter(bytes.clone()).map(|font| Face {
                     font,
                     file: face.file,
                     data: face.data,
                 })
             })
             .collect()
-    });
-    if fresh {
-        std::thread::spawn(|| {
-            for face in bundled() {
-                typst::utils::hash128(&face.font);
-            }
-        });
+    })
+}
+
+/// Whether a thread has set out to hash the bundled faces.
+static HASHING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Typst knows a face by the hash of its data (SipHash over every byte:
+/// 13 ms for the 22 MB), worked out the first time anything memoized sees
+/// the face, which would be on the compilation's own thread. It is worked
+/// out here instead, once per process, on the thread that calls this,
+/// unless another already has.
+fn hash_bundled() {
+    if !HASHING.swap(true, Ordering::AcqRel) {
+        for bytes in bundled_data() {
+            typst::utils::hash128(bytes);
+        }
     }
-    faces
+}
+
+/// Starts parsing, then hashing, the bundled faces on a thread of their
+/// own, at once: a command that lays out calls this first thing, so that
+/// the faces are parsed by the time the report is read and hashed while it
+/// is composed. One thread for both, so that reading the report keeps a
+/// core to itself.
+pub fn warm_up() {
+    std::thread::spawn(|| {
+        bundled();
+        hash_bundled();
+    });
 }
 
 impl Fonts {
     /// The bundled faces, then every face found under `extra` (recursively).
     pub fn load(extra: &[std::path::PathBuf]) -> Self {
+        // Without [`warm_up`], the faces are hashed beside what comes next.
+        if !HASHING.load(Ordering::Acquire) {
+            std::thread::spawn(hash_bundled);
+        }
         let mut store = FontStore::new();
         let mut origins = Vec::new();
         for face in bundled() {
@@ -177,20 +201,28 @@ impl Fonts {
 
     /// Whether any face has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        self.sets().iter().any(|set| set.contains(&(c as u32)))
+        self.sets()
+            .iter()
+            .any(|set| set.binary_search(&(c as u32)).is_ok())
     }
 
     /// Whether the face at `index` in the book has a glyph for `c`.
     pub fn face_covers(&self, index: usize, c: char) -> bool {
         self.sets()
             .get(index)
-            .is_some_and(|set| set.contains(&(c as u32)))
+            .is_some_and(|set| set.binary_search(&(c as u32)).is_ok())
     }
 
-    fn sets(&self) -> &[std::collections::HashSet<u32>] {
+    fn sets(&self) -> &[Vec<u32>] {
         self.sets.get_or_init(|| {
             self.faces()
-                .map(|(info, _)| info.coverage.iter().collect())
+                .map(|(info, _)| {
+                    let mut set: Vec<u32> = info.coverage.iter().collect();
+                    // Typst's runs come in order; sorted all the same, for
+                    // the search's sake.
+                    set.sort_unstable();
+                    set
+                })
                 .collect()
         })
     }

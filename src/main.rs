@@ -22,6 +22,18 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let command = Cli::parse().command;
+    if matches!(
+        command,
+        Command::Render(_)
+            | Command::Batch(_)
+            | Command::Watch(_)
+            | Command::Check(_)
+            | Command::Verify(_)
+            | Command::Rules(_)
+            | Command::Plan(_)
+    ) {
+        banmian::fonts::warm_up();
+    }
     banmian::export::clean_up_on_stop();
     // No panic reaches the user as a backtrace: the hook keeps its message,
     // and the run ends as below.

@@ -8,6 +8,7 @@ use crate::export::{self, Output, OutputFormat};
 use crate::findings::{self, Finding};
 use crate::layouts::Layout;
 use crate::pipeline::{self, Request};
+use crate::report;
 
 /// A validated render request.
 #[derive(Debug, Clone)]
@@ -110,32 +111,43 @@ pub fn make(config: &RenderConfig) -> Result<Made, Failure> {
             config.force,
         )?;
     }
-    let outcome = pipeline::run(&Request {
+    let request = Request {
         data: config.data.clone(),
         layouts: config.layouts.clone(),
         font_paths: config.font_paths.clone(),
         pixels: config.preview || config.output.format != OutputFormat::Pdf,
         pdf: config.output.pdf.clone(),
         archive: config.archive,
-    });
+    };
+    // Each document is exported while the checks of the laid-out pages
+    // run beside it; what was made is dropped if they find an error.
+    let (outcome, exported) = pipeline::run_exporting(
+        &request,
+        report::load(&config.data),
+        &|prepared, layout, document| {
+            let mut files =
+                export::export(document, layout, &config.data, &config.output, prepared)?;
+            if config.impose && layout == Layout::Brochure {
+                let sheets = imposed(
+                    config.output.pdf.epoch,
+                    config.output.pdf.press_for(Layout::Brochure),
+                    prepared,
+                    document,
+                    &files[0],
+                )?;
+                files.insert(0, sheets);
+            }
+            Ok::<_, Failure>(files)
+        },
+    );
     let prepared = match (&outcome.prepared, outcome.exit(false)) {
         (Some(prepared), Exit::Success) => prepared,
         (_, Exit::CannotRun) => return Err(Failure::CannotRun(outcome.findings)),
         _ => return Err(Failure::Report(outcome.findings)),
     };
     let mut outputs = Vec::new();
-    for (layout, document) in &outcome.documents {
-        let files = export::export(document, *layout, &config.data, &config.output, prepared)?;
-        if config.impose && *layout == Layout::Brochure {
-            outputs.push(imposed(
-                config.output.pdf.epoch,
-                config.output.pdf.press_for(Layout::Brochure),
-                prepared,
-                document,
-                &files[0],
-            )?);
-        }
-        outputs.extend(files);
+    for files in exported {
+        outputs.extend(files?);
     }
     // The files the report reads are never an output.
     let mut inputs = vec![config.data.clone()];

@@ -124,9 +124,12 @@ impl<'a> Composer<'a> {
         // Every (story, span) on its own: the longest part of composing,
         // spread over the cores. The stories' caches are shared and
         // locked; what each pair finds does not depend on the order.
-        let pairs: Vec<(usize, usize)> = (0..stories.len())
+        // The longest stories' pairs go first, one task each, so that no
+        // core is left with a long pair at the end while the other idles.
+        let mut pairs: Vec<(usize, usize)> = (0..stories.len())
             .flat_map(|s| (0..=COLUMNS).map(move |k| (s, k)))
             .collect();
+        pairs.sort_by_key(|&(s, k)| (std::cmp::Reverse(stories[s].copy.plain_lines()), k));
         // While `watch` runs, what a story can be is remembered: an edit
         // works out again only the story it touched.
         let keys: Option<Vec<Arc<StoryKey>>> = memo::remembering().then(|| {
@@ -135,6 +138,7 @@ impl<'a> Composer<'a> {
         });
         let mut found: Vec<Option<Arc<AtSpan>>> = pairs
             .par_iter()
+            .with_max_len(1)
             .map(|&(s, k)| {
                 let story = &stories[s];
                 // With a pinned side column, a story in it takes its width
@@ -158,9 +162,9 @@ impl<'a> Composer<'a> {
                 }
             })
             .collect();
-        let mut spans: Vec<Vec<Option<Arc<AtSpan>>>> = Vec::with_capacity(stories.len());
-        for _ in stories {
-            spans.push(found.drain(..=COLUMNS).collect());
+        let mut spans: Vec<Vec<Option<Arc<AtSpan>>>> = vec![vec![None; COLUMNS + 1]; stories.len()];
+        for (&(s, k), at) in pairs.iter().zip(found.iter_mut()) {
+            spans[s][k] = at.take();
         }
         let figure_spans = (0..=COLUMNS)
             .map(|k| {

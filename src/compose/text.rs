@@ -283,18 +283,17 @@ impl<'a> Copyfit<'a> {
                 self.paragraphs.len(),
                 &|p, d| self.feasible(p, d),
                 balance as i32,
+                &mut |delta| {
+                    let mut lines = Vec::new();
+                    for (p, &d) in delta.iter().enumerate() {
+                        lines.extend(self.paragraph(p, d)?);
+                    }
+                    (lines.len() as i64 == self.plain as i64 + balance).then(|| {
+                        let moved = delta.iter().map(|d| i64::from(d.abs())).sum();
+                        (lines, describe(delta), moved)
+                    })
+                },
             )
-            .into_iter()
-            .find_map(|delta| {
-                let mut lines = Vec::new();
-                for (p, &d) in delta.iter().enumerate() {
-                    lines.extend(self.paragraph(p, d)?);
-                }
-                (lines.len() as i64 == self.plain as i64 + balance).then(|| {
-                    let moved = delta.iter().map(|d| i64::from(d.abs())).sum();
-                    (lines, describe(&delta), moved)
-                })
-            })
         };
         compose::locked(&self.loosened).insert(balance, found.clone());
         found
@@ -496,19 +495,28 @@ impl<'a> Copyfit<'a> {
         }
         let feasible = |p: usize, d: i32| self.feasible(p, d);
         // The likeliest few: each try pours the whole story around the shapes.
-        for delta in distributions(self.paragraphs.len(), &feasible, balance as i32)
-            .into_iter()
-            .take(AROUND_TRIES)
-        {
-            if let Some((lines, 0)) = self.known.pour(self.paragraphs, &slots, &delta, self.body) {
+        let mut tries = 0;
+        distributions(
+            self.paragraphs.len(),
+            &feasible,
+            balance as i32,
+            &mut |delta| {
+                tries += 1;
+                if tries > AROUND_TRIES {
+                    // Given up: the first answer ends the search.
+                    return Some(None);
+                }
+                let (lines, 0) = self.known.pour(self.paragraphs, &slots, delta, self.body)? else {
+                    return None;
+                };
                 let mut adjustments = adjustments.clone();
-                adjustments.extend(describe(&delta));
+                adjustments.extend(describe(delta));
                 let moved: i64 = delta.iter().map(|d| i64::from(d.abs())).sum();
                 let area = area(lines, adjustments);
-                return area.legs_ok().then_some((3 * moved, area));
-            }
-        }
-        None
+                Some(area.legs_ok().then_some((3 * moved, area)))
+            },
+        )
+        .flatten()
     }
 }
 
@@ -579,43 +587,70 @@ const MAX_FIT_LINES: i64 = 5;
 
 /// Every way to spread `lines` (negative: take out) over `n` paragraphs,
 /// at most three per paragraph; fewest paragraphs first, later paragraphs
-/// first.
-/// `feasible(i, d)` says whether paragraph i can change by d lines on its
-/// own.
-fn distributions(n: usize, feasible: &dyn Fn(usize, i32) -> bool, lines: i32) -> Vec<Vec<i32>> {
+/// first. Each is handed to `try_one` as it is found, until it returns
+/// `Some`: the search goes no further than the first that works, so that
+/// `feasible(i, d)` (whether paragraph i can change by d lines on its own,
+/// which sets the paragraph again) is asked only of the paragraphs a
+/// distribution looked at so far touches.
+fn distributions<T>(
+    n: usize,
+    feasible: &dyn Fn(usize, i32) -> bool,
+    lines: i32,
+    try_one: &mut dyn FnMut(&[i32]) -> Option<T>,
+) -> Option<T> {
     let sign = lines.signum();
     let total = lines.unsigned_abs() as usize;
-    let mut out: Vec<Vec<i32>> = Vec::new();
-    let mut current = vec![0i32; n];
-    fn walk(
-        i: usize,
-        left: usize,
-        current: &mut Vec<i32>,
+    /// The ways with exactly `changed` paragraphs changed among the first
+    /// `i`, `left` lines still to spread, later paragraphs first and larger
+    /// changes first.
+    struct Walk<'a, T> {
         sign: i32,
-        feasible: &dyn Fn(usize, i32) -> bool,
-        out: &mut Vec<Vec<i32>>,
-    ) {
-        if left == 0 {
-            out.push(current.clone());
-            return;
-        }
-        if i == 0 {
-            return;
-        }
-        let p = i - 1;
-        for take in (0..=left.min(3)).rev() {
-            let delta = sign * take as i32;
-            if delta != 0 && !feasible(p, delta) {
-                continue;
-            }
-            current[p] = delta;
-            walk(p, left - take, current, sign, feasible, out);
-        }
-        current[p] = 0;
+        feasible: &'a dyn Fn(usize, i32) -> bool,
+        try_one: &'a mut dyn FnMut(&[i32]) -> Option<T>,
+        current: Vec<i32>,
     }
-    walk(n, total, &mut current, sign, feasible, &mut out);
-    out.sort_by_key(|d| d.iter().filter(|x| **x != 0).count());
-    out
+    impl<T> Walk<'_, T> {
+        fn walk(&mut self, i: usize, left: usize, changed: usize) -> Option<T> {
+            if left == 0 {
+                return if changed == 0 {
+                    (self.try_one)(&self.current)
+                } else {
+                    None
+                };
+            }
+            // Each changed paragraph takes one to three lines.
+            if changed == 0 || i < changed || left < changed || left > 3 * changed {
+                return None;
+            }
+            let p = i - 1;
+            for take in (0..=left.min(3)).rev() {
+                let delta = self.sign * take as i32;
+                let now = changed - usize::from(take > 0);
+                // What is left must still be spreadable before asking.
+                let rest = left - take;
+                if rest > 3 * now || rest < now || (now == 0 && rest != 0) || p < now {
+                    continue;
+                }
+                if delta != 0 && !(self.feasible)(p, delta) {
+                    continue;
+                }
+                self.current[p] = delta;
+                let found = self.walk(p, left - take, now);
+                self.current[p] = 0;
+                if found.is_some() {
+                    return found;
+                }
+            }
+            None
+        }
+    }
+    let mut walk = Walk {
+        sign,
+        feasible,
+        try_one,
+        current: vec![0; n],
+    };
+    (1..=n.min(total)).find_map(|changed| walk.walk(n, total, changed))
 }
 
 fn consider(best: &mut Option<(i64, TextArea)>, cost: i64, area: TextArea) {
@@ -718,4 +753,96 @@ fn place(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distributions;
+
+    /// Every distribution, as the search sees them: each way found in turn,
+    /// none taken.
+    fn all(n: usize, feasible: &dyn Fn(usize, i32) -> bool, lines: i32) -> Vec<Vec<i32>> {
+        let mut out = Vec::new();
+        distributions::<()>(n, feasible, lines, &mut |d| {
+            out.push(d.to_vec());
+            None
+        });
+        out
+    }
+
+    /// The order asked for, worked out another way: every vector of
+    /// changes of one to three lines (of the sign of `lines`) that sums to
+    /// it, fewest paragraphs changed first, then the later paragraphs'
+    /// changes first and larger ones first (the order of a walk from the
+    /// last paragraph that tries larger changes first).
+    fn reference(n: usize, feasible: &dyn Fn(usize, i32) -> bool, lines: i32) -> Vec<Vec<i32>> {
+        let sign = lines.signum();
+        let mut out: Vec<Vec<i32>> = Vec::new();
+        let count = 4usize.pow(n as u32);
+        for code in 0..count {
+            let d: Vec<i32> = (0..n)
+                .map(|p| sign * ((code / 4usize.pow(p as u32)) % 4) as i32)
+                .collect();
+            if d.iter().sum::<i32>() == lines
+                && d.iter().enumerate().all(|(p, &x)| x == 0 || feasible(p, x))
+            {
+                out.push(d);
+            }
+        }
+        out.sort_by(|a, b| {
+            let changed = |d: &Vec<i32>| d.iter().filter(|x| **x != 0).count();
+            changed(a).cmp(&changed(b)).then_with(|| {
+                b.iter()
+                    .rev()
+                    .map(|x| x.abs())
+                    .cmp(a.iter().rev().map(|x| x.abs()))
+            })
+        });
+        out
+    }
+
+    #[test]
+    fn distributions_come_fewest_paragraphs_first_then_later_paragraphs_first() {
+        let every = |_: usize, _: i32| true;
+        // Paragraph 2 cannot lose lines, paragraph 0 cannot gain two.
+        let some = |p: usize, d: i32| !((p == 2 && d < 0) || (p == 0 && d == 2));
+        for n in 1..=5 {
+            for lines in [-5, -3, -1, 1, 2, 4, 5] {
+                assert_eq!(
+                    all(n, &every, lines),
+                    reference(n, &every, lines),
+                    "{n} {lines}"
+                );
+                assert_eq!(
+                    all(n, &some, lines),
+                    reference(n, &some, lines),
+                    "{n} {lines}"
+                );
+            }
+        }
+        assert_eq!(
+            all(3, &every, 2)[..3],
+            [vec![0, 0, 2], vec![0, 2, 0], vec![2, 0, 0]]
+        );
+    }
+
+    #[test]
+    fn distributions_ask_only_what_the_ways_tried_touch() {
+        let asked = std::cell::RefCell::new(Vec::new());
+        let feasible = |p: usize, d: i32| {
+            asked.borrow_mut().push((p, d));
+            p <= 30
+        };
+        // The first way that works changes paragraph 30 alone: of forty
+        // paragraphs, only it and the nine after it are asked about.
+        let first = distributions(40, &feasible, 2, &mut |d| Some(d.to_vec()));
+        let mut want = vec![0; 40];
+        want[30] = 2;
+        assert_eq!(first, Some(want));
+        assert!(
+            asked.borrow().iter().all(|&(p, _)| p >= 30),
+            "{:?}",
+            asked.borrow()
+        );
+    }
 }

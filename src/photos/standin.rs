@@ -40,7 +40,7 @@ pub fn make(jpeg: &[u8], index: usize) -> Option<Vec<u8>> {
     // After SOI: the profile (Typst passes it to the PDF as the image's
     // colour space), then a comment naming the photo and its bytes, so that
     // no two stand-ins are alike and none is found by chance in a PDF.
-    let tag = format!("banmian stand-in {index} {:016x}", fnv1a(jpeg));
+    let tag = format!("banmian stand-in {index} {:016x}", fingerprint(jpeg));
     let mut out = encoded[..2].to_vec();
     out.extend_from_slice(&header.icc);
     out.extend_from_slice(&[0xFF, 0xFE]);
@@ -50,11 +50,20 @@ pub fn make(jpeg: &[u8], index: usize) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// FNV-1a, 64 bits: a cheap fingerprint for the stand-in's tag.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+/// A cheap fingerprint for the stand-in's tag: FNV-1a's step taken over
+/// eight bytes at a time (a byte at a time cost 2.5 ms on the example's
+/// 1.8 MB of photos), the length folded in last.
+fn fingerprint(bytes: &[u8]) -> u64 {
+    const PRIME: u64 = 0x0100_0000_01b3;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut hash = chunks.by_ref().fold(0xcbf2_9ce4_8422_2325, |hash, chunk| {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        (hash ^ word).wrapping_mul(PRIME)
+    });
+    for &b in chunks.remainder() {
+        hash = (hash ^ u64::from(b)).wrapping_mul(PRIME);
+    }
+    (hash ^ bytes.len() as u64).wrapping_mul(PRIME)
 }
 
 /// One photo to put back: its stand-in, and the original with its size.

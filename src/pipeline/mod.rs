@@ -96,6 +96,19 @@ pub fn run(request: &Request) -> Outcome {
 /// [`run`] on a report already read (`banmian verify` reads it out of a
 /// PDF).
 pub fn run_with(request: &Request, loaded: Result<LoadedReport, Failure>) -> Outcome {
+    run_exporting(request, loaded, &|_, _, _| ()).0
+}
+
+/// [`run_with`], handing each document laid out to `export` while the
+/// checks of what came out (the photos' resolution, the page against the
+/// data) run beside it: the export does not wait for them. It is called
+/// only when nothing found before layout is an error; what it made is for
+/// the caller to drop when the checks find one.
+pub fn run_exporting<T: Send>(
+    request: &Request,
+    loaded: Result<LoadedReport, Failure>,
+    export: &(dyn Fn(&Prepared, Layout, &PagedDocument) -> T + Sync),
+) -> (Outcome, Vec<T>) {
     let loaded = match loaded {
         Ok(loaded) => loaded,
         Err(failure) => {
@@ -114,7 +127,7 @@ pub fn run_with(request: &Request, loaded: Result<LoadedReport, Failure>) -> Out
                 let files: Vec<&str> = partial.photos.iter().map(String::as_str).collect();
                 findings.extend(photos::check_files(&partial.root, &partial.source, &files));
             }
-            return Outcome::stopped(findings, unreadable);
+            return (Outcome::stopped(findings, unreadable), Vec::new());
         }
     };
     let mut findings = checks::lint::lint(&loaded);
@@ -131,7 +144,7 @@ pub fn run_with(request: &Request, loaded: Result<LoadedReport, Failure>) -> Out
         },
         Err(found) => {
             findings.extend(found);
-            return Outcome::stopped(findings, false);
+            return (Outcome::stopped(findings, false), Vec::new());
         }
     };
     findings.extend(checks::glyphs::fallbacks(&prepared.loaded, &prepared.fonts));
@@ -160,12 +173,6 @@ pub fn run_with(request: &Request, loaded: Result<LoadedReport, Failure>) -> Out
         match result {
             Ok((document, found)) => {
                 findings.extend(found);
-                findings.extend(checks::resolution::check(
-                    &prepared.loaded,
-                    &prepared.photos,
-                    layout,
-                    &document,
-                ));
                 documents.push((layout, document));
             }
             Err(found) => findings.extend(found),
@@ -178,13 +185,40 @@ pub fn run_with(request: &Request, loaded: Result<LoadedReport, Failure>) -> Out
     if let Some(booklet) = prepared.data.booklet() {
         findings.extend(crate::brochure::findings(booklet, &prepared.loaded));
     }
-    findings.extend(checks::consistency::check(&prepared.loaded, &documents));
-    Outcome {
-        findings,
-        unreadable: false,
-        prepared: Some(prepared),
-        documents,
-    }
+    let exporting = !findings.iter().any(Finding::is_error);
+    let (checked, exported) = rayon::join(
+        || {
+            let mut found: Vec<Finding> = documents
+                .iter()
+                .flat_map(|(layout, document)| {
+                    checks::resolution::check(&prepared.loaded, &prepared.photos, *layout, document)
+                })
+                .collect();
+            found.extend(checks::consistency::check(&prepared.loaded, &documents));
+            found
+        },
+        || {
+            if exporting {
+                use rayon::prelude::*;
+                documents
+                    .par_iter()
+                    .map(|(layout, document)| export(&prepared, *layout, document))
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        },
+    );
+    findings.extend(checked);
+    (
+        Outcome {
+            findings,
+            unreadable: false,
+            prepared: Some(prepared),
+            documents,
+        },
+        exported,
+    )
 }
 
 /// One layout laid out, with its findings, or the errors that stopped it.
