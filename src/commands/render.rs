@@ -119,8 +119,7 @@ pub fn make(config: &RenderConfig) -> Result<Made, Failure> {
         pdf: config.output.pdf.clone(),
         archive: config.archive,
     };
-    // Each document is exported while the checks of the laid-out pages
-    // run beside it; what was made is dropped if they find an error.
+    // The documents are exported side by side once every check has run.
     let (outcome, exported) = pipeline::run_exporting(
         &request,
         report::load(&config.data),
