@@ -124,16 +124,19 @@ fn bundled() -> &'static [Face] {
 /// Whether a thread has set out to hash the bundled faces.
 static HASHING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// Claims the hashing of the bundled faces for the caller: true once per
+/// process.
+fn claim_hashing() -> bool {
+    !HASHING.swap(true, Ordering::AcqRel)
+}
+
 /// Typst knows a face by the hash of its data (SipHash over every byte:
 /// 13 ms for the 22 MB), worked out the first time anything memoized sees
 /// the face, which would be on the compilation's own thread. It is worked
-/// out here instead, once per process, on the thread that calls this,
-/// unless another already has.
+/// out instead by whoever claimed it ([`claim_hashing`]), off that path.
 fn hash_bundled() {
-    if !HASHING.swap(true, Ordering::AcqRel) {
-        for bytes in bundled_data() {
-            typst::utils::hash128(bytes);
-        }
+    for bytes in bundled_data() {
+        typst::utils::hash128(bytes);
     }
 }
 
@@ -143,9 +146,12 @@ fn hash_bundled() {
 /// is composed. One thread for both, so that reading the report keeps a
 /// core to itself.
 pub fn warm_up() {
-    std::thread::spawn(|| {
+    let hashing = claim_hashing();
+    std::thread::spawn(move || {
         bundled();
-        hash_bundled();
+        if hashing {
+            hash_bundled();
+        }
     });
 }
 
@@ -153,7 +159,7 @@ impl Fonts {
     /// The bundled faces, then every face found under `extra` (recursively).
     pub fn load(extra: &[std::path::PathBuf]) -> Self {
         // Without [`warm_up`], the faces are hashed beside what comes next.
-        if !HASHING.load(Ordering::Acquire) {
+        if claim_hashing() {
             std::thread::spawn(hash_bundled);
         }
         let mut store = FontStore::new();

@@ -136,7 +136,7 @@ impl<'a> Composer<'a> {
             SPANS.round();
             stories.iter().map(|s| Arc::new(StoryKey::of(s))).collect()
         });
-        let mut found: Vec<Option<Arc<AtSpan>>> = pairs
+        let found: Vec<Option<Arc<AtSpan>>> = pairs
             .par_iter()
             .with_max_len(1)
             .map(|&(s, k)| {
@@ -163,8 +163,8 @@ impl<'a> Composer<'a> {
             })
             .collect();
         let mut spans: Vec<Vec<Option<Arc<AtSpan>>>> = vec![vec![None; COLUMNS + 1]; stories.len()];
-        for (&(s, k), at) in pairs.iter().zip(found.iter_mut()) {
-            spans[s][k] = at.take();
+        for (&(s, k), at) in pairs.iter().zip(found) {
+            spans[s][k] = at;
         }
         let figure_spans = (0..=COLUMNS)
             .map(|k| {
