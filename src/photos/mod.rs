@@ -193,52 +193,30 @@ pub fn decode(loaded: &LoadedReport, photos: &[LoadedPhoto], pixels: bool) -> Ve
         .collect()
 }
 
-/// Decodes every photo with Typst's own decoder, on all cores. Typst would
+/// Decodes every photo with Typst's own decoder, on rayon's threads. Typst would
 /// decode them one by one during layout; its decoder is memoised, so layout
 /// then finds them decoded. A photo Typst cannot decode fails here, named.
 fn decode_all(photos: &[&LoadedPhoto]) -> Vec<Result<(), String>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, photos.len().max(1));
-    // Largest first, each to the least loaded worker: one big photo does
-    // not leave the other cores idle.
+    use rayon::prelude::*;
+    // Largest first, one photo a task: the last to start is the quickest,
+    // and one big photo does not leave the other cores idle at the end.
     let mut order: Vec<usize> = (0..photos.len()).collect();
     order.sort_by_key(|&i| {
         std::cmp::Reverse(u64::from(photos[i].width) * u64::from(photos[i].height))
     });
-    let mut queues: Vec<(u64, Vec<usize>)> = vec![(0, Vec::new()); workers];
-    for i in order {
-        let queue = queues
-            .iter_mut()
-            .min_by_key(|(load, _)| *load)
-            .expect("at least one worker");
-        queue.0 += u64::from(photos[i].width) * u64::from(photos[i].height);
-        queue.1.push(i);
-    }
-    let decode = |photo: &&LoadedPhoto| {
-        RasterImage::new(photo.bytes.clone(), photo.format, Smart::Auto)
-            .map(|_| ())
-            .map_err(|err| format!("photo {} cannot be decoded: {err}", photo.vpath))
-    };
+    let decoded: Vec<(usize, Result<(), String>)> = order
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|i| {
+            let photo = photos[i];
+            let result = RasterImage::new(photo.bytes.clone(), photo.format, Smart::Auto)
+                .map(|_| ())
+                .map_err(|err| format!("photo {} cannot be decoded: {err}", photo.vpath));
+            (i, result)
+        })
+        .collect();
     let mut results: Vec<Result<(), String>> = vec![Ok(()); photos.len()];
-    let done: Vec<Vec<(usize, Result<(), String>)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = queues
-            .iter()
-            .map(|(_, queue)| {
-                scope.spawn(|| {
-                    queue
-                        .iter()
-                        .map(|&i| (i, decode(&photos[i])))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("decoding does not panic"))
-            .collect()
-    });
-    for (i, result) in done.into_iter().flatten() {
+    for (i, result) in decoded {
         results[i] = result;
     }
     results

@@ -283,18 +283,19 @@ pub fn prepare_loaded(
     let photos = photos::load(&loaded);
     let decoded: &[photos::LoadedPhoto] = photos.as_deref().unwrap_or(&[]);
     let fonts = Fonts::load(font_paths);
-    // Whether the faces have every character is asked beside composing.
-    let (decoding, mut errors, data) = std::thread::scope(|scope| {
-        let decoding = scope.spawn(|| photos::decode(&loaded, decoded, pixels));
-        let glyphs = scope.spawn(|| checks::glyphs::missing(&loaded, &fonts));
-        let asked = typeset::Asked::of(layouts);
-        let data = fit::compose_page(&loaded.report, &fonts, photos.as_deref().ok(), asked);
-        (
-            decoding.join().expect("decoding does not panic"),
-            glyphs.join().expect("the glyph check does not panic"),
-            data,
-        )
-    });
+    // Whether the faces have every character is asked beside composing,
+    // on rayon's threads (a batch's `--jobs` bounds them too): this thread
+    // composes at once, the others take the checks when they are free.
+    let asked = typeset::Asked::of(layouts);
+    let (data, (decoding, mut errors)) = rayon::join(
+        || fit::compose_page(&loaded.report, &fonts, photos.as_deref().ok(), asked),
+        || {
+            rayon::join(
+                || photos::decode(&loaded, decoded, pixels),
+                || checks::glyphs::missing(&loaded, &fonts),
+            )
+        },
+    );
     let photos = match photos {
         Ok(photos) => photos,
         Err(found) => {
