@@ -11,8 +11,12 @@ CHARSETS_DIR holds gb2312-hanzi.txt and tongyong-8105.txt (one
 "U+XXXX<TAB>char" per line; default ../shared/charsets beside the repo).
 Each Noto face is cut out of its Debian .ttc (the SC member) and subset to
 GB 2312 + 通用规范汉字表 + GB/T 15834 punctuation + ASCII + Latin-1 + the
-symbols a report is likely to use, keeping every OpenType layout feature
-(locl, vert, halt, palt … which Typst's CJK punctuation handling relies on).
+symbols a report is likely to use, keeping the OpenType layout features
+horizontal Simplified Chinese uses (locl, halt, palt, kern … which Typst's
+CJK punctuation handling relies on). Noto's Japanese, Korean and
+Traditional Chinese language systems and its vertical features are left
+out: their variant glyphs were two in five of each face, and banmian sets
+zh-Hans horizontally only.
 LXGW WenKai carries Reserved Font Names, so the subset is renamed
 "Banmian Kai" as the SIL OFL 1.1 requires for a modified version.
 """
@@ -56,6 +60,32 @@ EXTRA_RANGES = [
 ]
 
 
+# The language systems kept (besides each script's default): Simplified
+# Chinese. Noto CJK's JAN, KOR, ZHT, ZHH reach regional variants by locl.
+KEEP_LANGSYS = {"ZHS "}
+# Features for vertical writing only.
+VERTICAL = {"vert", "vrt2", "vkna", "vhal", "vpal", "vkrn", "valt", "vrtr"}
+
+
+def horizontal_zh_hans(font):
+    """Drops the language systems other than Simplified Chinese from GSUB
+    and GPOS, and returns the features left that horizontal text uses: the
+    subsetter then keeps only the glyphs those reach."""
+    tags = set()
+    for table in ("GSUB", "GPOS"):
+        if table not in font:
+            continue
+        layout = font[table].table
+        for script in layout.ScriptList.ScriptRecord:
+            script.Script.LangSysRecord = [
+                r for r in script.Script.LangSysRecord if r.LangSysTag in KEEP_LANGSYS
+            ]
+            script.Script.LangSysCount = len(script.Script.LangSysRecord)
+        if layout.FeatureList:
+            tags.update(r.FeatureTag for r in layout.FeatureList.FeatureRecord)
+    return sorted(tags - VERTICAL)
+
+
 def read_charset(path):
     chars = set()
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -80,7 +110,7 @@ def main():
         if missing:
             sys.exit(f"{src.name}: lacks {len(missing)} Hanzi, e.g. {''.join(map(chr, missing[:20]))}")
         options = subset.Options()
-        options.layout_features = ["*"]
+        options.layout_features = horizontal_zh_hans(font)
         options.name_IDs = ["*"]
         options.name_languages = ["*"]
         options.notdef_outline = True

@@ -113,7 +113,7 @@ impl Manifest {
 }
 
 /// Each font file's name with the SHA-256 of its data: the bundled ones
-/// worked out once per process (they are 22 MB and never change), those
+/// worked out once per process (they are 15 MB and never change), those
 /// under `--font-path` on each call. Names only, no path of the machine.
 fn font_hashes(fonts: &Fonts) -> Vec<Hashed> {
     static BUNDLED: OnceLock<std::sync::Mutex<Vec<Hashed>>> = OnceLock::new();
