@@ -18,6 +18,12 @@ use crate::findings::{DataLocation, FieldPath, Finding, Segment};
 /// at all fails as [`Failure::CannotRun`]; every error in its data, as
 /// [`Failure::Report`].
 pub fn load(path: &Path) -> Result<LoadedReport, Failure> {
+    // The schema's validator is built while the file is read and parsed.
+    if VALIDATOR.get().is_none() {
+        rayon::spawn(|| {
+            validator();
+        });
+    }
     let bytes = read_file(path)?;
     read(path, bytes).map_err(Failure::Report)
 }
@@ -255,13 +261,27 @@ fn as_json(source: &SourceMap) -> Result<serde_json::Value, Vec<Finding>> {
     }
 }
 
+static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+
+/// The schema's validator, built once per process (by the first to ask;
+/// any other waits for it). It validates by draft 7's rules, which the
+/// derived schema keeps to (beside a `$ref` it has only descriptions and
+/// defaults), while it declares 2020-12 for editors: draft 7's meta-schema
+/// builds in half the time (0.6 against 1.1–1.8 ms).
+fn validator() -> &'static jsonschema::Validator {
+    VALIDATOR.get_or_init(|| {
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .build(&schema())
+            .expect("the derived schema is valid")
+    })
+}
+
 /// Every place the data breaks the schema, located, in the order they
 /// appear in the file.
 fn check_schema(source: &SourceMap) -> Result<Vec<Finding>, Vec<Finding>> {
     use jsonschema::error::ValidationErrorKind as Kind;
-    static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
-    let validator = VALIDATOR
-        .get_or_init(|| jsonschema::validator_for(&schema()).expect("the derived schema is valid"));
+    let validator = validator();
     let value = as_json(source)?;
     let mut found: Vec<Finding> = Vec::new();
     for error in validator.iter_errors(&value) {
@@ -450,5 +470,93 @@ fn strip_json_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(index) => message[..index].to_string(),
         None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Map, Value, json};
+
+    /// Every report one change away from `value`: each object given an
+    /// unknown field, each field taken out, each value replaced by one of
+    /// every other kind (and each number by one out of range).
+    fn variants(value: &Value) -> Vec<Value> {
+        let others = |original: &Value| -> Vec<Value> {
+            [
+                json!(null),
+                json!(true),
+                json!(7),
+                json!(-1),
+                json!(300),
+                json!(70000),
+                json!(3.5),
+                json!("x"),
+                json!(""),
+                json!([]),
+                json!(["x"]),
+                json!([7]),
+                json!({}),
+            ]
+            .into_iter()
+            .filter(|v| v != original)
+            .collect()
+        };
+        let mut out = Vec::new();
+        match value {
+            Value::Object(map) => {
+                let mut extra = map.clone();
+                extra.insert("unknown_field".into(), json!(1));
+                out.push(Value::Object(extra));
+                for (key, inner) in map {
+                    let mut without = map.clone();
+                    without.remove(key);
+                    out.push(Value::Object(without));
+                    for changed in others(inner).into_iter().chain(variants(inner)) {
+                        let mut with: Map<String, Value> = map.clone();
+                        with.insert(key.clone(), changed);
+                        out.push(Value::Object(with));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, inner) in items.iter().enumerate() {
+                    for changed in others(inner).into_iter().chain(variants(inner)) {
+                        let mut with = items.clone();
+                        with[i] = changed;
+                        out.push(Value::Array(with));
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// The loader validates by draft 7's rules a schema that declares
+    /// 2020-12: the two must find the same errors, at the same places, in
+    /// every report one change away from the example.
+    #[test]
+    fn draft_7_finds_what_2020_12_finds() {
+        let text = include_str!("../../data/zhongzhan-2020.toml");
+        let example =
+            serde_json::to_value(toml::from_str::<toml::Value>(text).expect("the example"))
+                .unwrap();
+        let declared = jsonschema::validator_for(&schema()).expect("the schema");
+        let errors = |validator: &jsonschema::Validator, value: &Value| -> Vec<String> {
+            validator
+                .iter_errors(value)
+                .map(|e| format!("{} at {}", e.kind().keyword(), e.instance_path()))
+                .collect()
+        };
+        let (mut tried, mut refused) = (0, 0);
+        for variant in variants(&example) {
+            let found = errors(validator(), &variant);
+            assert_eq!(found, errors(&declared, &variant), "{variant}");
+            tried += 1;
+            refused += usize::from(!found.is_empty());
+        }
+        // The variants reach every part of the model, and most break it.
+        assert!(tried > 2000 && refused > tried / 2, "{refused} of {tried}");
     }
 }
