@@ -155,15 +155,16 @@ fn hash_bundled() {
     (0..BUNDLED.len()).for_each(hashed);
 }
 
-/// Starts parsing, then hashing, the bundled faces on a thread of their
-/// own, at once: a command that lays out calls this first thing, so that
-/// the faces are parsed by the time the report is read and hashed while it
-/// is composed. One thread for both, so that reading the report keeps a
-/// core to itself.
-pub fn warm_up() {
+/// Starts parsing the bundled faces, then `also`, then hashing the faces,
+/// on a thread of its own, at once: a command that lays out calls this
+/// first thing, so that the faces are parsed by the time the report is
+/// read and hashed while it is composed. One thread for all, so that
+/// reading the report keeps a core to itself.
+pub fn warm_up(also: fn()) {
     let hashing = claim_hashing();
     std::thread::spawn(move || {
         bundled();
+        also();
         if hashing {
             hash_bundled();
         }

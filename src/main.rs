@@ -32,7 +32,9 @@ fn main() -> ExitCode {
             | Command::Rules(_)
             | Command::Plan(_)
     ) {
-        banmian::fonts::warm_up();
+        // Typst's library and templates made between parsing the faces and
+        // hashing them.
+        banmian::fonts::warm_up(banmian::world::warm_up);
     }
     banmian::export::clean_up_on_stop();
     // No panic reaches the user as a backtrace: the hook keeps its message,

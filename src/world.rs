@@ -71,20 +71,6 @@ impl<'a> ReportWorld<'a> {
             .into_iter()
             .map(|(path, bytes)| (file_id(&path), bytes))
             .collect();
-        // Typst's library and the templates, parsed, are the same for
-        // every world of the process: built once, and hashed once for
-        // Typst's caches (a watch or a batch saves a millisecond a render).
-        static LIBRARY: LazyLock<LazyHash<Library>> =
-            LazyLock::new(|| LazyHash::new(Library::builder().build()));
-        static SOURCES: LazyLock<HashMap<FileId, Source>> = LazyLock::new(|| {
-            TEMPLATES
-                .iter()
-                .map(|(path, text)| {
-                    let id = file_id(path);
-                    (id, Source::new(id, text.to_string()))
-                })
-                .collect()
-        });
         Self {
             library: &LIBRARY,
             fonts,
@@ -94,6 +80,29 @@ impl<'a> ReportWorld<'a> {
             today,
         }
     }
+}
+
+// Typst's library and the templates, parsed, are the same for every world
+// of the process: built once, and hashed once for Typst's caches (a watch
+// or a batch saves a millisecond a render).
+static LIBRARY: LazyLock<LazyHash<Library>> =
+    LazyLock::new(|| LazyHash::new(Library::builder().build()));
+static SOURCES: LazyLock<HashMap<FileId, Source>> = LazyLock::new(|| {
+    TEMPLATES
+        .iter()
+        .map(|(path, text)| {
+            let id = file_id(path);
+            (id, Source::new(id, text.to_string()))
+        })
+        .collect()
+});
+
+/// Builds Typst's library, hashes it and parses the templates, off the
+/// path of a render (see [`crate::fonts::warm_up`]): 2–3 ms the first
+/// compilation of a process would otherwise spend before it starts.
+pub fn warm_up() {
+    typst::utils::hash128(&*LIBRARY);
+    LazyLock::force(&SOURCES);
 }
 
 impl World for ReportWorld<'_> {

@@ -341,7 +341,10 @@ pub fn read_inside(root: &Path, file: &str) -> Result<(String, Vec<u8>), (&'stat
             ),
         ));
     }
-    let mut bytes = Vec::new();
+    // Sized once from the start: grown by doubling, the buffer took fresh
+    // memory at every step (the kernel zeroing it was most of the photos'
+    // reading time).
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     std::fs::File::open(&target)
         .and_then(|file| {
             std::io::Read::read_to_end(

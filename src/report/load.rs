@@ -49,7 +49,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
             ),
         )]));
     }
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     std::fs::File::open(path)
         .and_then(|file| {
             std::io::Read::read_to_end(
