@@ -359,42 +359,64 @@ fn pour_paragraph(
     metrics: &dyn Metrics,
     known: Option<&KnownBreaks>,
 ) -> Option<(Vec<ComposedLine>, usize)> {
+    // In whole columns a paragraph breaks the same wherever it starts: the
+    // lines are set once, and then only placed.
+    let whole = |lines: usize| {
+        (next..next + lines + delta.max(0) as usize + 1)
+            .all(|i| slots.get(i).is_none_or(|s| s.width == COLUMN))
+    };
+    if let Some(breaks) = known {
+        let map = locked(&breaks.0);
+        if let Some(set) = map.get(text)
+            && whole(set.greedy)
+            && let Some(lines) = set.by_delta.get(&delta)
+        {
+            let lines = lines.as_ref()?;
+            if next + lines.len() > slots.len() {
+                return None;
+            }
+            let placed = lines
+                .iter()
+                .zip(&slots[next..])
+                .map(|(line, slot)| ComposedLine {
+                    column: slot.column,
+                    line: slot.line,
+                    x: slot.x,
+                    width: slot.width,
+                    ..line.clone()
+                })
+                .collect();
+            return Some((placed, next + lines.len()));
+        }
+    }
     let run = Run::new(text, metrics);
     // The fewest lines it takes (greedy, punctuation squeezed as Typst
     // does), then the best breaks for that many lines plus the copyfit's:
     // looser lines to gain, punctuation squeezed harder to take out.
     let greedy = breaks(&run, slots, next, true);
-    // In whole columns a paragraph breaks the same wherever it starts:
-    // the breaks are worked out once.
-    let whole = (next..next + greedy.len() + delta.max(0) as usize + 1)
-        .all(|i| slots.get(i).is_none_or(|s| s.width == COLUMN));
-    let ends = match known.filter(|_| whole) {
-        Some(breaks) => {
-            let found = locked(&breaks.0)
-                .get(text)
-                .and_then(|by_delta| by_delta.get(&delta))
-                .cloned();
-            match found {
-                Some(ends) => ends,
-                None => {
-                    let ends = paragraph_ends(&run, slots, next, delta, &greedy, metrics);
-                    let mut map = locked(&breaks.0);
-                    if map.len() >= MAX_KNOWN {
-                        map.clear();
-                    }
-                    map.entry(text.to_string())
-                        .or_default()
-                        .insert(delta, ends.clone());
-                    ends
-                }
-            }
+    let ends = paragraph_ends(&run, slots, next, delta, &greedy, metrics);
+    // Lines past the last slot are this start's problem, not the text's:
+    // what is known is only what holds wherever the paragraph starts.
+    let set = ends
+        .as_ref()
+        .filter(|ends| next + ends.len() <= slots.len())
+        .and_then(|ends| set_lines(&run.chars, slots, next, ends.clone(), metrics));
+    if let Some(breaks) = known.filter(|_| whole(greedy.len()))
+        && (ends.is_none() || set.is_some())
+    {
+        let mut map = locked(&breaks.0);
+        if map.len() >= MAX_KNOWN {
+            map.clear();
         }
-        None => paragraph_ends(&run, slots, next, delta, &greedy, metrics),
-    }?;
-    if next + ends.len() > slots.len() {
-        return None;
+        map.entry(text.to_string())
+            .or_insert_with(|| SetInColumns {
+                greedy: greedy.len(),
+                by_delta: HashMap::new(),
+            })
+            .by_delta
+            .insert(delta, set.as_ref().map(|(lines, _)| lines.clone()));
     }
-    set_lines(&run.chars, slots, next, ends, metrics)
+    set
 }
 
 /// Where a paragraph's lines end when it is poured from `slots[next..]`
@@ -982,14 +1004,20 @@ fn pour_in(
 /// see [`super::memo`]) every story's from render to render, so that an
 /// edit breaks again only the paragraph edited.
 #[derive(Default)]
-pub struct KnownBreaks(Mutex<HashMap<String, HashMap<i32, Option<Ends>>>>);
+pub struct KnownBreaks(Mutex<HashMap<String, SetInColumns>>);
+
+/// A paragraph set in whole columns.
+struct SetInColumns {
+    /// How many lines it takes packed full.
+    greedy: usize,
+    /// By delta, its lines (their text and setting; where they go is the
+    /// slots'), or `None` when it cannot take that many.
+    by_delta: HashMap<i32, Option<Vec<ComposedLine>>>,
+}
 
 /// The most paragraphs known breaks hold before they start afresh: a long
 /// watch session does not grow without end.
 const MAX_KNOWN: usize = 10_000;
-
-/// Where each line of a paragraph ends, in characters.
-type Ends = Vec<usize>;
 
 impl KnownBreaks {
     /// As [`pour`], for the paragraphs these breaks were learnt from.
@@ -1183,6 +1211,9 @@ mod tests {
                 let slots = slots(2, depth, &shapes);
                 for delta in [[0, 0, 0], [1, 0, 0], [0, -1, 1]] {
                     let fresh = pour(&paragraphs, &slots, &delta, &Fixed);
+                    let learnt = known.pour(&paragraphs, &slots, &delta, &Fixed);
+                    assert_eq!(fresh, learnt, "depth {depth}, {shapes:?}, {delta:?}");
+                    // Asked again, the lines come from what was learnt.
                     let again = known.pour(&paragraphs, &slots, &delta, &Fixed);
                     assert_eq!(fresh, again, "depth {depth}, {shapes:?}, {delta:?}");
                 }
