@@ -192,7 +192,8 @@ pub struct BatchCommand {
     #[arg(long, default_value_t = 144.0)]
     pub ppi: f32,
 
-    /// Reports rendered at once (default: the machine's cores).
+    /// Reports rendered at once, and the threads that compute them
+    /// (default: the machine's cores); one more writes the files.
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
 
