@@ -17,10 +17,8 @@ use crate::layouts::{Layout, TEMPLATES};
 
 /// A world for one layout of one report. Nothing in it touches the disk.
 pub struct ReportWorld<'a> {
-    library: &'static LazyHash<Library>,
     fonts: &'a Fonts,
     main: FileId,
-    sources: &'static HashMap<FileId, Source>,
     files: HashMap<FileId, Bytes>,
     today: Datetime,
 }
@@ -72,10 +70,8 @@ impl<'a> ReportWorld<'a> {
             .map(|(path, bytes)| (file_id(&path), bytes))
             .collect();
         Self {
-            library: &LIBRARY,
             fonts,
             main: file_id(entry),
-            sources: &SOURCES,
             files: served,
             today,
         }
@@ -107,7 +103,7 @@ pub fn warm_up() {
 
 impl World for ReportWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
-        self.library
+        &LIBRARY
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
@@ -119,11 +115,11 @@ impl World for ReportWorld<'_> {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        self.sources.get(&id).cloned().ok_or_else(|| not_found(id))
+        SOURCES.get(&id).cloned().ok_or_else(|| not_found(id))
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if let Some(source) = self.sources.get(&id) {
+        if let Some(source) = SOURCES.get(&id) {
             return Ok(Bytes::from_string(source.clone()));
         }
         self.files.get(&id).cloned().ok_or_else(|| not_found(id))
