@@ -330,13 +330,15 @@ impl Fonts {
             typst::text::FontStretch::NORMAL,
         );
         let index = self.book().select(&family.to_lowercase(), variant)?;
-        let font = self.font(index)?;
-        // The store holds the bundled faces first, in their order.
+        // The store holds the bundled faces first, in their order. A
+        // bundled face is read from its data, without waiting for Typst's
+        // hash of it (see [`hashed`]): composing starts while the faces
+        // are still being hashed.
         let face = match bundled().get(index) {
             Some(face) => Parsed::Bundled(Box::new(
                 ttf_parser::Face::parse(face.data, face.font.index()).ok()?,
             )),
-            None => Parsed::Extra(font),
+            None => Parsed::Extra(self.font(index)?),
         };
         Some(FaceMetrics {
             face,
