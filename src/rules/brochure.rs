@@ -11,8 +11,9 @@
 
 use typst_layout::PagedDocument;
 
-use super::{Rule, RuleCount, Tally, lines};
-use crate::brochure::Geometry;
+use super::{Rule, RuleCount, Tally, letters, lines};
+use crate::brochure::story::Item;
+use crate::brochure::{Booklet, Geometry};
 use crate::fonts;
 use crate::inspect::{Inspection, Line, Picture, markers};
 use crate::pipeline::Prepared;
@@ -112,10 +113,55 @@ pub fn check(
         }
     }
     widows_and_orphans(&body, &g, &mut tally);
+    if let Some(booklet) = prepared.data.booklet() {
+        as_composed(booklet, &body, &mut tally);
+    }
     for line in &inspection.lines {
         lines::line(line, &mut tally);
     }
     tally.0
+}
+
+/// Each story page's body lines are the lines the composer broke, as it
+/// broke them: a line Typst broke in two would leave a part where the
+/// line was and the rest as a line of its own.
+fn as_composed(booklet: &Booklet, body: &[&Line], tally: &mut Tally) {
+    for page in &booklet.pages {
+        let Some(story) = &page.story else {
+            continue;
+        };
+        let mut composed: Vec<String> = story
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Line { text, .. } => Some(letters(text)),
+                _ => None,
+            })
+            .collect();
+        let mut set: Vec<String> = body
+            .iter()
+            .filter(|l| l.page == page.number)
+            .map(|l| letters(&l.text()))
+            .collect();
+        composed.sort();
+        set.sort();
+        if composed != set {
+            let stray = set
+                .iter()
+                .find(|l| !composed.contains(l))
+                .or_else(|| composed.iter().find(|l| !set.contains(l)))
+                .cloned()
+                .unwrap_or_default();
+            tally.hit(Rule::AsComposed, || {
+                format!(
+                    "page {}: {} line(s) set, {} composed; 「{stray}」",
+                    page.number,
+                    set.len(),
+                    composed.len()
+                )
+            });
+        }
+    }
 }
 
 /// A line of body text: 宋体 at the body size.

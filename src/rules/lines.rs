@@ -4,7 +4,7 @@
 
 use typst_layout::PagedDocument;
 
-use super::{ASCENT, Area, EM, GRID_TOLERANCE, Rule, Tally, boxes, grid_top};
+use super::{ASCENT, Area, EM, GRID_TOLERANCE, Rule, Tally, boxes, grid_top, letters};
 use crate::cjk::{self, NO_END, NO_START, is_han};
 use crate::compose::grid::{COLUMN, GUTTER, PITCH};
 use crate::compose::{self, Shape};
@@ -186,6 +186,13 @@ fn in_its_band(area: &Area, column: usize, line: &Line, tally: &mut Tally) {
     };
     if composed.width < compose::MIN_BAND {
         tally.hit(Rule::NarrowBand, || line.text());
+    }
+    // Typst sets the line as it was composed: a line it broke in two
+    // shows as a part of it on its band and the rest over the next.
+    if letters(&line.text()) != letters(&composed.text) {
+        tally.hit(Rule::AsComposed, || {
+            format!("set as 「{}」: {}", line.text(), composed.text)
+        });
     }
     let band_left = area.x / EM + column as f64 * (COLUMN + GUTTER) + composed.x;
     let indent = if composed.indent {

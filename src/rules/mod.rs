@@ -90,6 +90,8 @@ pub enum Rule {
     NarrowBand,
     /// `justified`: every line but a paragraph's last fills its band, edge to edge.
     Justified,
+    /// `as-composed`: every line of text is set as the composer broke it, one line on its band.
+    AsComposed,
     /// `line-start`: no line starts with closing punctuation, ·, — or ～.
     LineStart,
     /// `line-end`: no line ends with opening punctuation.
@@ -148,7 +150,8 @@ pub enum Rule {
 
 impl Rule {
     /// The brochure's rules, in the order the table lists them.
-    pub const BROCHURE: [Rule; 14] = [
+    pub const BROCHURE: [Rule; 15] = [
+        Rule::AsComposed,
         Rule::PageCount,
         Rule::BlankPage,
         Rule::PhotoOnlyPage,
@@ -166,12 +169,13 @@ impl Rule {
     ];
 
     /// The newspaper page's rules, in the order the table lists them.
-    pub const NEWSPAPER: [Rule; 24] = [
+    pub const NEWSPAPER: [Rule; 25] = [
         Rule::BaselineGrid,
         Rule::FullColumns,
         Rule::RunaroundClearance,
         Rule::NarrowBand,
         Rule::Justified,
+        Rule::AsComposed,
         Rule::LineStart,
         Rule::LineEnd,
         Rule::SplitDash,
@@ -201,6 +205,7 @@ impl Rule {
             Rule::RunaroundClearance => "runaround-clearance",
             Rule::NarrowBand => "narrow-band",
             Rule::Justified => "justified",
+            Rule::AsComposed => "as-composed",
             Rule::LineStart => "line-start",
             Rule::LineEnd => "line-end",
             Rule::SplitDash => "split-dash",
@@ -239,6 +244,9 @@ impl Rule {
             Rule::RunaroundClearance => "text keeps a character's clearance from photos inside it",
             Rule::NarrowBand => "no text band narrower than 4 characters",
             Rule::Justified => "every line but a paragraph's last fills its band, edge to edge",
+            Rule::AsComposed => {
+                "every line of text is set as the composer broke it, one line on its band"
+            }
             Rule::LineStart => "no line starts with closing punctuation, ·, — or ～",
             Rule::LineEnd => "no line ends with opening punctuation",
             Rule::SplitDash => "—— and …… never split",
@@ -308,6 +316,14 @@ pub fn check(
     }
     page::check(prepared, document, inspection, &mut tally);
     tally.0
+}
+
+/// A line's text as the reader sees it, to compare what was composed
+/// with what was laid out: spaces and word joiners left out.
+pub(crate) fn letters(text: &str) -> String {
+    text.chars()
+        .filter(|&c| c != crate::cjk::WORD_JOINER && !c.is_whitespace())
+        .collect()
 }
 
 /// Boxes the template marks with `label`, as (page, left, top, right,
