@@ -28,6 +28,7 @@ machine:
   0.5× its time.
 """
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -191,8 +192,26 @@ TYPST_RATIO = 0.5
 
 def measure(args, runs):
     """Median wall time (ms) and peak memory (MiB) of a process."""
-    samples = [timed(args) for _ in range(runs + 2)][2:]
-    return statistics.median(t for t, _ in samples), statistics.median(m for _, m in samples)
+    return measure_side_by_side([args], runs)[0]
+
+
+def measure_side_by_side(commands, runs):
+    """[`measure`] of several commands, run in turn, in a shuffled order
+    each round: the machine is shared, and its speed drifts over seconds,
+    so commands compared with each other are measured over the same
+    seconds."""
+    samples = [[] for _ in commands]
+    for round in range(runs + 2):
+        order = list(range(len(commands)))
+        random.shuffle(order)
+        for i in order:
+            sample = timed(commands[i])
+            if round >= 2:
+                samples[i].append(sample)
+    return [
+        (statistics.median(t for t, _ in s), statistics.median(m for _, m in s))
+        for s in samples
+    ]
 
 
 TYPST_VERSION = "0.15.1"
@@ -221,16 +240,17 @@ def against_typst(runs, tmp):
     report: its library in a process of its own (`examples/plain`, fonts in
     memory as banmian has them) and its CLI (fonts read from fonts/)."""
     plain = os.path.join(os.path.dirname(BIN), "examples", "plain")
-    typst_ms, typst_mb = measure([plain, DATA, os.path.join(tmp, "plain.pdf")], runs)
     project = os.path.join(tmp, "plain-project")
     subprocess.run([plain, DATA, "--project", project], check=True)
     cli = typst_cli()
     fonts = os.path.join(ROOT, "fonts")
-    cli_ms, cli_mb = measure([cli, "compile", "--root", project, "--ignore-system-fonts",
-                              "--font-path", fonts, os.path.join(project, "main.typ"),
-                              os.path.join(tmp, "plain-cli.pdf")], runs)
-    ours_ms, ours_mb = measure([BIN, "render", DATA, "--layout", "newspaper", "-o",
-                                os.path.join(tmp, "ours.pdf")], runs)
+    # The three side by side, round by round.
+    (typst_ms, typst_mb), (cli_ms, cli_mb), (ours_ms, ours_mb) = measure_side_by_side([
+        [plain, DATA, os.path.join(tmp, "plain.pdf")],
+        [cli, "compile", "--root", project, "--ignore-system-fonts", "--font-path", fonts,
+         os.path.join(project, "main.typ"), os.path.join(tmp, "plain-cli.pdf")],
+        [BIN, "render", DATA, "--layout", "newspaper", "-o", os.path.join(tmp, "ours.pdf")],
+    ], runs)
     for name, ms, mb in (("Typst's library", typst_ms, typst_mb), ("Typst's CLI", cli_ms, cli_mb)):
         ratio = ours_ms / ms
         verdict = "within" if ratio < TYPST_RATIO else "OVER"

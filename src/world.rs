@@ -93,12 +93,15 @@ static SOURCES: LazyLock<HashMap<FileId, Source>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Builds Typst's library, hashes it and parses the templates, off the
-/// path of a render (see [`crate::fonts::warm_up`]): 2–3 ms the first
-/// compilation of a process would otherwise spend before it starts.
+/// Builds Typst's library and parses the templates, and hashes both (a
+/// source keeps its hash), off the path of a render (see
+/// [`crate::fonts::warm_up`]): 2–3 ms the first compilation of a process
+/// would otherwise spend before it starts.
 pub fn warm_up() {
     typst::utils::hash128(&*LIBRARY);
-    LazyLock::force(&SOURCES);
+    for source in SOURCES.values() {
+        typst::utils::hash128(source);
+    }
 }
 
 impl World for ReportWorld<'_> {

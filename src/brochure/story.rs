@@ -134,9 +134,6 @@ pub enum Item {
         spread: bool,
         /// Their tracking, em.
         latin_tracking: f64,
-        /// Set by Typst's first-fit breaker (see
-        /// [`crate::compose::ComposedLine::first_fit`]).
-        first_fit: bool,
     },
     /// The pull quote.
     Quote {
@@ -820,7 +817,6 @@ impl Flow {
                             justify: line.justify,
                             spread: line.spread,
                             latin_tracking: line.latin_tracking,
-                            first_fit: line.first_fit,
                         }),
                         Unit::Block(block) => {
                             let mut item = block.item.clone();

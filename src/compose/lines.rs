@@ -320,20 +320,6 @@ pub struct ComposedLine {
     /// For such a line, the tracking (em) its Latin letters and digits
     /// take, so that the gaps between Han characters keep under ⅓ em.
     pub latin_tracking: f64,
-    /// The line fits its band without a mark squeezed, and holds only Han
-    /// characters and full-width marks, which banmian measures exactly as
-    /// Typst does: Typst's first-fit line breaker sets it as one line, at
-    /// a fraction of the cost of its optimal breaker. Every other line
-    /// (squeezed, or with Latin letters, digits or spaces, which the two
-    /// measures might part on by a hair) goes to the optimal breaker,
-    /// which squeezes punctuation as the composer did.
-    pub first_fit: bool,
-}
-
-/// Han characters and the full-width marks: what a line set by Typst's
-/// first-fit breaker may hold (see [`ComposedLine::first_fit`]).
-fn measured_as_typst(c: char) -> bool {
-    crate::cjk::is_han(c) || "，。、：；？！“”‘’（）《》「」『』【】".contains(c)
 }
 
 /// Breaks `text` from char `start` into one line of at most `width` em,
@@ -549,8 +535,6 @@ fn set_lines(
         } else {
             0.0
         };
-        let first_fit = natural <= width - indent + 1e-9
-            && chars[start..end].iter().all(|&c| measured_as_typst(c));
         lines.push(ComposedLine {
             column: slot.column,
             line: slot.line,
@@ -561,7 +545,6 @@ fn set_lines(
             justify,
             spread,
             latin_tracking,
-            first_fit,
         });
         start = end;
         while start < chars.len() && chars[start] == ' ' {
