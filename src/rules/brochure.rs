@@ -3,7 +3,8 @@
 //! page holding only a photo (the cover and a spread's photo page are
 //! designed so), no short block of text alone on a page, no headline low on
 //! a page, captions under their photos, no paragraph's first line alone at
-//! a column's foot nor its last at a column's head — and the line rules.
+//! a column's foot nor its last at a column's head, every line set as the
+//! composer broke it — and the line rules.
 //!
 //! What a page is (cover, story, gallery…) the template says with a marker;
 //! what is on it — text lines, their fonts and positions, pictures — is

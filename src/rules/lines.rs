@@ -340,6 +340,85 @@ mod tests {
         }
     }
 
+    /// A body line laid out on grid line `row` of an area's first column,
+    /// the area at the page's top left.
+    fn laid(text: &str, row: usize) -> Line {
+        let glyphs: Vec<(char, f64)> = text.chars().map(|c| (c, EM)).collect();
+        let width = glyphs.len() as f64 * EM;
+        Line {
+            page: 1,
+            runs: vec![crate::inspect::Run {
+                text: text.into(),
+                x: 0.0,
+                y: row as f64 * PITCH * EM + ASCENT,
+                width,
+                ink_width: width,
+                size: EM,
+                family: fonts::SERIF.into(),
+                weight: 400,
+                glyphs,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_line_typst_broke_in_two_is_not_as_composed() {
+        let composed = |text: &str, line: usize| compose::ComposedLine {
+            column: 0,
+            line,
+            x: 0.0,
+            width: COLUMN,
+            text: text.into(),
+            indent: false,
+            justify: line == 0,
+            spread: false,
+            latin_tracking: 0.0,
+        };
+        let text = compose::text::TextArea {
+            columns: 1,
+            depth: 2,
+            lines: vec![
+                composed("该区坚持以产业集群化、融合", 0),
+                composed("化为目标。", 1),
+            ],
+            inlines: Vec::new(),
+            shapes: Vec::new(),
+            adjustments: Vec::new(),
+        };
+        let area = Area {
+            section: 0,
+            x: 0.0,
+            y: 0.0,
+            page: 1,
+            text: &text,
+        };
+        let hits = |lines: &[Line]| {
+            let mut tally = Tally::new(&Rule::NEWSPAPER);
+            for line in lines {
+                in_its_band(&area, 0, line, &mut tally);
+            }
+            let found = tally.0.iter().find(|c| c.rule == Rule::AsComposed);
+            found.map_or(0, |c| c.count)
+        };
+        // Set as composed (a word joiner or a space in between is no
+        // difference).
+        assert_eq!(
+            hits(&[laid("该区坚持以产业集群化、融合", 0), laid("化为目标。", 1)]),
+            0
+        );
+        assert_eq!(hits(&[laid("该区坚持以产业\u{2060}集群化、 融合", 0)]), 0);
+        // The first line broken in two: its last character goes down onto
+        // the second line's band.
+        assert_eq!(
+            hits(&[
+                laid("该区坚持以产业集群化、融", 0),
+                laid("合", 1),
+                laid("化为目标。", 1),
+            ]),
+            2
+        );
+    }
+
     #[test]
     fn a_line_may_not_end_with_an_opening_mark_or_half_a_dash() {
         assert_eq!(count(Rule::LineEnd, "他说“"), 1);

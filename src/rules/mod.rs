@@ -1,8 +1,8 @@
 //! The rules of the newspaper page and of the brochure, checked on what
 //! was laid out: the typographic ones of every line (TYPOGRAPHY.md, clreq,
-//! GB/T 15834) in [`lines`], the newspaper page's composition
-//! (COMPOSITION.md: holes, legs, bumping headlines, photos, loose lines,
-//! the lead) in [`page`], and the brochure's pages (count, blank and
+//! GB/T 15834; and every line set as the composer broke it) in [`lines`],
+//! the newspaper page's composition (COMPOSITION.md: holes, legs, bumping
+//! headlines, photos, loose lines, the lead) in [`page`], and the brochure's pages (count, blank and
 //! photo-only pages, short blocks, widows and orphans, captions) in
 //! [`brochure`]. Each rule, how often it is broken, and where. The example
 //! and every report of the test corpus show zero.
