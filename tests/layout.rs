@@ -66,6 +66,43 @@ fn one_page_of_broadsheet_size() {
     );
 }
 
+/// The template lays out the second half of the modules on a page of its
+/// own, which banmian puts back onto the first (pipeline/compile.rs): one
+/// page, drawn as one run would draw it. The stories follow each other in
+/// the composer's order, and the print marks, the page's foreground, come
+/// last, over everything.
+#[test]
+fn the_page_laid_out_in_two_runs_is_drawn_as_one() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhongzhan-2020.toml");
+    let mut prepared = prepare(&data, &[]).unwrap_or_else(|_| panic!("a valid report"));
+    prepared.pdf.marks = true;
+    let (document, _) =
+        compile(&prepared, Layout::Newspaper).unwrap_or_else(|_| panic!("lays out"));
+    assert_eq!(document.pages().len(), 1);
+    let inspection = inspect(&document);
+    let slug = inspection.lines.last().expect("lines").text();
+    assert!(
+        slug.contains("newspaper · 2020-12-28"),
+        "last drawn: {slug}"
+    );
+    // Each story's headline, in the order the composer placed the modules:
+    // the last ones were laid out on the second page.
+    let text = flat_text(&inspection);
+    let report = &prepared.loaded.report;
+    let order = prepared.data.text_areas().map(|(section, ..)| section);
+    let mut at = 0;
+    let mut stories = 0;
+    for section in order {
+        let headline = squeeze(&report.sections[section].headline.lines().concat());
+        let found = text[at..]
+            .find(&headline)
+            .unwrap_or_else(|| panic!("headline out of order: {headline}"));
+        at += found + headline.len();
+        stories += 1;
+    }
+    assert_eq!(stories, report.sections.len());
+}
+
 #[test]
 fn every_paragraph_headline_and_caption_appears_in_order() {
     let (prepared, inspection) = example();

@@ -68,6 +68,10 @@ fn compile_serving(
             .map(|d| from_typst(layout, d, Some(&world)))
             .collect::<Vec<_>>()
     })?;
+    let document = match layout {
+        Layout::Newspaper => one_page(document),
+        Layout::Brochure => document,
+    };
     let (mut errors, template_warnings): (Vec<_>, Vec<_>) =
         template_findings(prepared, layout, &document)
             .into_iter()
@@ -82,6 +86,53 @@ fn compile_serving(
         return Err(errors);
     }
     Ok((document, warnings))
+}
+
+/// The newspaper page as the one page it is. The template lays out the
+/// second half of the page's modules on a page of its own, at the place
+/// they take on the first (Typst 0.15.1 lays out separate runs of pages
+/// side by side, on two cores: 3–7 ms of a render). That page's content
+/// goes back onto the first page right after the first page's body, and
+/// before its foreground (the print marks), as if laid out in one run:
+/// the PDF is byte for byte the one a single run makes. Markers, tags and
+/// links are found again from the one page.
+fn one_page(document: PagedDocument) -> PagedDocument {
+    use typst::layout::{FrameItem, GroupItem, Point};
+    use typst::model::Document;
+    let [first, parts @ ..] = document.pages() else {
+        return document;
+    };
+    if parts.is_empty() {
+        return document;
+    }
+    let mut page = first.clone();
+    // The second page has no marginals: its last group is its body, at
+    // the margins' corner, where the first page's body is too.
+    let corner = parts[0]
+        .frame
+        .items()
+        .rev()
+        .find(|(_, item)| matches!(item, FrameItem::Group(_)))
+        .map(|(pos, _)| *pos);
+    let at = corner
+        .and_then(|corner| {
+            page.frame
+                .items()
+                .rposition(|(pos, item)| *pos == corner && matches!(item, FrameItem::Group(_)))
+        })
+        .map_or(page.frame.items().len(), |i| i + 1);
+    for (i, part) in parts
+        .iter()
+        .filter(|part| !part.frame.is_empty())
+        .enumerate()
+    {
+        page.frame.insert(
+            at + i,
+            Point::zero(),
+            FrameItem::Group(GroupItem::new(part.frame.clone())),
+        );
+    }
+    PagedDocument::new(std::iter::once(page).collect(), document.info().clone())
 }
 
 /// What the templates learn of the PDF: `/pdf.json` says whether it is a
