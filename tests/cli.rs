@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{BIN, Workspace, small_report, small_report_with, stderr};
+use crate::support::{BIN, Workspace, example_in, small_report, small_report_with, stderr};
 
 fn workspace_with(report: &str) -> Workspace {
     let ws = Workspace::new();
@@ -454,6 +454,24 @@ fn the_binary_with_its_fonts_stays_under_80_mb() {
         "the binary is {:.1} MB",
         size as f64 / 1e6
     );
+}
+
+/// `banmian plan` composes the page it maps (the pipeline composes only
+/// the layouts a command asks for).
+#[test]
+fn plan_maps_the_example_page() {
+    let ws = Workspace::new();
+    ws.write("report.toml", example_in(&ws.path(".")));
+    let output = ws.run(&["plan", "report.toml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let map = String::from_utf8_lossy(&output.stdout);
+    assert!(map.contains("the module area: 8 columns"), "{map}");
+    assert!(map.contains("(the lead)"), "{map}");
+    assert!(map.contains("score "), "{map}");
+    let output = ws.run(&["plan", "report.toml", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let plan: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert!(plan["map"].is_array(), "{plan}");
 }
 
 #[test]

@@ -1,20 +1,23 @@
 //! `banmian plan`: the newspaper page's arrangement as a map of the grid
-//! and the terms of its score, so an editor sees why; nothing laid out.
+//! and the terms of its score, so an editor sees why; nothing written.
 
 use std::path::PathBuf;
 
 use super::Print;
 use crate::exit::Exit;
 use crate::findings::{self, Finding};
+use crate::layouts::Layout;
 use crate::pipeline::{self, Request};
 use crate::typeset::Composition;
 
 /// Composes the page and prints its plan, or the errors that say why no
 /// page was found.
 pub fn run(data: PathBuf, font_paths: Vec<PathBuf>, print: Print) -> Exit {
+    // The newspaper page, composed (and laid out: the pipeline composes
+    // only the layouts asked for).
     let outcome = pipeline::run(&Request {
         data,
-        layouts: Vec::new(),
+        layouts: vec![Layout::Newspaper],
         font_paths,
         pixels: false,
         pdf: Default::default(),
