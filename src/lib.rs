@@ -13,6 +13,7 @@ pub mod commands;
 pub mod compose;
 pub mod exit;
 pub mod export;
+pub mod files;
 pub mod findings;
 pub mod fonts;
 pub mod inspect;

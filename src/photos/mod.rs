@@ -341,23 +341,12 @@ pub fn read_inside(root: &Path, file: &str) -> Result<(String, Vec<u8>), (&'stat
             ),
         ));
     }
-    // Sized once from the start: grown by doubling, the buffer took fresh
-    // memory at every step (the kernel zeroing it was most of the photos'
-    // reading time).
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    std::fs::File::open(&target)
-        .and_then(|file| {
-            std::io::Read::read_to_end(
-                &mut std::io::Read::take(file, MAX_PHOTO_BYTES + 1),
-                &mut bytes,
-            )
-        })
-        .map_err(|err| {
-            (
-                "photo-unreadable",
-                format!("cannot read photo {shown}: {err}"),
-            )
-        })?;
+    let bytes = crate::files::read_at_most(&target, size, MAX_PHOTO_BYTES).map_err(|err| {
+        (
+            "photo-unreadable",
+            format!("cannot read photo {shown}: {err}"),
+        )
+    })?;
     Ok((shown, bytes))
 }
 

@@ -49,16 +49,8 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
             ),
         )]));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    std::fs::File::open(path)
-        .and_then(|file| {
-            std::io::Read::read_to_end(
-                &mut std::io::Read::take(file, MAX_DATA_BYTES + 1),
-                &mut bytes,
-            )
-        })
-        .map_err(|err| cannot(format!("cannot read the report: {err}")))?;
-    Ok(bytes)
+    crate::files::read_at_most(path, meta.len(), MAX_DATA_BYTES)
+        .map_err(|err| cannot(format!("cannot read the report: {err}")))
 }
 
 /// The report's text, with positions: its format from its name, UTF-8,
