@@ -192,8 +192,8 @@ pub struct BatchCommand {
     #[arg(long, default_value_t = 144.0)]
     pub ppi: f32,
 
-    /// Reports rendered at once, and the threads that compute them
-    /// (default: the machine's cores); one more writes the files.
+    /// Reports rendered at once (default: the machine's cores), each job a
+    /// process of its own; one job renders in this process.
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
 

@@ -25,6 +25,16 @@ impl Exit {
             Exit::CannotRun => 2,
         }
     }
+
+    /// The exit of a code [`Exit::code`] gave; any other code is
+    /// `CannotRun`.
+    pub fn from_code(code: u8) -> Self {
+        match code {
+            0 => Exit::Success,
+            1 => Exit::Refused,
+            _ => Exit::CannotRun,
+        }
+    }
 }
 
 /// Why a step stopped short, with what it found.

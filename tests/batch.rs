@@ -117,3 +117,110 @@ fn two_reports_of_one_name_are_refused_before_any_work() {
     ]);
     assert_eq!(lines(&output).len(), 1, "{}", stderr(&output));
 }
+
+#[test]
+fn each_job_makes_what_the_batch_asks() {
+    // Two jobs are two processes of their own: each must be told the
+    // layout, the format and the resolution the batch was given.
+    let ws = Workspace::new();
+    ws.photo("photos/a.jpg");
+    ws.write("one.toml", small_report("第一份报告。"));
+    ws.write("two.toml", small_report("第二份报告。"));
+    let output = ws.run(&[
+        "batch", "one.toml", "two.toml", "--jobs", "2", "--layout", "brochure", "--pages", "png",
+        "--ppi", "20", "--format", "json", "-o", "made",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(lines(&output).len(), 2);
+    let mut names: Vec<String> = std::fs::read_dir(ws.path("made"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(!names.is_empty());
+    for stem in ["one", "two"] {
+        assert!(
+            names
+                .iter()
+                .any(|n| n.starts_with(&format!("{stem}.brochure"))),
+            "{names:?}"
+        );
+    }
+    for name in &names {
+        assert!(
+            name.contains(".brochure") && name.ends_with(".png"),
+            "{name}"
+        );
+        // A4 is 210 mm wide: 165 px at 20 ppi.
+        let png = std::fs::read(ws.path("made").join(name)).unwrap();
+        let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+        assert!((160..=170).contains(&width), "{name}: {width} px");
+    }
+}
+
+#[test]
+fn a_job_killed_midway_loses_no_report() {
+    let ws = Workspace::new();
+    ws.photo("photos/a.jpg");
+    let names: Vec<String> = (0..12).map(|i| format!("r{i}.toml")).collect();
+    for (i, name) in names.iter().enumerate() {
+        ws.write(name, small_report(&format!("第{i}份报告。")));
+    }
+    let mut args = vec![
+        "batch", "--jobs", "2", "--layout", "brochure", "--format", "json",
+    ];
+    args.extend(names.iter().map(String::as_str));
+    let mut batch = ws
+        .command(&args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(batch.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut out, &mut first).unwrap();
+    // The jobs are the batch's child processes: kill one, as the OOM
+    // killer would.
+    let jobs = children(batch.id());
+    assert_eq!(jobs.len(), 2, "{jobs:?}");
+    let killed = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -9 {}", jobs[0])])
+        .status()
+        .unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    let status = batch.wait().unwrap();
+    let lines: Vec<serde_json::Value> = std::iter::once(first.as_str())
+        .chain(rest.lines())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    // Every report has exactly one line: none lost, none twice.
+    let mut seen: Vec<&str> = lines.iter().map(|l| l["data"].as_str().unwrap()).collect();
+    seen.sort();
+    let mut wanted: Vec<&str> = names.iter().map(String::as_str).collect();
+    wanted.sort();
+    assert_eq!(seen, wanted);
+    // The reports it held were made again by another job: the kill was
+    // no report's fault.
+    if killed.success() {
+        for line in &lines {
+            assert_eq!(line["status"], "made", "{line}");
+        }
+        assert_eq!(status.code(), Some(0));
+    }
+}
+
+/// The processes whose parent is `pid`.
+fn children(pid: u32) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|child| {
+            std::fs::read_to_string(format!("/proc/{child}/stat")).is_ok_and(|stat| {
+                // pid (comm) state ppid …: the comm may hold spaces.
+                stat.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok())
+                    == Some(pid)
+            })
+        })
+        .collect()
+}

@@ -69,11 +69,14 @@ impl Workspace {
 
     /// Runs banmian in the workspace.
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .args(args)
-            .current_dir(self.dir.path())
-            .output()
-            .unwrap()
+        self.command(args).output().unwrap()
+    }
+
+    /// banmian in the workspace, to be started.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(BIN);
+        command.args(args).current_dir(self.dir.path());
+        command
     }
 
     /// Every file under the workspace's out/ folder.

@@ -3,15 +3,18 @@
 //! folder. One report's failure does not stop the others; the exit code is
 //! the worst of them. `--shard K/N` takes a stable share of the inputs, so
 //! that a CI matrix or indexed jobs spread a large batch over machines.
+//!
+//! - `in_turn.rs`: reports made one after the other in one process;
+//! - `workers.rs`: `--jobs N`, the reports spread over N processes.
+
+mod in_turn;
+mod workers;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use super::Print;
-use super::render::{self, RenderConfig};
 use crate::exit::{Exit, Failure};
 use crate::export::{Destination, Output};
 use crate::findings::Finding;
@@ -73,162 +76,70 @@ pub fn run(config: &BatchConfig) -> Exit {
         eprintln!("error: batch writes into a folder (-o DIR)");
         return Exit::CannotRun;
     };
-    // Stacks as deep as the main thread's: Typst recurses.
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(config.jobs)
-        .stack_size(8 << 20)
-        .build()
-    {
-        Ok(pool) => pool,
-        Err(err) => {
-            eprintln!("error: cannot start {} jobs: {err}", config.jobs);
-            return Exit::CannotRun;
-        }
-    };
+    if workers::is_worker() {
+        return workers::serve(config, folder, &inputs);
+    }
     let bar = progress(config.print, inputs.len());
     let started = Instant::now();
-    let finished = std::sync::atomic::AtomicUsize::new(0);
-    // The jobs make each report's files; one more thread writes and syncs
-    // them, so that no job waits for the disk (`--jobs` bounds the threads
-    // that compute).
-    // A report waits for the writer when `jobs` are already waiting: the
-    // made files do not pile up in memory behind a slow disk.
-    let (made, to_write) = std::sync::mpsc::sync_channel::<Making>(config.jobs);
-    let mut done: Vec<(usize, Done)> = std::thread::scope(|scope| {
-        let bar = &bar;
-        let writer = scope.spawn(move || {
-            to_write
-                .into_iter()
-                .map(|making| {
-                    let index = making.index;
-                    let done = written(making);
-                    bar.inc(1);
-                    report(config.print, &done, bar);
-                    (index, done)
-                })
-                .collect::<Vec<_>>()
-        });
-        pool.install(|| {
-            // The jobs stop when the writer has (a reader that stopped
-            // reading: `| head`).
-            let _ = inputs
-                .par_iter()
-                .enumerate()
-                .try_for_each_with(made, |made, (index, data)| {
-                    let making = make(config, index, data, folder);
-                    // Typst's caches keep what the next reports share
-                    // (fonts, templates) and let the rest go: memory stays
-                    // flat. They age once a round of jobs, not once a report.
-                    if finished
-                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-                        .is_multiple_of(config.jobs)
-                    {
-                        comemo::evict(4);
-                    }
-                    // The writer ends only after every job has sent.
-                    made.send(making).map_err(|_| ())
-                });
-        });
-        // The writer's panic is the batch's, as it was raised (a closed
-        // pipe ends quietly, see main).
-        writer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    });
-    done.sort_by_key(|(index, _)| *index);
-    let done: Vec<Done> = done.into_iter().map(|(_, done)| done).collect();
+    let mut exits: Vec<Exit> = Vec::with_capacity(inputs.len());
+    // Prints one report's line as it comes; false when nobody reads them
+    // any more (`| head`), which stops the batch.
+    let mut heard = |exit: Exit, line: &str| {
+        exits.push(exit);
+        bar.inc(1);
+        match config.print {
+            Print::Json => {
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "{line}").is_ok()
+            }
+            Print::Human => {
+                bar.suspend(|| eprintln!("{line}"));
+                true
+            }
+        }
+    };
+    let ran = if config.jobs > 1 && inputs.len() > 1 {
+        workers::run_on_workers(
+            config,
+            folder,
+            &inputs,
+            config.jobs.min(inputs.len()),
+            |answer| heard(Exit::from_code(answer.exit), &answer.line),
+        )
+    } else {
+        // One report alone spreads its own work over the jobs' threads.
+        let mut next = inputs.iter().map(|p| p.to_path_buf()).enumerate();
+        in_turn::make_in_turn(
+            config,
+            folder,
+            config.jobs,
+            || next.next(),
+            |_, done| heard(done.exit, &line(config.print, &done)),
+        )
+    };
+    if let Err(err) = ran {
+        bar.finish_and_clear();
+        eprintln!("error: {err}");
+        return Exit::CannotRun;
+    }
     bar.finish_and_clear();
-    let failed = done.iter().filter(|d| d.exit != Exit::Success).count();
+    let failed = exits.iter().filter(|&&e| e != Exit::Success).count();
     if config.print == Print::Human {
         eprintln!(
             "{} report(s) in {:.1} s: {} made, {failed} failed{}",
-            done.len(),
+            exits.len(),
             started.elapsed().as_secs_f64(),
-            done.len() - failed,
+            exits.len() - failed,
             config
                 .shard
                 .map(|(k, n)| format!(" (shard {k}/{n} of {} inputs)", config.inputs.len()))
                 .unwrap_or_default()
         );
     }
-    done.iter()
-        .map(|d| d.exit)
+    exits
+        .into_iter()
         .max_by_key(|e| e.code())
         .unwrap_or(Exit::Success)
-}
-
-/// One report made, on its way to be written.
-struct Making {
-    /// Its place among the inputs.
-    index: usize,
-    data: PathBuf,
-    config: RenderConfig,
-    /// How long making it took.
-    seconds: f64,
-    made: Result<render::Made, Failure>,
-}
-
-/// Makes one report's files for `folder`. A panic (a bug of banmian's)
-/// fails this report only.
-fn make(config: &BatchConfig, index: usize, data: &Path, folder: &Path) -> Making {
-    let started = Instant::now();
-    let config = RenderConfig {
-        data: data.to_path_buf(),
-        layouts: config.layouts.clone(),
-        output: Output {
-            destination: Destination::Folder(folder.to_path_buf()),
-            ..config.output.clone()
-        },
-        font_paths: config.font_paths.clone(),
-        force: config.force,
-        impose: false,
-        preview: false,
-        archive: false,
-    };
-    let made = caught(|| render::make(&config));
-    Making {
-        index,
-        data: data.to_path_buf(),
-        config,
-        seconds: started.elapsed().as_secs_f64(),
-        made,
-    }
-}
-
-/// Writes one report's files and says how it went.
-fn written(making: Making) -> Done {
-    // The time it took to make and to write, not the time it waited.
-    let started = Instant::now();
-    let Making {
-        data,
-        config,
-        seconds,
-        made,
-        ..
-    } = making;
-    let result = made.and_then(|made| {
-        caught(|| {
-            made.write(&config)
-                .map(|rendered| (rendered.written, rendered.findings))
-        })
-    });
-    let (exit, outputs, findings) = match result {
-        Ok((outputs, findings)) => (Exit::Success, outputs, findings),
-        Err(failure) => {
-            let exit = failure.exit();
-            let findings = match failure {
-                Failure::Report(f) | Failure::CannotRun(f) => f,
-            };
-            (exit, Vec::new(), findings)
-        }
-    };
-    Done {
-        data,
-        exit,
-        outputs,
-        findings,
-        seconds: seconds + started.elapsed().as_secs_f64(),
-    }
 }
 
 /// `step`, with a panic (a bug of banmian's) made this report's failure.
@@ -246,26 +157,24 @@ fn caught<T>(step: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
     })
 }
 
-/// Prints one report's outcome: a JSON line on standard output, or a line
-/// for people (above the progress bar) with its errors.
-fn report(print: Print, done: &Done, bar: &indicatif::ProgressBar) {
+/// One report's outcome as the batch prints it: a JSON line (on standard
+/// output), or a line for people with its first errors (on standard
+/// error).
+fn line(print: Print, done: &Done) -> String {
     match print {
-        Print::Json => {
-            let line = serde_json::json!({
-                "data": done.data.display().to_string(),
-                "status": match done.exit {
-                    Exit::Success => "made",
-                    Exit::Refused => "refused",
-                    Exit::CannotRun => "failed",
-                },
-                "exit": done.exit.code(),
-                "outputs": done.outputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-                "findings": done.findings.iter().map(Finding::to_json).collect::<Vec<_>>(),
-                "seconds": (done.seconds * 1000.0).round() / 1000.0,
-            });
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{line}");
-        }
+        Print::Json => serde_json::json!({
+            "data": done.data.display().to_string(),
+            "status": match done.exit {
+                Exit::Success => "made",
+                Exit::Refused => "refused",
+                Exit::CannotRun => "failed",
+            },
+            "exit": done.exit.code(),
+            "outputs": done.outputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            "findings": done.findings.iter().map(Finding::to_json).collect::<Vec<_>>(),
+            "seconds": (done.seconds * 1000.0).round() / 1000.0,
+        })
+        .to_string(),
         Print::Human => {
             let errors: Vec<String> = done
                 .findings
@@ -274,7 +183,7 @@ fn report(print: Print, done: &Done, bar: &indicatif::ProgressBar) {
                 .map(Finding::headline)
                 .collect();
             let name = crate::cjk::escaped(&done.data.display().to_string());
-            let line = if done.exit == Exit::Success {
+            if done.exit == Exit::Success {
                 format!(
                     "made     {name} ({} file(s), {:.2} s)",
                     done.outputs.len(),
@@ -286,8 +195,7 @@ fn report(print: Print, done: &Done, bar: &indicatif::ProgressBar) {
                     line.push_str(&format!("\n         {error}"));
                 }
                 line
-            };
-            bar.suspend(|| eprintln!("{line}"));
+            }
         }
     }
 }
