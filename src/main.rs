@@ -22,16 +22,22 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let command = Cli::parse().command;
-    if matches!(
-        command,
-        Command::Render(_)
-            | Command::Batch(_)
-            | Command::Watch(_)
-            | Command::Check(_)
-            | Command::Verify(_)
-            | Command::Rules(_)
-            | Command::Plan(_)
-    ) {
+    let renders_here = match &command {
+        Command::Batch(batch) => batch::renders_here(batch.jobs, batch.data.len()),
+        _ => true,
+    };
+    if renders_here
+        && matches!(
+            command,
+            Command::Render(_)
+                | Command::Batch(_)
+                | Command::Watch(_)
+                | Command::Check(_)
+                | Command::Verify(_)
+                | Command::Rules(_)
+                | Command::Plan(_)
+        )
+    {
         // Typst's library and templates made between parsing the faces and
         // hashing them.
         banmian::fonts::warm_up(banmian::world::warm_up);
@@ -165,7 +171,7 @@ fn batch_config(command: BatchCommand) -> Result<batch::BatchConfig, String> {
     let jobs = match command.jobs {
         Some(0) => return Err("--jobs takes at least 1".into()),
         Some(jobs) => jobs,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        None => batch::default_jobs(),
     };
     Ok(batch::BatchConfig {
         inputs: command.data,

@@ -42,6 +42,18 @@ pub struct BatchConfig {
     pub force: bool,
 }
 
+/// Does a batch of `inputs` files with `jobs` (as given) render in this
+/// process? Not when it hands them to worker processes: then this one
+/// needs no fonts or templates made ready.
+pub fn renders_here(jobs: Option<usize>, inputs: usize) -> bool {
+    workers::is_worker() || jobs.unwrap_or_else(default_jobs) <= 1 || inputs <= 1
+}
+
+/// The jobs of a batch that does not say: one a core.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// What became of one report.
 struct Done {
     data: PathBuf,
