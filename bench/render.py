@@ -16,7 +16,8 @@ machine:
   options it weighs, in-process, without loading or Typst), on the example
   with its placement hints and without them: median under 100 ms;
 - `batch` of 50 copies of the example (both layouts): `--jobs 2` at least
-  1.7× the throughput of `--jobs 1` (medians of 3 runs each);
+  1.7× the throughput of `--jobs 1` (medians of 5 rounds, the two in
+  turn);
 - the brochure of the example's text repeated 1×, 4×, 16× and 64× (its
   sections and photos up to 16×, then longer sections): the 64× one under 8 s and 800 MB, and time and memory per
   page about flat from 1× to 64×;
