@@ -17,7 +17,7 @@ use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
@@ -151,8 +151,8 @@ impl Job<'_> {
             let Some(first) = again.pop_front().or_else(|| self.take()) else {
                 return;
             };
-            let mut child = match self.spawn() {
-                Ok(child) => child,
+            let (mut child, mut stdin, stdout) = match self.spawn() {
+                Ok(started) => started,
                 Err(err) => {
                     let why = format!("cannot start a job: {err}");
                     if tx.send(self.failed(first, why)).is_err() {
@@ -160,9 +160,6 @@ impl Job<'_> {
                     }
                     continue;
                 }
-            };
-            let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-                return;
             };
             let mut held = VecDeque::new();
             let mut answers = BufReader::new(stdout).lines();
@@ -226,15 +223,23 @@ impl Job<'_> {
         }
     }
 
-    /// A worker process.
-    fn spawn(&self) -> std::io::Result<Child> {
-        Command::new(&self.exe)
+    /// A worker process, and the pipes to hand it inputs and hear it.
+    fn spawn(&self) -> std::io::Result<(Child, ChildStdin, ChildStdout)> {
+        let mut child = Command::new(&self.exe)
             .args(&self.args)
             .env(WORKER, "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
-            .spawn()
+            .spawn()?;
+        match (child.stdin.take(), child.stdout.take()) {
+            (Some(stdin), Some(stdout)) => Ok((child, stdin, stdout)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(std::io::Error::other("no pipes to the job"))
+            }
+        }
     }
 
     /// The answer for a report no worker could make.
