@@ -224,3 +224,28 @@ fn children(pid: u32) -> Vec<u32> {
         })
         .collect()
 }
+
+#[test]
+fn two_jobs_make_the_files_one_job_makes() {
+    let ws = Workspace::new();
+    ws.photo("photos/a.jpg");
+    ws.write("one.toml", small_report("第一份报告。"));
+    ws.write("two.toml", small_report("第二份报告。"));
+    for (jobs, folder) in [("1", "alone"), ("2", "shared")] {
+        let output = ws.run(&[
+            "batch", "one.toml", "two.toml", "--jobs", jobs, "-o", folder,
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let mut names: Vec<_> = std::fs::read_dir(ws.path("alone"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 4, "{names:?}");
+    for name in names {
+        let alone = std::fs::read(ws.path("alone").join(&name)).unwrap();
+        let shared = std::fs::read(ws.path("shared").join(&name)).unwrap();
+        assert!(alone == shared, "{name:?} differs");
+    }
+}
