@@ -99,6 +99,7 @@ pub(super) fn run_on_workers(
         args: worker_args(config, folder, inputs),
         inputs,
         print: config.print,
+        workers,
         next: AtomicUsize::new(0),
         stop: AtomicBool::new(false),
     };
@@ -126,6 +127,8 @@ struct Job<'a> {
     args: Vec<OsString>,
     inputs: &'a [&'a PathBuf],
     print: Print,
+    /// How many worker processes share the inputs.
+    workers: usize,
     /// The next input no worker has taken.
     next: AtomicUsize,
     /// Set when the batch's reader stopped reading.
@@ -140,6 +143,13 @@ impl Job<'_> {
         }
         let index = self.next.fetch_add(1, Ordering::Relaxed);
         (index < self.inputs.len()).then_some(index)
+    }
+
+    /// How many inputs nobody has taken yet.
+    fn left(&self) -> usize {
+        self.inputs
+            .len()
+            .saturating_sub(self.next.load(Ordering::Relaxed))
     }
 
     /// Keeps one worker process busy until the inputs run out, starting a
@@ -165,8 +175,14 @@ impl Job<'_> {
             let mut answers = BufReader::new(stdout).lines();
             let mut handing = Some(first);
             let ended = 'worker: loop {
-                // Ahead of the worker, unless inputs are being made again.
-                let room = if again.is_empty() { AHEAD } else { 1 };
+                // Ahead of the worker, unless inputs are being made again,
+                // or so few are left that one held ahead would keep
+                // another worker waiting at the end.
+                let room = if again.is_empty() && self.left() >= self.workers {
+                    AHEAD
+                } else {
+                    1
+                };
                 while held.len() < room {
                     let Some(index) = handing
                         .take()
