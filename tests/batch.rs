@@ -121,18 +121,31 @@ fn two_reports_of_one_name_are_refused_before_any_work() {
 #[test]
 fn each_job_makes_what_the_batch_asks() {
     // Two jobs are two processes of their own: each must be told the
-    // layout, the format and the resolution the batch was given.
+    // layout, the format and the resolution the batch was given, and the
+    // folder, even one named like an option.
     let ws = Workspace::new();
     ws.photo("photos/a.jpg");
     ws.write("one.toml", small_report("第一份报告。"));
     ws.write("two.toml", small_report("第二份报告。"));
     let output = ws.run(&[
-        "batch", "one.toml", "two.toml", "--jobs", "2", "--layout", "brochure", "--pages", "png",
-        "--ppi", "20", "--format", "json", "-o", "made",
+        "batch",
+        "one.toml",
+        "two.toml",
+        "--jobs",
+        "2",
+        "--layout",
+        "brochure",
+        "--pages",
+        "png",
+        "--ppi",
+        "20",
+        "--format",
+        "json",
+        "--output=-made",
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(lines(&output).len(), 2);
-    let mut names: Vec<String> = std::fs::read_dir(ws.path("made"))
+    let mut names: Vec<String> = std::fs::read_dir(ws.path("-made"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
@@ -152,12 +165,14 @@ fn each_job_makes_what_the_batch_asks() {
             "{name}"
         );
         // A4 is 210 mm wide: 165 px at 20 ppi.
-        let png = std::fs::read(ws.path("made").join(name)).unwrap();
+        let png = std::fs::read(ws.path("-made").join(name)).unwrap();
         let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
         assert!((160..=170).contains(&width), "{name}: {width} px");
     }
 }
 
+// It finds the jobs in /proc.
+#[cfg(target_os = "linux")]
 #[test]
 fn a_job_killed_midway_loses_no_report() {
     let ws = Workspace::new();
@@ -210,6 +225,7 @@ fn a_job_killed_midway_loses_no_report() {
 }
 
 /// The processes whose parent is `pid`.
+#[cfg(target_os = "linux")]
 fn children(pid: u32) -> Vec<u32> {
     std::fs::read_dir("/proc")
         .unwrap()

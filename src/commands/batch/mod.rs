@@ -66,6 +66,16 @@ struct Done {
 /// Renders the shard's reports, prints one line (or JSON line) per
 /// report and a summary, and ends with the worst exit of them.
 pub fn run(config: &BatchConfig) -> Exit {
+    let Destination::Folder(folder) = &config.output.destination else {
+        eprintln!("error: batch writes into a folder (-o DIR)");
+        return Exit::CannotRun;
+    };
+    // A worker is handed numbers into the inputs its batch checked, as
+    // they are: working them out again could name other files.
+    if workers::is_worker() {
+        let inputs: Vec<&PathBuf> = config.inputs.iter().collect();
+        return workers::serve(config, folder, &inputs);
+    }
     // The same file named twice is rendered once.
     let mut unique: Vec<&PathBuf> = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -84,13 +94,6 @@ pub fn run(config: &BatchConfig) -> Exit {
         .into_iter()
         .filter(|p| config.shard.is_none_or(|(k, n)| shard_of(p, n) == k))
         .collect();
-    let Destination::Folder(folder) = &config.output.destination else {
-        eprintln!("error: batch writes into a folder (-o DIR)");
-        return Exit::CannotRun;
-    };
-    if workers::is_worker() {
-        return workers::serve(config, folder, &inputs);
-    }
     let bar = progress(config.print, inputs.len());
     let started = Instant::now();
     let mut exits: Vec<Exit> = Vec::with_capacity(inputs.len());

@@ -207,7 +207,12 @@ impl Job<'_> {
                 };
                 held.retain(|&i| i != answer.index);
                 if tx.send(answer).is_err() {
-                    let _ = child.kill();
+                    // Nobody reads the batch any more. Without more input
+                    // the worker stops after the report it is writing,
+                    // which it finishes: a killed writer would leave its
+                    // temporary files behind.
+                    drop(answers);
+                    drop(stdin);
                     let _ = child.wait();
                     return;
                 }
@@ -286,8 +291,14 @@ fn hand(stdin: &mut ChildStdin, index: usize) -> bool {
 /// inputs and one job. The batch command line sets no PDF settings: a
 /// worker's are the defaults too.
 fn worker_args(config: &BatchConfig, folder: &Path, inputs: &[&PathBuf]) -> Vec<OsString> {
+    // A value joined to its option: a folder named `-x` is not an option.
+    let joined = |option: &str, value: &Path| {
+        let mut arg = OsString::from(option);
+        arg.push(value.as_os_str());
+        arg
+    };
     let mut args: Vec<OsString> = vec!["batch".into(), "--jobs".into(), "1".into()];
-    args.extend(["-o".into(), folder.as_os_str().to_owned()]);
+    args.push(joined("--output=", folder));
     args.extend(["--pages".into(), config.output.format.extension().into()]);
     args.extend(["--ppi".into(), config.output.ppi.to_string().into()]);
     let print = match config.print {
@@ -304,7 +315,7 @@ fn worker_args(config: &BatchConfig, folder: &Path, inputs: &[&PathBuf]) -> Vec<
         args.push("--force".into());
     }
     for path in &config.font_paths {
-        args.extend(["--font-path".into(), path.as_os_str().to_owned()]);
+        args.push(joined("--font-path=", path));
     }
     args.push("--".into());
     args.extend(inputs.iter().map(|p| p.as_os_str().to_owned()));
