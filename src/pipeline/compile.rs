@@ -298,4 +298,51 @@ mod tests {
             finding.message
         );
     }
+
+    #[test]
+    fn the_template_says_when_the_band_or_a_headline_needs_more_lines_than_given() {
+        // The composer's band and first headline cut short in the template
+        // data: the template measures what it sets (a part at a time, see
+        // `height-of` in layouts/common.typ) and says so.
+        let data =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/zhongzhan-2020.toml");
+        let prepared = crate::pipeline::prepare(&data, &[]).expect("the example prepares");
+        let mut json: serde_json::Value = serde_json::from_slice(&prepared.json).unwrap();
+        let band = json["newspaper"]["band"].as_u64().unwrap();
+        json["newspaper"]["band"] = (band - 4).into();
+        json["newspaper"]["modules"][0]["head"]["lines"] = 2.into();
+        let files = prepared
+            .photos
+            .iter()
+            .map(|p| (p.vpath.clone(), p.served(false).clone()))
+            .collect();
+        let world = ReportWorld::new(
+            Layout::Newspaper,
+            &prepared.fonts,
+            serde_json::to_vec(&json).unwrap(),
+            files,
+            prepared.date,
+        );
+        let document = typst::compile::<PagedDocument>(&world)
+            .output
+            .expect("the page lays out");
+        let messages: Vec<String> = crate::inspect::markers(&document, "banmian-finding")
+            .iter()
+            .filter_map(|m| m.value.get("message")?.as_str().map(str::to_string))
+            .collect();
+        let gave = format!("; the composer gave it {}", band - 4);
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("the title band needs ") && m.ends_with(&gave)),
+            "{messages:?}"
+        );
+        assert!(
+            messages.contains(
+                &"the headline needs more than the 2 lines the composer gave it".to_string()
+            ),
+            "{messages:?}"
+        );
+        assert_eq!(messages.len(), 2, "{messages:?}");
+    }
 }
