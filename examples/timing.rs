@@ -37,7 +37,8 @@ fn main() {
     let pdf = typst_pdf::pdf(&doc, &typst_pdf::PdfOptions::default())
         .unwrap_or_else(|_| panic!("exports"));
     let t3 = t.elapsed();
-    let pdf = banmian::photos::restore(&pdf, &prepared.photos, None).expect("photos put back");
+    let pdf = banmian::photos::restore(&pdf, &prepared.photos, None, Vec::new())
+        .expect("photos put back");
     let t4 = t.elapsed();
     println!(
         "prepare {:?}  compile {:?}  pdf {:?}  photos back {:?} ({} KB)",

@@ -239,14 +239,25 @@ pub fn export(
                 })
             };
             let pdf = write(document)?;
-            // Laid out with stand-ins, the photos go back in. Should Typst
+            // The edits of Typst's PDF, made in one pass: with marks, each
+            // page's bleed box; the output intent naming the press; and,
+            // laid out with stand-ins, the photos put back. Should Typst
             // ever write a PDF the restore does not know, the layout is
             // made again with the photos themselves: slower, never wrong.
             let press = output.pdf.press_for(layout);
             let separate = output.pdf.cmyk_photos.then_some(press);
+            let edits = |pdf: &[u8]| edits(pdf, &output.pdf, press, layout);
+            let finish = |pdf: &[u8]| {
+                crate::pdfpatch::apply(pdf, edits(pdf)?).map_err(|why| {
+                    Failure::CannotRun(vec![Finding::error(
+                        "output-failed",
+                        format!("cannot finish the {} PDF: {why}", layout.name()),
+                    )])
+                })
+            };
             let pdf = match prepared.pixels {
-                true => pdf,
-                false => match photos::restore(&pdf, &prepared.photos, separate) {
+                true => finish(&pdf)?,
+                false => match photos::restore(&pdf, &prepared.photos, separate, edits(&pdf)?) {
                     Ok(pdf) => pdf,
                     Err(why) if separate.is_some() => {
                         return Err(Failure::CannotRun(vec![Finding::error(
@@ -257,17 +268,10 @@ pub fn export(
                     Err(_) => {
                         let (document, _) = pipeline::compile_with_pixels(prepared, layout)
                             .map_err(Failure::Report)?;
-                        write(&document)?
+                        finish(&write(&document)?)?
                     }
                 },
             };
-            let pdf = with_bleed_box(pdf, &output.pdf, layout)?;
-            let pdf = crate::press::with_output_intent(&pdf, press).map_err(|why| {
-                Failure::CannotRun(vec![Finding::error(
-                    "output-failed",
-                    format!("cannot name the press in the {} PDF: {why}", layout.name()),
-                )])
-            })?;
             Ok(with_manifest(target(None), pdf, prepared, layout, output))
         }
         OutputFormat::Png => pages
@@ -307,23 +311,32 @@ pub fn export(
     }
 }
 
-/// With marks, a page's media box holds them beyond the bleed: each page
-/// gets the bleed box Typst does not write.
-fn with_bleed_box(
-    pdf: Vec<u8>,
+/// The edits of a PDF Typst wrote, other than its photos: with marks, a
+/// page's media box holds them beyond the bleed, so each page gets the
+/// bleed box Typst does not write; and the catalog names the press in an
+/// output intent.
+fn edits(
+    pdf: &[u8],
     settings: &PdfSettings,
+    press: crate::press::Press,
     layout: Layout,
-) -> Result<Vec<u8>, Failure> {
-    if !settings.marks {
-        return Ok(pdf);
-    }
-    let bleed = settings.bleed.unwrap_or(MARKS_BLEED);
-    crate::pdfpatch::bleed_boxes(&pdf, bleed).map_err(|why| {
+) -> Result<Vec<crate::pdfpatch::Splice<'static>>, Failure> {
+    let failed = |what: &str, why: String| {
         Failure::CannotRun(vec![Finding::error(
             "output-failed",
-            format!("cannot mark the {} PDF's bleed: {why}", layout.name()),
+            format!("cannot {what} the {} PDF: {why}", layout.name()),
         )])
-    })
+    };
+    let mut edits = Vec::new();
+    if settings.marks {
+        let bleed = settings.bleed.unwrap_or(MARKS_BLEED);
+        edits = crate::pdfpatch::bleed_boxes(pdf, bleed)
+            .map_err(|why| failed("mark the bleed of", why))?;
+    }
+    edits.extend(
+        crate::press::output_intent(pdf, press).map_err(|why| failed("name the press in", why))?,
+    );
+    Ok(edits)
 }
 
 /// The PDF, and its manifest beside it when asked for.

@@ -2,7 +2,8 @@
 //! replaced at known places, then every object offset in the classic
 //! cross-reference table moved to match. Used to put photos back in place
 //! of their stand-ins ([`crate::photos::restore`]) and to give pages with
-//! crop marks their bleed box ([`bleed_boxes`]). An edit that finds the PDF
+//! crop marks their bleed box ([`bleed_boxes`]); the edits of one PDF are
+//! made in one pass. An edit that finds the PDF
 //! not as Typst writes it is refused with a reason, never half-made.
 
 use std::borrow::Cow;
@@ -63,9 +64,10 @@ pub fn apply(pdf: &[u8], mut splices: Vec<Splice>) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// Every page with a trim box given a bleed box `bleed` pt outside it: a
-/// page whose media box also holds crop marks says where its bleed ends.
-pub fn bleed_boxes(pdf: &[u8], bleed: f64) -> Result<Vec<u8>, String> {
+/// The edits giving every page with a trim box a bleed box `bleed` pt
+/// outside it: a page whose media box also holds crop marks says where its
+/// bleed ends.
+pub fn bleed_boxes(pdf: &[u8], bleed: f64) -> Result<Vec<Splice<'static>>, String> {
     let mut splices = Vec::new();
     for at in memmem::find_iter(pdf, b"/TrimBox[") {
         let numbers_at = at + b"/TrimBox[".len();
@@ -99,7 +101,7 @@ pub fn bleed_boxes(pdf: &[u8], bleed: f64) -> Result<Vec<u8>, String> {
     if splices.is_empty() {
         return Err("no page with a trim box".into());
     }
-    apply(pdf, splices)
+    Ok(splices)
 }
 
 /// A coordinate as a PDF writes it: at most four decimals.

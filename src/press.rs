@@ -9,6 +9,7 @@
 //! separation is a model of the condition — its total ink limit and its
 //! dot gain — not a measured profile: see [`crate::photos::separate`].
 
+use crate::pdfpatch::Splice;
 use serde::{Deserialize, Serialize};
 
 use crate::layouts::Layout;
@@ -93,25 +94,26 @@ impl Press {
     }
 }
 
-/// The PDF with an output intent naming `press` in its catalog; the PDF as
-/// it is when its catalog already has output intents (a PDF/A file's, which
-/// Typst writes and PDF/A allows only one kind of).
-pub fn with_output_intent(pdf: &[u8], press: Press) -> Result<Vec<u8>, String> {
+/// The edit putting an output intent naming `press` into the PDF's
+/// catalog; none when the catalog already has output intents (a PDF/A
+/// file's, which Typst writes and PDF/A allows only one kind of).
+pub fn output_intent(pdf: &[u8], press: Press) -> Result<Option<Splice<'static>>, String> {
     let catalog =
         crate::pdfpatch::catalog(pdf).ok_or("no catalog in a classic cross-reference table")?;
     if memchr::memmem::find(&pdf[catalog.clone()], b"/OutputIntents").is_some() {
-        return Ok(pdf.to_vec());
+        return Ok(None);
     }
-    let at = catalog.start;
     let entry = format!("/OutputIntents[{}]", press.output_intent());
-    crate::pdfpatch::apply(
-        pdf,
-        vec![crate::pdfpatch::Splice {
-            start: at,
-            end: at,
-            with: entry.into_bytes().into(),
-        }],
-    )
+    Ok(Some(Splice {
+        start: catalog.start,
+        end: catalog.start,
+        with: entry.into_bytes().into(),
+    }))
+}
+
+/// The PDF with [`output_intent`] made.
+pub fn with_output_intent(pdf: &[u8], press: Press) -> Result<Vec<u8>, String> {
+    crate::pdfpatch::apply(pdf, output_intent(pdf, press)?.into_iter().collect())
 }
 
 #[cfg(test)]

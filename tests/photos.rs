@@ -88,7 +88,7 @@ fn a_pdf_laid_out_with_stand_ins_is_the_pdf_laid_out_with_the_photos() {
             with_standins, with_photos,
             "{layout:?}: the stand-ins were laid out"
         );
-        let restored = banmian::photos::restore(&with_standins, &prepared.photos, None)
+        let restored = banmian::photos::restore(&with_standins, &prepared.photos, None, Vec::new())
             .unwrap_or_else(|e| panic!("{layout:?}: {e}"));
         assert!(
             without_instance_id(&restored) == without_instance_id(&with_photos),

@@ -70,12 +70,14 @@ impl LoadedPhoto {
 
 /// A PDF laid out with stand-ins (`pixels` false) with every photo's own
 /// bytes put back — or, with `press`, every colour JPEG separated for it
-/// (see [`separate`]) — and an error when the PDF is not as Typst writes
-/// it or a photo cannot be separated.
+/// (see [`separate`]), and the edits `also` made in the same pass (one
+/// copy of the PDF, not one per edit) — and an error when the PDF is not
+/// as Typst writes it or a photo cannot be separated.
 pub fn restore(
     pdf: &[u8],
     photos: &[LoadedPhoto],
     press: Option<crate::press::Press>,
+    also: Vec<crate::pdfpatch::Splice>,
 ) -> Result<Vec<u8>, String> {
     use rayon::prelude::*;
     let separated: Vec<Option<Vec<u8>>> = photos
@@ -109,7 +111,7 @@ pub fn restore(
             })
         })
         .collect();
-    standin::restore(pdf, &swaps)
+    standin::restore(pdf, &swaps, also)
 }
 
 /// Reads every photo of the report and checks it is an image; one finding

@@ -83,11 +83,11 @@ pub struct Swap<'a> {
 /// The colour space of an image object holding an Adobe CMYK JPEG.
 const CMYK: &[u8] = b"/ColorSpace/DeviceCMYK/Decode[1 0 1 0 1 0 1 0]";
 
-/// The PDF with every stand-in's image object holding its original. An
-/// error names what was not as Typst writes it; the caller then lays out
-/// the real photos instead.
-pub fn restore(pdf: &[u8], swaps: &[Swap]) -> Result<Vec<u8>, String> {
-    let mut splices = Vec::new();
+/// The PDF with every stand-in's image object holding its original, and
+/// the edits `also` made in the same pass. An error names what was not as
+/// Typst writes it; the caller then lays out the real photos instead.
+pub fn restore(pdf: &[u8], swaps: &[Swap], also: Vec<Splice>) -> Result<Vec<u8>, String> {
+    let mut splices = also;
     for swap in swaps {
         for at in memmem::find_iter(pdf, swap.standin) {
             let end = at + swap.standin.len();
