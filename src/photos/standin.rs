@@ -228,6 +228,8 @@ mod tests {
             ],
             1,
         );
+        // The output intent goes in in the same pass.
+        let intent = crate::press::output_intent(&pdf, crate::press::Press::Newsprint).unwrap();
         let restored = restore(
             &pdf,
             &[Swap {
@@ -236,9 +238,13 @@ mod tests {
                 size: (300, 200),
                 cmyk: false,
             }],
+            intent.into_iter().collect(),
         )
         .unwrap();
         let text = String::from_utf8_lossy(&restored);
+        assert!(text.contains(
+            "<</OutputIntents[<</Type/OutputIntent/S/GTS_PDFX/OutputConditionIdentifier(IFRA26)"
+        ));
         assert!(text.contains(&format!(
             "/Length {}/Type/XObject/Subtype/Image/Width 300/Height 200>>",
             original.len()
@@ -260,7 +266,7 @@ mod tests {
             size: (1, 1),
             cmyk: false,
         };
-        assert!(restore(&pdf, &[swap]).is_err());
+        assert!(restore(&pdf, &[swap], Vec::new()).is_err());
     }
 
     #[test]
