@@ -744,8 +744,12 @@ fn scan(
 struct Scanned {
     chars: Vec<char>,
     advance: Vec<f64>,
-    found: rustc_hash::FxHashMap<(usize, u64, u64), (usize, Vec<(usize, f64)>)>,
+    found: rustc_hash::FxHashMap<(usize, u64, u64), Scan>,
 }
+
+/// One scan: its farthest end, and every end it may take from its start
+/// on with how much the line's gaps widen.
+type Scan = (usize, Vec<(usize, f64)>);
 
 thread_local! {
     /// Each thread's scans, by [`Run::key`]; a thread composes one story
