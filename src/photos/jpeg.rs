@@ -68,6 +68,11 @@ pub struct Header {
     pub precision: u8,
     /// Colour components: 1 grey, 3 YCbCr or RGB, 4 CMYK or YCCK.
     pub components: u8,
+    /// The pixel size the frame header gives (a height of 0 is defined
+    /// later in the file, by a DNL segment).
+    pub width: u32,
+    /// See [`Self::width`].
+    pub height: u32,
     /// The ICC profile's APP2 segments, markers and lengths included.
     pub icc: Vec<u8>,
 }
@@ -95,17 +100,25 @@ pub fn header(bytes: &[u8]) -> Option<Header> {
         match marker {
             // Frame headers: every SOFn but DHT (C4), JPG (C8) and DAC (CC).
             0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
-                frame = Some((*payload.first()?, *payload.get(5)?));
+                let number = |at: usize| -> Option<u32> {
+                    Some(u32::from(u16::from_be_bytes([
+                        *payload.get(at)?,
+                        *payload.get(at + 1)?,
+                    ])))
+                };
+                frame = Some((*payload.first()?, *payload.get(5)?, number(3)?, number(1)?));
             }
             0xE2 if payload.starts_with(b"ICC_PROFILE\0") => icc.extend_from_slice(segment),
             _ => {}
         }
         at += 2 + length;
     }
-    let (precision, components) = frame?;
+    let (precision, components, width, height) = frame?;
     Some(Header {
         precision,
         components,
+        width,
+        height,
         icc,
     })
 }
@@ -181,6 +194,29 @@ mod tests {
         assert_eq!((found.precision, found.components), (8, 3));
         assert!(found.icc.ends_with(b"profile bytes"));
         assert_eq!(header(&[0xFF, 0xD8, 0xFF, 0xDA, 0, 2]), None);
+    }
+
+    #[test]
+    fn the_header_gives_the_size_the_decoder_reads() {
+        // The example's photos, and a JPEG wider than it is tall.
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/photos");
+        let mut files: Vec<Vec<u8>> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "jpg"))
+            .map(|path| std::fs::read(path).unwrap())
+            .collect();
+        assert!(files.len() > 5);
+        files.push(jpeg());
+        for bytes in files {
+            let found = header(&bytes).unwrap();
+            let decoded = image::ImageReader::new(std::io::Cursor::new(&bytes))
+                .with_guessed_format()
+                .unwrap()
+                .into_dimensions()
+                .unwrap();
+            assert_eq!((found.width, found.height), decoded);
+        }
     }
 
     #[test]

@@ -246,13 +246,25 @@ fn load_one(root: &Path, file: &str, index: usize) -> Result<LoadedPhoto, (&'sta
             ));
         }
     };
-    // The size the header claims, before any pixel is decoded.
-    let (width, height) = reader.into_dimensions().map_err(|err| {
-        (
-            "photo-unreadable",
-            format!("photo {shown} is damaged: {err}"),
-        )
-    })?;
+    // The size the header claims, before any pixel is decoded: a JPEG's
+    // from its frame header as banmian follows its segments (the decoder
+    // would build its tables first); anything else, or a JPEG whose
+    // segments cannot be followed, by the decoder, which names what is
+    // wrong.
+    let frame = (format == ExchangeFormat::Jpg)
+        .then(|| jpeg::header(&bytes))
+        .flatten()
+        .map(|header| (header.width, header.height))
+        .filter(|&(width, height)| width > 0 && height > 0);
+    let (width, height) = match frame {
+        Some(size) => size,
+        None => reader.into_dimensions().map_err(|err| {
+            (
+                "photo-unreadable",
+                format!("photo {shown} is damaged: {err}"),
+            )
+        })?,
+    };
     if u64::from(width) * u64::from(height) > MAX_PIXELS || width.max(height) > MAX_SIDE {
         return Err((
             "photo-too-large",

@@ -25,18 +25,7 @@ pub fn make(jpeg: &[u8], index: usize) -> Option<Vec<u8>> {
     if header.precision != 8 {
         return None;
     }
-    let image = match header.components {
-        1 => image::DynamicImage::ImageLuma8(image::GrayImage::new(SIDE, SIDE)),
-        3 => image::DynamicImage::ImageRgb8(image::RgbImage::new(SIDE, SIDE)),
-        _ => return None,
-    };
-    let mut encoded = Vec::new();
-    image
-        .write_to(
-            &mut std::io::Cursor::new(&mut encoded),
-            image::ImageFormat::Jpeg,
-        )
-        .ok()?;
+    let encoded = blank(header.components)?;
     // After SOI: the profile (Typst passes it to the PDF as the image's
     // colour space), then a comment naming the photo and its bytes, so that
     // no two stand-ins are alike and none is found by chance in a PDF.
@@ -48,6 +37,37 @@ pub fn make(jpeg: &[u8], index: usize) -> Option<Vec<u8>> {
     out.extend_from_slice(tag.as_bytes());
     out.extend_from_slice(&encoded[2..]);
     Some(out)
+}
+
+/// A black JPEG of [`SIDE`] pixels a side with `components` colour
+/// components (1 or 3), encoded once per process.
+fn blank(components: u8) -> Option<&'static [u8]> {
+    static GREY: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
+    static COLOUR: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
+    let encode = |image: image::DynamicImage| {
+        let mut encoded = Vec::new();
+        image
+            .write_to(
+                &mut std::io::Cursor::new(&mut encoded),
+                image::ImageFormat::Jpeg,
+            )
+            .ok()?;
+        Some(encoded)
+    };
+    match components {
+        1 => GREY.get_or_init(|| {
+            encode(image::DynamicImage::ImageLuma8(image::GrayImage::new(
+                SIDE, SIDE,
+            )))
+        }),
+        3 => COLOUR.get_or_init(|| {
+            encode(image::DynamicImage::ImageRgb8(image::RgbImage::new(
+                SIDE, SIDE,
+            )))
+        }),
+        _ => return None,
+    }
+    .as_deref()
 }
 
 /// A cheap fingerprint for the stand-in's tag: FNV-1a's step taken over
