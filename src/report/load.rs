@@ -273,8 +273,10 @@ fn validator() -> &'static jsonschema::Validator {
 /// appear in the file.
 fn check_schema(source: &SourceMap) -> Result<Vec<Finding>, Vec<Finding>> {
     use jsonschema::error::ValidationErrorKind as Kind;
-    let validator = validator();
+    // Parsed before the validator is asked for: it may still be building
+    // on another thread (see `load`).
     let value = as_json(source)?;
+    let validator = validator();
     let mut found: Vec<Finding> = Vec::new();
     for error in validator.iter_errors(&value) {
         let at = json_pointer(&error.instance_path().to_string());
