@@ -179,6 +179,37 @@ impl Run {
     fn new(text: &str, metrics: &dyn Metrics) -> Self {
         let chars: Vec<char> = text.chars().collect();
         let advance: Vec<f64> = chars.iter().map(|&c| metrics.advance(c)).collect();
+        Self::with_advances(chars, advance)
+    }
+
+    /// The run of `text` set in `metrics`, made once per thread: a
+    /// paragraph is poured again and again (211 times on the example page,
+    /// into 189 different sets of bands), and its characters' classes and
+    /// breaks are the same each time. Known by its text and checked by its
+    /// advances (a face the same text is set in that differs).
+    fn remembered(text: &str, metrics: &dyn Metrics) -> std::rc::Rc<Self> {
+        thread_local! {
+            static RUNS: std::cell::RefCell<rustc_hash::FxHashMap<String, std::rc::Rc<Run>>> =
+                std::cell::RefCell::default();
+        }
+        let advance: Vec<f64> = text.chars().map(|c| metrics.advance(c)).collect();
+        RUNS.with(|runs| {
+            let mut runs = runs.borrow_mut();
+            if let Some(run) = runs.get(text)
+                && run.advance == advance
+            {
+                return std::rc::Rc::clone(run);
+            }
+            if runs.len() >= MAX_SCANNED {
+                runs.clear();
+            }
+            let run = std::rc::Rc::new(Self::with_advances(text.chars().collect(), advance));
+            runs.insert(text.to_string(), std::rc::Rc::clone(&run));
+            run
+        })
+    }
+
+    fn with_advances(chars: Vec<char>, advance: Vec<f64>) -> Self {
         let n = chars.len();
         let legal = (0..=n)
             .map(|end| end == 0 || end == n || may_break(chars[end - 1], chars[end]))
@@ -402,7 +433,7 @@ fn pour_paragraph(
             return Some((placed, next + lines.len()));
         }
     }
-    let run = Run::new(text, metrics);
+    let run = Run::remembered(text, metrics);
     // The fewest lines it takes (greedy, punctuation squeezed as Typst
     // does), then the best breaks for that many lines plus the copyfit's:
     // looser lines to gain, punctuation squeezed harder to take out.
