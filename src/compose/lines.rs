@@ -775,7 +775,25 @@ fn scan(
 struct Scanned {
     chars: Vec<char>,
     advance: Vec<f64>,
-    found: rustc_hash::FxHashMap<(usize, u64, u64), Scan>,
+    /// By band width and squeeze (a paragraph meets a few), the scans by
+    /// start.
+    bands: Vec<((u64, u64), Vec<Option<Scan>>)>,
+}
+
+impl Scanned {
+    /// The scans in a band `width` em wide, punctuation squeezed by up to
+    /// `squeeze`, by start.
+    fn band(&mut self, width: f64, squeeze: f64) -> &mut [Option<Scan>] {
+        let key = (width.to_bits(), squeeze.to_bits());
+        let at = match self.bands.iter().position(|(band, _)| *band == key) {
+            Some(at) => at,
+            None => {
+                self.bands.push((key, vec![None; self.chars.len()]));
+                self.bands.len() - 1
+            }
+        };
+        &mut self.bands[at].1
+    }
 }
 
 /// One scan: its farthest end, and every end it may take from its start
@@ -793,10 +811,10 @@ thread_local! {
 /// The most paragraphs a thread remembers the scans of.
 const MAX_SCANNED: usize = 512;
 
-/// [`scan`], remembered: the same ends (those from `earliest` on) and the
-/// same farthest end.
+/// [`scan`], remembered in `band` (see [`Scanned::band`]): the same ends
+/// (those from `earliest` on) and the same farthest end.
 fn scan_remembered(
-    scanned: &mut Scanned,
+    band: &mut [Option<Scan>],
     run: &Run,
     start: usize,
     width: f64,
@@ -804,15 +822,14 @@ fn scan_remembered(
     earliest: usize,
     out: &mut Vec<(usize, f64)>,
 ) -> usize {
-    let (farthest, ends) = scanned
-        .found
-        .entry((start, width.to_bits(), squeeze.to_bits()))
-        .or_insert_with(|| {
-            let mut ends = Vec::new();
-            let farthest = scan(run, start, width, squeeze, 0, &mut ends);
-            (farthest, ends)
-        });
-    out.extend(ends.iter().filter(|&&(end, _)| end >= earliest));
+    let (farthest, ends) = band[start].get_or_insert_with(|| {
+        let mut ends = Vec::new();
+        let farthest = scan(run, start, width, squeeze, 0, &mut ends);
+        (farthest, ends)
+    });
+    // The ends come in order.
+    let from = ends.partition_point(|&(end, _)| end < earliest);
+    out.extend_from_slice(&ends[from..]);
     *farthest
 }
 
@@ -829,7 +846,7 @@ fn with_scans<T>(run: &Run, f: impl FnOnce(&mut Scanned) -> T) -> T {
             *scanned = Scanned {
                 chars: run.chars.clone(),
                 advance: run.advance.clone(),
-                found: Default::default(),
+                bands: Vec::new(),
             };
         }
         f(scanned)
@@ -891,12 +908,13 @@ fn optimal(
             // Each start, the farthest its line reaches, and the ends it may
             // take (in `ends`, from `range`).
             let mut starts: Vec<(usize, f64, usize, usize, std::ops::Range<usize>)> = Vec::new();
+            let scans = scanned.band(width, squeeze);
             for (p, (base, _)) in best[j - 1].entries() {
                 let s = if j == 1 { 0 } else { start_of(p) };
                 if s < n {
                     let from = ends.len();
                     let farthest =
-                        scan_remembered(scanned, run, s, width, squeeze, earliest, &mut ends);
+                        scan_remembered(scans, run, s, width, squeeze, earliest, &mut ends);
                     starts.push((p, base, s, farthest, from..ends.len()));
                 }
             }
@@ -1433,7 +1451,10 @@ mod tests {
         // ends and farthest end as a scan of its own.
         let text = "2020年全区新增贷款58.04亿元，占全市的29.84%，GDP增长1.9%（居全市第一）！“引号”《书名》——破折号。";
         let run = Run::new(text, &Fixed);
-        let mut scanned = Scanned::default();
+        let mut scanned = Scanned {
+            chars: run.chars.clone(),
+            ..Scanned::default()
+        };
         for pass in 0..2 {
             for s in (0..run.len()).rev() {
                 for width in [3.0, 6.5, 13.0] {
@@ -1442,7 +1463,7 @@ mod tests {
                             let (mut direct, mut remembered) = (Vec::new(), Vec::new());
                             let far = scan(&run, s, width, squeeze, earliest, &mut direct);
                             let again = scan_remembered(
-                                &mut scanned,
+                                scanned.band(width, squeeze),
                                 &run,
                                 s,
                                 width,
@@ -1466,13 +1487,22 @@ mod tests {
             key: run.key,
             ..other
         };
-        let found = with_scans(&run, |scanned| {
-            scan_remembered(scanned, &run, 0, 13.0, SQUEEZE, 0, &mut Vec::new());
-            scanned.found.len()
+        let found = |scanned: &mut Scanned| {
+            scanned
+                .bands
+                .iter()
+                .flat_map(|(_, scans)| scans)
+                .filter(|scan| scan.is_some())
+                .count()
+        };
+        let first = with_scans(&run, |scanned| {
+            let band = scanned.band(13.0, SQUEEZE);
+            scan_remembered(band, &run, 0, 13.0, SQUEEZE, 0, &mut Vec::new());
+            found(scanned)
         });
-        assert_eq!(found, 1);
-        assert_eq!(with_scans(&run, |scanned| scanned.found.len()), 1);
-        assert_eq!(with_scans(&forged, |s| s.found.len()), 0);
+        assert_eq!(first, 1);
+        assert_eq!(with_scans(&run, found), 1);
+        assert_eq!(with_scans(&forged, found), 0);
     }
 
     #[test]
