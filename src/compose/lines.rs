@@ -777,8 +777,12 @@ struct Scanned {
     advance: Vec<f64>,
     /// By band width and squeeze (a paragraph meets a few), the scans by
     /// start.
-    bands: Vec<((u64, u64), Vec<Option<Scan>>)>,
+    bands: Vec<Band>,
 }
+
+/// One band's scans: its width's and squeeze's bits, and the scans by
+/// start.
+type Band = ((u64, u64), Vec<Option<Scan>>);
 
 impl Scanned {
     /// The scans in a band `width` em wide, punctuation squeezed by up to
