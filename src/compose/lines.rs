@@ -113,9 +113,6 @@ fn measure(chars: &[char], metrics: &dyn Metrics) -> (f64, usize) {
 /// advance and where a line may end, worked out once (the searches ask
 /// for them again and again).
 struct Run {
-    /// The characters and their advances hashed: which paragraph, as set
-    /// (the key of [`SCANS`]).
-    key: u64,
     chars: Vec<char>,
     advance: Vec<f64>,
     /// `legal[end]`: a line may end before `chars[end]` (always at the
@@ -125,6 +122,9 @@ struct Run {
     /// [`SHRINK`]), worked out once: the breaker asks again for every
     /// line it tries.
     class: Vec<u8>,
+    /// What [`scan`] found in this run, kept for the searches to come
+    /// (see [`Scans`]).
+    scans: std::cell::RefCell<Scans>,
 }
 
 /// Chinese or Japanese script.
@@ -176,6 +176,7 @@ fn class_of(c: char) -> u8 {
 }
 
 impl Run {
+    #[cfg(test)]
     fn new(text: &str, metrics: &dyn Metrics) -> Self {
         let chars: Vec<char> = text.chars().collect();
         let advance: Vec<f64> = chars.iter().map(|&c| metrics.advance(c)).collect();
@@ -185,11 +186,14 @@ impl Run {
     /// The run of `text` set in `metrics`, made once per thread: a
     /// paragraph is poured again and again (211 times on the example page,
     /// into 189 different sets of bands), and its characters' classes and
-    /// breaks are the same each time. Known by its text and checked by its
-    /// advances (a face the same text is set in that differs).
+    /// breaks, and most of the lines its searches scan, are the same each
+    /// time. Known by its text and checked by its advances (the same text
+    /// set in another face is made afresh). A thread keeps at most
+    /// [`MAX_REMEMBERED`] runs (a `watch` or a `batch` keeps its threads);
+    /// it composes one story span at a time, so no lock.
     fn remembered(text: &str, metrics: &dyn Metrics) -> std::rc::Rc<Self> {
         thread_local! {
-            static RUNS: std::cell::RefCell<rustc_hash::FxHashMap<String, std::rc::Rc<Run>>> =
+            static RUNS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Run>>> =
                 std::cell::RefCell::default();
         }
         let advance: Vec<f64> = text.chars().map(|c| metrics.advance(c)).collect();
@@ -200,7 +204,7 @@ impl Run {
             {
                 return std::rc::Rc::clone(run);
             }
-            if runs.len() >= MAX_SCANNED {
+            if runs.len() >= MAX_REMEMBERED {
                 runs.clear();
             }
             let run = std::rc::Rc::new(Self::with_advances(text.chars().collect(), advance));
@@ -215,21 +219,12 @@ impl Run {
             .map(|end| end == 0 || end == n || may_break(chars[end - 1], chars[end]))
             .collect();
         let class = chars.iter().map(|&c| class_of(c)).collect();
-        let key = {
-            use std::hash::{Hash, Hasher};
-            let mut hasher = rustc_hash::FxHasher::default();
-            chars.hash(&mut hasher);
-            for a in &advance {
-                f64::to_bits(*a).hash(&mut hasher);
-            }
-            hasher.finish()
-        };
         Self {
-            key,
             chars,
             advance,
             legal,
             class,
+            scans: Default::default(),
         }
     }
 
@@ -766,56 +761,43 @@ fn scan(
     farthest
 }
 
-/// What [`scan`] found from each start of a paragraph (its farthest end
-/// and every end it may take, from the start on), by start, band and
-/// squeeze: the paragraph search asks the same scans again and again (of
+/// What [`scan`] found from each start of a run (its farthest end and
+/// every end it may take, from the start on), by band and squeeze, then by
+/// start: the paragraph search asks the same scans again and again (of
 /// the example's 69,000 scans, 7,800 differ) as copyfit tries a paragraph
 /// longer and shorter and the composer sets a story at every span.
 #[derive(Default)]
-struct Scanned {
-    chars: Vec<char>,
-    advance: Vec<f64>,
-    /// By band width and squeeze (a paragraph meets a few), the scans by
-    /// start.
-    bands: Vec<Band>,
-}
+struct Scans(Vec<Band>);
 
 /// One band's scans: its width's and squeeze's bits, and the scans by
 /// start.
 type Band = ((u64, u64), Vec<Option<Scan>>);
 
-impl Scanned {
-    /// The scans in a band `width` em wide, punctuation squeezed by up to
-    /// `squeeze`, by start.
-    fn band(&mut self, width: f64, squeeze: f64) -> &mut [Option<Scan>] {
-        let key = (width.to_bits(), squeeze.to_bits());
-        let at = match self.bands.iter().position(|(band, _)| *band == key) {
-            Some(at) => at,
-            None => {
-                self.bands.push((key, vec![None; self.chars.len()]));
-                self.bands.len() - 1
-            }
-        };
-        &mut self.bands[at].1
-    }
-}
-
 /// One scan: its farthest end, and every end it may take from its start
 /// on with how much the line's gaps widen.
 type Scan = (usize, Vec<(usize, f64)>);
 
-thread_local! {
-    /// Each thread's scans, by [`Run::key`]; a thread composes one story
-    /// span at a time, so no lock. Cleared past [`MAX_SCANNED`] paragraphs
-    /// (a `watch` or a `batch` keeps its threads).
-    static SCANS: std::cell::RefCell<rustc_hash::FxHashMap<u64, Scanned>> =
-        std::cell::RefCell::default();
+impl Scans {
+    /// The scans in a band `width` em wide, punctuation squeezed by up to
+    /// `squeeze`, by start (of a run of `len` characters; a paragraph
+    /// meets a few bands).
+    fn band(&mut self, width: f64, squeeze: f64, len: usize) -> &mut [Option<Scan>] {
+        let key = (width.to_bits(), squeeze.to_bits());
+        let at = match self.0.iter().position(|(band, _)| *band == key) {
+            Some(at) => at,
+            None => {
+                self.0.push((key, vec![None; len]));
+                self.0.len() - 1
+            }
+        };
+        &mut self.0[at].1
+    }
 }
 
-/// The most paragraphs a thread remembers the scans of.
-const MAX_SCANNED: usize = 512;
+/// The most runs a thread remembers (see [`Run::remembered`]).
+const MAX_REMEMBERED: usize = 512;
 
-/// [`scan`], remembered in `band` (see [`Scanned::band`]): the same ends
+/// [`scan`], remembered in `band` (see [`Scans::band`]): the same ends
 /// (those from `earliest` on) and the same farthest end.
 fn scan_remembered(
     band: &mut [Option<Scan>],
@@ -835,26 +817,6 @@ fn scan_remembered(
     let from = ends.partition_point(|&(end, _)| end < earliest);
     out.extend_from_slice(&ends[from..]);
     *farthest
-}
-
-/// Runs `f` with the remembered scans of `run` (a paragraph whose key
-/// collides with another's starts afresh).
-fn with_scans<T>(run: &Run, f: impl FnOnce(&mut Scanned) -> T) -> T {
-    SCANS.with(|scans| {
-        let mut scans = scans.borrow_mut();
-        if scans.len() >= MAX_SCANNED && !scans.contains_key(&run.key) {
-            scans.clear();
-        }
-        let scanned = scans.entry(run.key).or_default();
-        if scanned.chars != run.chars || scanned.advance != run.advance {
-            *scanned = Scanned {
-                chars: run.chars.clone(),
-                advance: run.advance.clone(),
-                bands: Vec::new(),
-            };
-        }
-        f(scanned)
-    })
 }
 
 /// How many characters before its greedy end a line may end in the
@@ -896,74 +858,72 @@ fn optimal(
     // lines ending there and the end of line j - 1. Each row holds only the
     // ends its lines can reach, so a long paragraph takes memory by its
     // lines, not by its lines times its characters.
-    with_scans(run, |scanned| {
-        let mut ends: Vec<(usize, f64)> = Vec::new();
-        let mut best: Vec<Row> = Vec::with_capacity(lines + 1);
-        best.push(Row {
-            lo: 0,
-            cells: vec![Some((0.0, 0))],
-        });
-        for j in 1..=lines {
-            let band = slots.get(next + j - 1).map_or(COLUMN, |s| s.width);
-            let width = band - if indent && j == 1 { INDENT } else { 0.0 };
-            // The latest line j may end: its greedy end (or the text's end).
-            let latest = greedy.get(j - 1).copied().unwrap_or(n).max(1);
-            let earliest = latest.saturating_sub(reach);
-            // Each start, the farthest its line reaches, and the ends it may
-            // take (in `ends`, from `range`).
-            let mut starts: Vec<(usize, f64, usize, usize, std::ops::Range<usize>)> = Vec::new();
-            let scans = scanned.band(width, squeeze);
-            for (p, (base, _)) in best[j - 1].entries() {
-                let s = if j == 1 { 0 } else { start_of(p) };
-                if s < n {
-                    let from = ends.len();
-                    let farthest =
-                        scan_remembered(scans, run, s, width, squeeze, earliest, &mut ends);
-                    starts.push((p, base, s, farthest, from..ends.len()));
-                }
+    let mut scans = run.scans.borrow_mut();
+    let mut ends: Vec<(usize, f64)> = Vec::new();
+    let mut best: Vec<Row> = Vec::with_capacity(lines + 1);
+    best.push(Row {
+        lo: 0,
+        cells: vec![Some((0.0, 0))],
+    });
+    for j in 1..=lines {
+        let band = slots.get(next + j - 1).map_or(COLUMN, |s| s.width);
+        let width = band - if indent && j == 1 { INDENT } else { 0.0 };
+        // The latest line j may end: its greedy end (or the text's end).
+        let latest = greedy.get(j - 1).copied().unwrap_or(n).max(1);
+        let earliest = latest.saturating_sub(reach);
+        // Each start, the farthest its line reaches, and the ends it may
+        // take (in `ends`, from `range`).
+        let mut starts: Vec<(usize, f64, usize, usize, std::ops::Range<usize>)> = Vec::new();
+        let band = scans.band(width, squeeze, n);
+        for (p, (base, _)) in best[j - 1].entries() {
+            let s = if j == 1 { 0 } else { start_of(p) };
+            if s < n {
+                let from = ends.len();
+                let farthest = scan_remembered(band, run, s, width, squeeze, earliest, &mut ends);
+                starts.push((p, base, s, farthest, from..ends.len()));
             }
-            let hi = starts.iter().map(|&(.., far, _)| far).max().unwrap_or(0);
-            let mut row = Row {
-                lo: earliest,
-                cells: vec![None; (hi + 1).saturating_sub(earliest)],
-            };
-            for (p, base, s, _, range) in starts {
-                for &(end, stretch) in &ends[range] {
-                    let last = j == lines;
-                    if last != (start_of(end) >= n) {
-                        continue;
-                    }
-                    let badness = if last {
-                        // No 孤字, unless the paragraph is one line.
-                        if lines > 1 && content(s, end) < 2 {
-                            1000.0
-                        } else {
-                            0.0
-                        }
+        }
+        let hi = starts.iter().map(|&(.., far, _)| far).max().unwrap_or(0);
+        let mut row = Row {
+            lo: earliest,
+            cells: vec![None; (hi + 1).saturating_sub(earliest)],
+        };
+        for (p, base, s, _, range) in starts {
+            for &(end, stretch) in &ends[range] {
+                let last = j == lines;
+                if last != (start_of(end) >= n) {
+                    continue;
+                }
+                let badness = if last {
+                    // No 孤字, unless the paragraph is one line.
+                    if lines > 1 && content(s, end) < 2 {
+                        1000.0
                     } else {
-                        badness(stretch)
-                    };
-                    let total = base + badness;
-                    let cell = &mut row.cells[end - earliest];
-                    if cell.is_none_or(|(b, _)| total < b - 1e-12) {
-                        *cell = Some((total, p));
+                        0.0
                     }
+                } else {
+                    badness(stretch)
+                };
+                let total = base + badness;
+                let cell = &mut row.cells[end - earliest];
+                if cell.is_none_or(|(b, _)| total < b - 1e-12) {
+                    *cell = Some((total, p));
                 }
             }
-            ends.clear();
-            best.push(row);
         }
-        best[lines].get(n)?;
-        let mut ends = vec![n];
-        let mut p = n;
-        for j in (2..=lines).rev() {
-            let (_, previous) = best[j].get(p)?;
-            ends.push(previous);
-            p = previous;
-        }
-        ends.reverse();
-        Some(ends)
-    })
+        ends.clear();
+        best.push(row);
+    }
+    best[lines].get(n)?;
+    let mut ends = vec![n];
+    let mut p = n;
+    for j in (2..=lines).rev() {
+        let (_, previous) = best[j].get(p)?;
+        ends.push(previous);
+        p = previous;
+    }
+    ends.reverse();
+    Some(ends)
 }
 
 /// One line of the paragraph search: for each end from `lo`, the least
@@ -1174,7 +1134,7 @@ impl KnownBreaks {
 /// Breaks a caption (or any short text) into lines of `width` em, with no
 /// one-character last line.
 pub fn break_text(text: &str, width: f64, metrics: &dyn Metrics) -> Vec<String> {
-    let run = Run::new(text, metrics);
+    let run = Run::remembered(text, metrics);
     let chars = &run.chars;
     let band = Slot {
         column: 0,
@@ -1455,10 +1415,7 @@ mod tests {
         // ends and farthest end as a scan of its own.
         let text = "2020年全区新增贷款58.04亿元，占全市的29.84%，GDP增长1.9%（居全市第一）！“引号”《书名》——破折号。";
         let run = Run::new(text, &Fixed);
-        let mut scanned = Scanned {
-            chars: run.chars.clone(),
-            ..Scanned::default()
-        };
+        let mut scans = Scans::default();
         for pass in 0..2 {
             for s in (0..run.len()).rev() {
                 for width in [3.0, 6.5, 13.0] {
@@ -1467,7 +1424,7 @@ mod tests {
                             let (mut direct, mut remembered) = (Vec::new(), Vec::new());
                             let far = scan(&run, s, width, squeeze, earliest, &mut direct);
                             let again = scan_remembered(
-                                scanned.band(width, squeeze),
+                                scans.band(width, squeeze, run.len()),
                                 &run,
                                 s,
                                 width,
@@ -1485,28 +1442,33 @@ mod tests {
                 }
             }
         }
-        // Another paragraph under the same key starts afresh.
-        let other = Run::new("另一段文字，另一段文字。", &Fixed);
-        let forged = Run {
-            key: run.key,
-            ..other
+        // A run is remembered with its scans; the same text in another
+        // face starts afresh.
+        struct Wider;
+        impl Metrics for Wider {
+            fn advance(&self, c: char) -> f64 {
+                Fixed.advance(c) * 1.1
+            }
+        }
+        let found = |run: &Run| {
+            let scans = run.scans.borrow();
+            scans.0.iter().flat_map(|(_, band)| band).flatten().count()
         };
-        let found = |scanned: &mut Scanned| {
-            scanned
-                .bands
-                .iter()
-                .flat_map(|(_, scans)| scans)
-                .filter(|scan| scan.is_some())
-                .count()
-        };
-        let first = with_scans(&run, |scanned| {
-            let band = scanned.band(13.0, SQUEEZE);
-            scan_remembered(band, &run, 0, 13.0, SQUEEZE, 0, &mut Vec::new());
-            found(scanned)
-        });
-        assert_eq!(first, 1);
-        assert_eq!(with_scans(&run, found), 1);
-        assert_eq!(with_scans(&forged, found), 0);
+        let first = Run::remembered(text, &Fixed);
+        scan_remembered(
+            first.scans.borrow_mut().band(13.0, SQUEEZE, first.len()),
+            &first,
+            0,
+            13.0,
+            SQUEEZE,
+            0,
+            &mut Vec::new(),
+        );
+        assert_eq!(found(&first), 1);
+        let again = Run::remembered(text, &Fixed);
+        assert!(std::rc::Rc::ptr_eq(&first, &again));
+        assert_eq!(found(&again), 1);
+        assert_eq!(found(&Run::remembered(text, &Wider)), 0);
     }
 
     #[test]
