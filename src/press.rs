@@ -9,10 +9,10 @@
 //! separation is a model of the condition — its total ink limit and its
 //! dot gain — not a measured profile: see [`crate::photos::separate`].
 
-use crate::pdfpatch::Splice;
 use serde::{Deserialize, Serialize};
 
 use crate::layouts::Layout;
+use crate::pdfpatch::Splice;
 
 /// A printing condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
