@@ -316,6 +316,10 @@ impl Measure {
     }
 }
 
+/// How far (em) a line's natural width may pass its band's and still
+/// count as fitting: rounding, far below Typst's own tolerance (10⁻⁴ pt).
+const FITS: f64 = 1e-9;
+
 /// Normal punctuation squeeze per line, em.
 const SQUEEZE: f64 = 0.5;
 /// Squeeze per line when a paragraph is tightened by copyfit, em.
@@ -359,6 +363,70 @@ pub struct ComposedLine {
     /// For such a line, the tracking (em) its Latin letters and digits
     /// take, so that the gaps between Han characters keep under ⅓ em.
     pub latin_tracking: f64,
+    /// Wider at its natural width than its band: it fits only with its
+    /// punctuation squeezed. Typst finds such a line with its optimal line
+    /// breaker; every other line it sets with its first-fit one, which
+    /// gives the same line for less work (it asks no more than whether the
+    /// text fits).
+    pub shrinks: bool,
+}
+
+/// Lines set one under the other in one band: one column, one left edge
+/// and width, consecutive grid lines. The template sets each such run as
+/// one block (its lines ended by forced breaks, its leading the grid's),
+/// not a block per line: Typst lays the page out in less time, every line
+/// where it was.
+#[derive(Debug, Serialize)]
+pub struct LineBlock<'a> {
+    /// 0-based column.
+    pub column: usize,
+    /// 0-based line of its first line.
+    pub line: usize,
+    /// Left edge within the column, em.
+    pub x: f64,
+    /// Band width, em.
+    pub width: f64,
+    /// A line of it fits only with its punctuation squeezed
+    /// ([`ComposedLine::shrinks`]).
+    pub shrinks: bool,
+    /// Its lines, top to bottom.
+    pub lines: &'a [ComposedLine],
+}
+
+/// `lines` (in the order they were composed) as [`LineBlock`]s.
+pub fn blocks(lines: &[ComposedLine]) -> Vec<LineBlock<'_>> {
+    let mut blocks = Vec::new();
+    let mut start = 0;
+    for end in 1..=lines.len() {
+        let first = &lines[start];
+        let continues = lines.get(end).is_some_and(|l| {
+            l.column == first.column
+                && l.x == first.x
+                && l.width == first.width
+                && l.line == first.line + (end - start)
+        });
+        if !continues {
+            let run = &lines[start..end];
+            blocks.push(LineBlock {
+                column: first.column,
+                line: first.line,
+                x: first.x,
+                width: first.width,
+                shrinks: run.iter().any(|l| l.shrinks),
+                lines: run,
+            });
+            start = end;
+        }
+    }
+    blocks
+}
+
+/// Serialises lines as the template takes them: as [`blocks`].
+pub fn serialize_as_blocks<S: serde::Serializer>(
+    lines: &[ComposedLine],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(blocks(lines))
 }
 
 /// Breaks `text` from char `start` into one line of at most `width` em,
@@ -562,6 +630,7 @@ fn set_lines(
         // A line no break could tighten: Latin letters and digits take the
         // slack past what the gaps between Han characters may hold.
         let (natural, gaps) = measure(&chars[start..end], metrics);
+        let shrinks = natural + indent > width + FITS;
         let slack = (width - indent - natural).max(0.0);
         let spread = justify && slack > LOOSE * gaps as f64 + 1e-6;
         let latin = chars[start..end]
@@ -584,6 +653,7 @@ fn set_lines(
             justify,
             spread,
             latin_tracking,
+            shrinks,
         });
         start = end;
         while start < chars.len() && chars[start] == ' ' {
@@ -1182,6 +1252,94 @@ mod tests {
 
     fn lines_of(text: &str, width: f64) -> Vec<String> {
         break_text(text, width, &Fixed)
+    }
+
+    fn slot(column: usize, line: usize, x: f64, width: f64) -> Slot {
+        Slot {
+            column,
+            line,
+            x,
+            width,
+        }
+    }
+
+    #[test]
+    fn a_line_that_fits_only_squeezed_says_it_shrinks() {
+        let column = [slot(0, 0, 0.0, 13.0), slot(0, 1, 0.0, 13.0)];
+        let set = |text: &str| pour(&[text.into()], &column, &[0], &Fixed).unwrap().0;
+        // A paragraph's first line, indented 2 em, has 11 em. Ten Han and
+        // a comma ending the line take 10.5 em at their natural width (a
+        // comma ending a line takes half): Typst's first-fit breaker
+        // finds that line.
+        let lines = set("一二三四五六七八九十，甲乙丙");
+        assert_eq!(lines[0].text, "一二三四五六七八九十，");
+        assert!(lines.iter().all(|l| !l.shrinks), "{lines:?}");
+        // With a comma inside too they take 11.5 em: the line fits only
+        // with that comma squeezed.
+        let lines = set("一二，三四五六七八九十，甲乙丙");
+        assert_eq!(lines[0].text, "一二，三四五六七八九十，");
+        assert!(lines[0].shrinks, "{lines:?}");
+        assert!(!lines[1].shrinks, "{lines:?}");
+    }
+
+    #[test]
+    fn a_block_is_the_lines_of_one_band_one_under_the_other() {
+        let line = |column: usize, line: usize, x: f64, width: f64, shrinks: bool| ComposedLine {
+            column,
+            line,
+            x,
+            width,
+            text: "一".into(),
+            indent: false,
+            justify: true,
+            spread: false,
+            latin_tracking: 0.0,
+            shrinks,
+        };
+        // Column 0 whole; in column 1 a photo takes line 1 and narrows
+        // lines 2–3.
+        let lines = [
+            line(0, 0, 0.0, 13.0, false),
+            line(0, 1, 0.0, 13.0, true),
+            line(0, 2, 0.0, 13.0, false),
+            line(1, 0, 0.0, 13.0, false),
+            line(1, 2, 5.0, 8.0, false),
+            line(1, 3, 5.0, 8.0, false),
+            line(1, 4, 0.0, 13.0, false),
+        ];
+        let blocks = blocks(&lines);
+        let runs: Vec<(usize, usize, f64, f64, usize, bool)> = blocks
+            .iter()
+            .map(|b| (b.column, b.line, b.x, b.width, b.lines.len(), b.shrinks))
+            .collect();
+        assert_eq!(
+            runs,
+            vec![
+                (0, 0, 0.0, 13.0, 3, true),
+                (1, 0, 0.0, 13.0, 1, false),
+                (1, 2, 5.0, 8.0, 2, false),
+                (1, 4, 0.0, 13.0, 1, false),
+            ]
+        );
+        assert!(
+            blocks
+                .iter()
+                .zip([0, 3, 4, 6])
+                .all(|(b, first)| b.lines[0] == lines[first])
+        );
+        assert!(super::blocks(&[]).is_empty());
+        // The template takes the lines as these blocks.
+        let json = serde_json::to_value(&crate::compose::text::TextArea {
+            columns: 2,
+            depth: 5,
+            lines: lines.to_vec(),
+            inlines: Vec::new(),
+            shapes: Vec::new(),
+            adjustments: Vec::new(),
+        })
+        .unwrap();
+        assert_eq!(json["blocks"].as_array().map(Vec::len), Some(4));
+        assert_eq!(json["blocks"][2]["lines"][1]["line"], 3);
     }
 
     #[test]

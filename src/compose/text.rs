@@ -68,7 +68,12 @@ pub struct TextArea {
     pub columns: usize,
     /// Lines per column.
     pub depth: usize,
-    /// The text, line by line.
+    /// The text, line by line (the template takes it as
+    /// [`compose::lines::blocks`]).
+    #[serde(
+        rename = "blocks",
+        serialize_with = "compose::lines::serialize_as_blocks"
+    )]
     pub lines: Vec<ComposedLine>,
     /// Photos inside the text.
     pub inlines: Vec<PlacedInline>,

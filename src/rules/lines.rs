@@ -373,6 +373,7 @@ mod tests {
             justify: line == 0,
             spread: false,
             latin_tracking: 0.0,
+            shrinks: false,
         };
         let text = compose::text::TextArea {
             columns: 1,
