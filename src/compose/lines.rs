@@ -375,7 +375,8 @@ pub struct ComposedLine {
 /// and width, consecutive grid lines. The template sets each such run as
 /// one block (its lines ended by forced breaks, its leading the grid's),
 /// not a block per line: Typst lays the page out in less time, every line
-/// where it was.
+/// where it was. A line that fits only with its punctuation squeezed is a
+/// block of its own.
 #[derive(Debug, Serialize)]
 pub struct LineBlock<'a> {
     /// 0-based column.
@@ -386,7 +387,7 @@ pub struct LineBlock<'a> {
     pub x: f64,
     /// Band width, em.
     pub width: f64,
-    /// A line of it fits only with its punctuation squeezed
+    /// Its one line fits only with its punctuation squeezed
     /// ([`ComposedLine::shrinks`]).
     pub shrinks: bool,
     /// Its lines, top to bottom.
@@ -399,11 +400,16 @@ pub fn blocks(lines: &[ComposedLine]) -> Vec<LineBlock<'_>> {
     let mut start = 0;
     for end in 1..=lines.len() {
         let first = &lines[start];
+        // A line that fits only squeezed is a block of its own: Typst's
+        // optimal breaker, which it needs, costs more the more lines it
+        // is given.
         let continues = lines.get(end).is_some_and(|l| {
             l.column == first.column
                 && l.x == first.x
                 && l.width == first.width
                 && l.line == first.line + (end - start)
+                && !l.shrinks
+                && !lines[end - 1].shrinks
         });
         if !continues {
             let run = &lines[start..end];
@@ -1312,10 +1318,13 @@ mod tests {
             .iter()
             .map(|b| (b.column, b.line, b.x, b.width, b.lines.len(), b.shrinks))
             .collect();
+        // Column 0's second line fits only squeezed: a block of its own.
         assert_eq!(
             runs,
             vec![
-                (0, 0, 0.0, 13.0, 3, true),
+                (0, 0, 0.0, 13.0, 1, false),
+                (0, 1, 0.0, 13.0, 1, true),
+                (0, 2, 0.0, 13.0, 1, false),
                 (1, 0, 0.0, 13.0, 1, false),
                 (1, 2, 5.0, 8.0, 2, false),
                 (1, 4, 0.0, 13.0, 1, false),
@@ -1324,7 +1333,7 @@ mod tests {
         assert!(
             blocks
                 .iter()
-                .zip([0, 3, 4, 6])
+                .zip([0, 1, 2, 3, 4, 6])
                 .all(|(b, first)| b.lines[0] == lines[first])
         );
         assert!(super::blocks(&[]).is_empty());
@@ -1338,8 +1347,8 @@ mod tests {
             adjustments: Vec::new(),
         })
         .unwrap();
-        assert_eq!(json["blocks"].as_array().map(Vec::len), Some(4));
-        assert_eq!(json["blocks"][2]["lines"][1]["line"], 3);
+        assert_eq!(json["blocks"].as_array().map(Vec::len), Some(6));
+        assert_eq!(json["blocks"][4]["lines"][1]["line"], 3);
     }
 
     #[test]
