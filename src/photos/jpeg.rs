@@ -4,35 +4,37 @@
 //! copied as it is (re-muxed, not re-encoded); the JFIF header, the ICC
 //! colour profile and Adobe's colour-transform segment stay.
 
-/// The JPEG with its non-printing segments and trailing bytes taken out;
-/// `None` when its segments cannot be followed (the bytes are then left
-/// to the decoder, which refuses a broken file).
-pub fn strip(bytes: &[u8]) -> Option<Vec<u8>> {
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// The JPEG with its non-printing segments and trailing bytes taken out
+/// (the bytes as they are, not a copy, when nothing is); `None` when its
+/// segments cannot be followed (the bytes are then left to the decoder,
+/// which refuses a broken file).
+pub fn strip(bytes: &[u8]) -> Option<Cow<'_, [u8]>> {
     if !bytes.starts_with(&[0xFF, 0xD8]) {
         return None;
     }
-    let mut out = Vec::with_capacity(bytes.len());
-    out.extend_from_slice(&[0xFF, 0xD8]);
+    // What is taken out, in order: segments, fill bytes, the tail.
+    let mut dropped: Vec<Range<usize>> = Vec::new();
     let mut at = 2;
-    loop {
+    let end = loop {
         // Fill bytes may precede a marker.
+        let fill = at;
         while bytes.get(at) == Some(&0xFF) && bytes.get(at + 1) == Some(&0xFF) {
             at += 1;
+        }
+        if at > fill {
+            dropped.push(fill..at);
         }
         let (&0xFF, &marker) = (bytes.get(at)?, bytes.get(at + 1)?) else {
             return None;
         };
         match marker {
             // The end of the image: nothing after it is kept.
-            0xD9 => {
-                out.extend_from_slice(&[0xFF, 0xD9]);
-                return Some(out);
-            }
+            0xD9 => break at + 2,
             // Markers without a length.
-            0x01 | 0xD0..=0xD7 => {
-                out.extend_from_slice(&[0xFF, marker]);
-                at += 2;
-            }
+            0x01 | 0xD0..=0xD7 => at += 2,
             _ => {
                 let length = usize::from(u16::from_be_bytes([
                     *bytes.get(at + 2)?,
@@ -40,24 +42,41 @@ pub fn strip(bytes: &[u8]) -> Option<Vec<u8>> {
                 ]));
                 let end = at + 2 + length;
                 let segment = bytes.get(at..end)?;
-                if keep(marker, &segment[4..]) {
-                    out.extend_from_slice(segment);
+                if !keep(marker, &segment[4..]) {
+                    dropped.push(at..end);
                 }
                 at = end;
                 if marker == 0xDA {
-                    // The compressed scan runs to the next marker that is
-                    // neither a stuffed 0xFF nor a restart.
-                    let start = at;
-                    while at + 1 < bytes.len() && !is_marker(bytes[at], bytes[at + 1]) {
-                        at += 1;
-                    }
-                    if at + 1 >= bytes.len() {
-                        return None;
-                    }
-                    out.extend_from_slice(&bytes[start..at]);
+                    at = scan_end(bytes, at)?;
                 }
             }
         }
+    };
+    if end < bytes.len() {
+        dropped.push(end..bytes.len());
+    }
+    if dropped.is_empty() {
+        return Some(Cow::Borrowed(bytes));
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut kept = 0;
+    for range in dropped {
+        out.extend_from_slice(&bytes[kept..range.start]);
+        kept = range.end;
+    }
+    Some(Cow::Owned(out))
+}
+
+/// Where the compressed scan starting at `from` ends: at the next marker
+/// that is neither a stuffed 0xFF nor a restart. `None` when none comes.
+fn scan_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    loop {
+        at += memchr::memchr(0xFF, bytes.get(at..)?)?;
+        if is_marker(bytes[at], *bytes.get(at + 1)?) {
+            return Some(at);
+        }
+        at += 1;
     }
 }
 
@@ -172,10 +191,9 @@ mod tests {
         }
         let pixels = |b: &[u8]| image::load_from_memory(b).unwrap().to_rgb8().into_raw();
         assert_eq!(pixels(&clean), pixels(&plain));
-        assert_eq!(
-            strip(&plain).unwrap(),
-            plain,
-            "a clean JPEG is left as it is"
+        assert!(
+            matches!(strip(&plain), Some(Cow::Borrowed(b)) if b == plain),
+            "a clean JPEG is left as it is, not copied"
         );
     }
 
@@ -217,6 +235,18 @@ mod tests {
                 .unwrap();
             assert_eq!((found.width, found.height), decoded);
         }
+    }
+
+    #[test]
+    fn a_scan_ends_at_the_first_marker_past_stuffed_bytes_restarts_and_fill() {
+        let scan = [0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD3, 0x56, 0xFF, 0xFF, 0xD9];
+        assert_eq!(scan_end(&scan, 0), Some(8));
+        assert_eq!(
+            scan_end(&scan[..8], 0),
+            None,
+            "no marker: the scan never ends"
+        );
+        assert_eq!(scan_end(&scan[..9], 0), None, "0xFF as the last byte");
     }
 
     #[test]

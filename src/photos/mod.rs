@@ -5,6 +5,7 @@ mod jpeg;
 pub mod separate;
 mod standin;
 
+use std::borrow::Cow;
 use std::io::Cursor;
 use std::path::{Component, Path, PathBuf};
 
@@ -279,10 +280,13 @@ fn load_one(root: &Path, file: &str, index: usize) -> Result<LoadedPhoto, (&'sta
     // cannot is left to the decoder, which names what is wrong.
     let (bytes, standin, file) = match format {
         ExchangeFormat::Jpg => match jpeg::strip(&bytes) {
-            Some(stripped) => {
+            Some(Cow::Borrowed(_)) => {
+                let standin = standin::make(&bytes, index).map(Bytes::new);
+                (bytes, standin, None)
+            }
+            Some(Cow::Owned(stripped)) => {
                 let standin = standin::make(&stripped, index).map(Bytes::new);
-                let file = (stripped != bytes).then(|| Bytes::new(bytes));
-                (stripped, standin, file)
+                (stripped, standin, Some(Bytes::new(bytes)))
             }
             None => (bytes, None, None),
         },
