@@ -390,8 +390,36 @@ pub struct LineBlock<'a> {
     /// Its one line fits only with its punctuation squeezed
     /// ([`ComposedLine::shrinks`]).
     pub shrinks: bool,
-    /// Its lines, top to bottom.
+    /// Its lines, top to bottom (the template takes of each only what
+    /// sets it: [`serialize_settings`]).
+    #[serde(serialize_with = "serialize_settings")]
     pub lines: &'a [ComposedLine],
+}
+
+/// What sets one line of a block: its text and how it is justified (where
+/// it goes is the block's).
+#[derive(Serialize)]
+struct LineSetting<'a> {
+    text: &'a str,
+    indent: bool,
+    justify: bool,
+    spread: bool,
+    latin_tracking: f64,
+}
+
+/// Serialises a block's lines as [`LineSetting`]s: half the JSON Typst
+/// reads and makes into dictionaries before it lays out the page.
+fn serialize_settings<S: serde::Serializer>(
+    lines: &&[ComposedLine],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(lines.iter().map(|l| LineSetting {
+        text: &l.text,
+        indent: l.indent,
+        justify: l.justify,
+        spread: l.spread,
+        latin_tracking: l.latin_tracking,
+    }))
 }
 
 /// `lines` (in the order they were composed) as [`LineBlock`]s.
@@ -1348,7 +1376,9 @@ mod tests {
         })
         .unwrap();
         assert_eq!(json["blocks"].as_array().map(Vec::len), Some(6));
-        assert_eq!(json["blocks"][4]["lines"][1]["line"], 3);
+        assert_eq!(json["blocks"][4]["line"], 2);
+        assert_eq!(json["blocks"][4]["lines"][1]["text"], "一");
+        assert_eq!(json["blocks"][4]["lines"][1].get("line"), None);
     }
 
     #[test]
