@@ -252,9 +252,11 @@ fn load_one(root: &Path, file: &str, index: usize) -> Result<LoadedPhoto, (&'sta
     // would build its tables first); anything else, or a JPEG whose
     // segments cannot be followed, by the decoder, which names what is
     // wrong.
-    let frame = (format == ExchangeFormat::Jpg)
+    let header = (format == ExchangeFormat::Jpg)
         .then(|| jpeg::header(&bytes))
-        .flatten()
+        .flatten();
+    let frame = header
+        .as_ref()
         .map(|header| (header.width, header.height))
         .filter(|&(width, height)| width > 0 && height > 0);
     let (width, height) = match frame {
@@ -276,22 +278,21 @@ fn load_one(root: &Path, file: &str, index: usize) -> Result<LoadedPhoto, (&'sta
         ));
     }
     // What does not print does not go into the PDF.
-    // A JPEG whose segments can be followed gets a stand-in; one that
-    // cannot is left to the decoder, which names what is wrong.
-    let (bytes, standin, file) = match format {
+    // A JPEG whose segments can be followed gets a stand-in, made from the
+    // header read above (strip never takes out the frame or the profile);
+    // one that cannot is left to the decoder, which names what is wrong.
+    let (bytes, file, followed) = match format {
         ExchangeFormat::Jpg => match jpeg::strip(&bytes) {
-            Some(Cow::Borrowed(_)) => {
-                let standin = standin::make(&bytes, index).map(Bytes::new);
-                (bytes, standin, None)
-            }
-            Some(Cow::Owned(stripped)) => {
-                let standin = standin::make(&stripped, index).map(Bytes::new);
-                (stripped, standin, Some(Bytes::new(bytes)))
-            }
-            None => (bytes, None, None),
+            Some(Cow::Borrowed(_)) => (bytes, None, true),
+            Some(Cow::Owned(stripped)) => (stripped, Some(Bytes::new(bytes)), true),
+            None => (bytes, None, false),
         },
-        _ => (bytes, None, None),
+        _ => (bytes, None, false),
     };
+    let standin = header
+        .filter(|_| followed)
+        .and_then(|header| standin::make(&header, &bytes, index))
+        .map(Bytes::new);
     Ok(LoadedPhoto {
         index,
         vpath: format!("/photos/{index}.{ext}"),

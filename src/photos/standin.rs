@@ -12,16 +12,17 @@
 
 use memchr::memmem;
 
+use super::jpeg::Header;
 use crate::pdfpatch::Splice;
 
 /// The stand-in's side, in pixels.
 const SIDE: u32 = 8;
 
-/// A stand-in for a JPEG that [`super::jpeg::strip`] could follow: an
-/// 8-bit grey or colour JPEG. `None` for anything else (CMYK, 12-bit),
-/// which Typst then decodes as it is.
-pub fn make(jpeg: &[u8], index: usize) -> Option<Vec<u8>> {
-    let header = super::jpeg::header(jpeg)?;
+/// A stand-in for a JPEG that [`super::jpeg::strip`] could follow (its
+/// bytes as stored, and their `header`): an 8-bit grey or colour JPEG.
+/// `None` for anything else (CMYK, 12-bit), which Typst then decodes as
+/// it is.
+pub fn make(header: &Header, jpeg: &[u8], index: usize) -> Option<Vec<u8>> {
     if header.precision != 8 {
         return None;
     }
@@ -217,11 +218,16 @@ mod tests {
 
     use super::super::test_jpeg as jpeg;
 
+    /// [`make`] from the JPEG's own header.
+    fn made(jpeg: &[u8], index: usize) -> Option<Vec<u8>> {
+        make(&super::super::jpeg::header(jpeg)?, jpeg, index)
+    }
+
     #[test]
     fn a_stand_in_is_a_small_jpeg_of_the_same_kind_unique_to_its_photo() {
         let original = jpeg(640, 480);
-        let a = make(&original, 0).unwrap();
-        let b = make(&original, 1).unwrap();
+        let a = made(&original, 0).unwrap();
+        let b = made(&original, 1).unwrap();
         assert_ne!(a, b);
         let decoded = image::load_from_memory(&a).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (SIDE, SIDE));
@@ -231,7 +237,7 @@ mod tests {
 
     #[test]
     fn the_original_goes_back_into_its_object_and_every_offset_follows() {
-        let standin = make(&jpeg(16, 16), 0).unwrap();
+        let standin = made(&jpeg(16, 16), 0).unwrap();
         let original = jpeg(300, 200);
         let mut image = format!(
             "<</Length {}/Type/XObject/Subtype/Image/Width 8/Height 8>>\nstream\n",
@@ -276,7 +282,7 @@ mod tests {
 
     #[test]
     fn a_pdf_not_as_expected_is_refused_not_broken() {
-        let standin = make(&jpeg(16, 16), 0).unwrap();
+        let standin = made(&jpeg(16, 16), 0).unwrap();
         let mut pdf = b"%PDF-1.7\n1 0 obj\n<</Length 5>>\nstream\n".to_vec();
         pdf.extend_from_slice(&standin);
         pdf.extend_from_slice(b"\nendstream\nendobj\n");
